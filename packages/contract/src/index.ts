@@ -1,0 +1,7 @@
+export * from './common.js'
+export * from './errors.js'
+export * from './experiments.js'
+export * from './limits.js'
+export * from './metrics.js'
+export * from './run-filter.js'
+export * from './runs.js'

@@ -1,0 +1,65 @@
+import { z } from 'zod'
+import { Key, PageToken, RunId } from './common.js'
+import { MAX_DOWNSAMPLED_POINTS, MAX_HISTORY_PAGE } from './limits.js'
+
+/**
+ * JSON has no NaN or infinities, so a metric value travels as a number or as one of the
+ * strings "NaN", "Infinity", "-Infinity" (the same encoding MLflow's protobuf JSON uses).
+ */
+export const MetricValue = z.union([z.number(), z.enum(['NaN', 'Infinity', '-Infinity'])])
+export type MetricValue = z.infer<typeof MetricValue>
+
+/** Turns a wire value into the number it stands for. */
+export function decodeMetricValue(value: MetricValue): number {
+  if (typeof value === 'number') return value
+  if (value === 'NaN') return Number.NaN
+  return value === 'Infinity' ? Number.POSITIVE_INFINITY : Number.NEGATIVE_INFINITY
+}
+
+/** Turns a number into its wire form: finite numbers stay numbers. */
+export function encodeMetricValue(value: number): MetricValue {
+  if (Number.isFinite(value)) return value
+  if (Number.isNaN(value)) return 'NaN'
+  return value > 0 ? 'Infinity' : '-Infinity'
+}
+
+/** Steps are 64-bit integers in MLflow; JSON numbers are exact up to 2^53, which is what we accept. */
+export const Step = z.number().int().min(Number.MIN_SAFE_INTEGER).max(Number.MAX_SAFE_INTEGER)
+export const TimestampMs = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER)
+
+export const MetricPointInput = z.object({
+  key: Key,
+  value: MetricValue,
+  timestampMs: TimestampMs.optional(),
+  step: Step.optional(),
+})
+export type MetricPointInput = z.infer<typeof MetricPointInput>
+
+/** One stored metric point on the wire. */
+export const MetricPoint = z.object({
+  key: z.string(),
+  value: MetricValue,
+  timestampMs: z.number().int(),
+  step: z.number().int(),
+})
+export type MetricPoint = z.infer<typeof MetricPoint>
+
+export const MetricHistoryParams = z.object({ runId: RunId, key: Key })
+
+export const MetricHistoryQuery = z.object({
+  maxResults: z.coerce.number().int().min(1).max(MAX_HISTORY_PAGE).default(10_000),
+  pageToken: PageToken.optional(),
+  /** When set, the server returns at most this many points chosen to keep the chart's shape. */
+  maxPoints: z.coerce.number().int().min(2).max(MAX_DOWNSAMPLED_POINTS).optional(),
+})
+export type MetricHistoryQuery = z.input<typeof MetricHistoryQuery>
+
+export const MetricHistoryResponse = z.object({
+  key: z.string(),
+  points: z.array(z.object({ value: MetricValue, timestampMs: z.number().int(), step: z.number().int() })),
+  /** Total number of stored points of this key. */
+  totalPoints: z.number().int(),
+  isDownsampled: z.boolean(),
+  nextPageToken: z.string().nullable(),
+})
+export type MetricHistoryResponse = z.infer<typeof MetricHistoryResponse>

@@ -1,0 +1,16 @@
+import { randomBytes } from 'node:crypto'
+
+/** Time source, passed in so tests can fix it. */
+export interface Clock {
+  nowMs(): number
+}
+
+export const systemClock: Clock = { nowMs: () => Date.now() }
+
+/** Id source, passed in so tests can fix it. */
+export interface IdGenerator {
+  /** 32 lowercase hex characters, as MLflow's run ids. */
+  runId(): string
+}
+
+export const randomIds: IdGenerator = { runId: () => randomBytes(16).toString('hex') }

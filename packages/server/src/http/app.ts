@@ -1,0 +1,68 @@
+import { randomUUID } from 'node:crypto'
+import fastifySwagger from '@fastify/swagger'
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type RawServerDefault } from 'fastify'
+import type { IncomingMessage, ServerResponse } from 'node:http'
+import {
+  jsonSchemaTransform,
+  serializerCompiler,
+  validatorCompiler,
+  type ZodTypeProvider,
+} from 'fastify-type-provider-zod'
+import type { Services } from '../services.js'
+import { renderError } from './errors.js'
+import { registerPrincipalHook } from './principal-hook.js'
+import { registerExperimentsRoutes } from './native/experiments-routes.js'
+import { registerHealthRoutes } from './native/health-routes.js'
+import { registerMetricsRoutes } from './native/metrics-routes.js'
+import { registerRunsRoutes } from './native/runs-routes.js'
+
+export type App = FastifyInstance<RawServerDefault, IncomingMessage, ServerResponse, FastifyBaseLogger, ZodTypeProvider>
+
+export interface AppOptions {
+  logLevel?: string
+  /** Largest accepted request body; a larger one is answered 413. */
+  bodyLimitBytes?: number
+}
+
+const REQUEST_ID = /^[\w.-]{1,64}$/
+
+export async function buildApp(services: Services, { logLevel = 'info', bodyLimitBytes = 8 * 1024 * 1024 }: AppOptions = {}) {
+  const app = Fastify({
+    logger: { level: logLevel },
+    bodyLimit: bodyLimitBytes,
+    requestIdHeader: false,
+    // A caller's own request id is kept (so logs can be joined across services) when it is sane.
+    genReqId: (req) => {
+      const given = req.headers['x-request-id']
+      return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID()
+    },
+    forceCloseConnections: 'idle',
+  }).withTypeProvider<ZodTypeProvider>()
+
+  registerPrincipalHook(app)
+  app.setValidatorCompiler(validatorCompiler)
+  app.setSerializerCompiler(serializerCompiler)
+  app.setErrorHandler((error, request, reply) => renderError(error, request, reply))
+  app.setNotFoundHandler((request, reply) =>
+    reply.code(404).send({ error: { code: 'NOT_FOUND', message: `no route for ${request.method} ${request.url}` } }),
+  )
+  app.addHook('onSend', async (request, reply) => {
+    reply.header('x-request-id', request.id)
+  })
+
+  await app.register(fastifySwagger, {
+    openapi: {
+      info: { title: 'Provena API', version: '1.0.0', description: 'Model tracking: experiments, runs, metrics.' },
+    },
+    transform: jsonSchemaTransform,
+  })
+
+  registerHealthRoutes(app, services)
+  registerExperimentsRoutes(app, services)
+  registerRunsRoutes(app, services)
+  registerMetricsRoutes(app, services)
+  app.get('/api/v1/openapi.json', { schema: { hide: true } }, async () => app.swagger())
+
+  await app.ready()
+  return app
+}

@@ -1,0 +1,17 @@
+import { type Kysely, type Migration, type MigrationProvider, Migrator } from 'kysely'
+import type { DialectKind } from './dialects/dialect-kind.js'
+import { trackingMigration } from './migrations/0001-tracking.js'
+import type { DB } from './schema.js'
+
+function migrationsFor(kind: DialectKind): Record<string, Migration> {
+  return { '0001-tracking': trackingMigration(kind) }
+}
+
+/** Brings the schema up to date; returns the names of the migrations it applied. */
+export async function migrateToLatest(db: Kysely<DB>, kind: DialectKind): Promise<string[]> {
+  const provider: MigrationProvider = { getMigrations: async () => migrationsFor(kind) }
+  const migrator = new Migrator({ db, provider })
+  const { error, results } = await migrator.migrateToLatest()
+  if (error) throw error
+  return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName)
+}

@@ -1,0 +1,160 @@
+import type { Lifecycle, Run, RunStatus } from '@provena/contract'
+import { encodeMetricValue } from '@provena/contract'
+import type { Kysely, Selectable } from 'kysely'
+import type { DB, RunsTable } from './schema.js'
+
+/** A run's own row, without params, tags and metrics. */
+export interface RunRecord {
+  id: string
+  experimentId: string
+  name: string
+  status: RunStatus
+  startTimeMs: number
+  endTimeMs: number | null
+  userId: string
+  parentRunId: string | null
+  lifecycle: Lifecycle
+}
+
+export type RunPatch = Partial<Pick<RunRecord, 'name' | 'status' | 'endTimeMs'>>
+
+export type RunsRepository = ReturnType<typeof createRunsRepository>
+
+function toRecord(row: Selectable<RunsTable>): RunRecord {
+  return {
+    id: row.id,
+    experimentId: String(row.experimentId),
+    name: row.name,
+    status: row.status as RunStatus,
+    startTimeMs: Number(row.startTimeMs),
+    endTimeMs: row.endTimeMs === null ? null : Number(row.endTimeMs),
+    userId: row.userId,
+    parentRunId: row.parentRunId,
+    lifecycle: row.lifecycle as Lifecycle,
+  }
+}
+
+// SQLite allows at most 32,766 bound parameters per statement; IN lists stay far below it.
+const MAX_IDS_PER_QUERY = 1000
+
+export function createRunsRepository(db: Kysely<DB>) {
+  async function keyValues(table: 'params' | 'runTags', ids: string[]): Promise<Map<string, Record<string, string>>> {
+    const byRun = new Map<string, Record<string, string>>(ids.map((id) => [id, {}]))
+    for (let i = 0; i < ids.length; i += MAX_IDS_PER_QUERY) {
+      const rows = await db
+        .selectFrom(table)
+        .select(['runId', 'key', 'value'])
+        .where('runId', 'in', ids.slice(i, i + MAX_IDS_PER_QUERY))
+        .execute()
+      for (const row of rows) {
+        const entries = byRun.get(row.runId)
+        if (entries) entries[row.key] = row.value
+      }
+    }
+    return byRun
+  }
+
+  async function latestMetricsOf(ids: string[]): Promise<Map<string, Run['metrics']>> {
+    const byRun = new Map<string, Run['metrics']>(ids.map((id) => [id, []]))
+    for (let i = 0; i < ids.length; i += MAX_IDS_PER_QUERY) {
+      const rows = await db
+        .selectFrom('latestMetrics')
+        .selectAll()
+        .where('runId', 'in', ids.slice(i, i + MAX_IDS_PER_QUERY))
+        .orderBy('key')
+        .execute()
+      for (const row of rows) {
+        byRun.get(row.runId)?.push({
+          key: row.key,
+          value: encodeMetricValue(row.isNan ? Number.NaN : Number(row.value)),
+          step: Number(row.step),
+          timestampMs: Number(row.timestampMs),
+        })
+      }
+    }
+    return byRun
+  }
+
+  return {
+    async insert(run: RunRecord, nowMs: number): Promise<void> {
+      await db
+        .insertInto('runs')
+        .values({ ...run, experimentId: Number(run.experimentId), updatedAtMs: nowMs })
+        .execute()
+    },
+
+    async findById(id: string): Promise<RunRecord | undefined> {
+      const row = await db.selectFrom('runs').selectAll().where('id', '=', id).executeTakeFirst()
+      return row && toRecord(row)
+    },
+
+    /** Runs with their params, tags and latest metrics, in the order of `ids`. */
+    async loadFull(ids: string[]): Promise<Run[]> {
+      if (ids.length === 0) return []
+      const rows: Selectable<RunsTable>[] = []
+      for (let i = 0; i < ids.length; i += MAX_IDS_PER_QUERY) {
+        rows.push(...(await db.selectFrom('runs').selectAll().where('id', 'in', ids.slice(i, i + MAX_IDS_PER_QUERY)).execute()))
+      }
+      const [params, tags, metrics] = [await keyValues('params', ids), await keyValues('runTags', ids), await latestMetricsOf(ids)]
+      const byId = new Map(rows.map((row) => [row.id, row]))
+      return ids.flatMap((id) => {
+        const row = byId.get(id)
+        if (!row) return []
+        return [{ ...toRecord(row), params: params.get(id) ?? {}, tags: tags.get(id) ?? {}, metrics: metrics.get(id) ?? [] }]
+      })
+    },
+
+    async update(id: string, patch: RunPatch, nowMs: number): Promise<void> {
+      await db.updateTable('runs').set({ ...patch, updatedAtMs: nowMs }).where('id', '=', id).execute()
+    },
+
+    async setLifecycle(id: string, lifecycle: Lifecycle, nowMs: number): Promise<void> {
+      await db.updateTable('runs').set({ lifecycle, updatedAtMs: nowMs }).where('id', '=', id).execute()
+    },
+
+    async paramsOf(runId: string, keys: string[]): Promise<Map<string, string>> {
+      if (keys.length === 0) return new Map()
+      const rows = await db.selectFrom('params').select(['key', 'value']).where('runId', '=', runId).where('key', 'in', keys).execute()
+      return new Map(rows.map((r) => [r.key, r.value]))
+    },
+
+    /** Inserts params that are not there yet; the domain has checked that existing ones are equal. */
+    async insertParams(runId: string, params: { key: string; value: string }[]): Promise<void> {
+      if (params.length === 0) return
+      await db
+        .insertInto('params')
+        .values(params.map((p) => ({ runId, key: p.key, value: p.value })))
+        .onConflict((oc) => oc.columns(['runId', 'key']).doNothing())
+        .execute()
+    },
+
+    async setTags(runId: string, tags: { key: string; value: string }[]): Promise<void> {
+      for (const { key, value } of tags) {
+        await db
+          .insertInto('runTags')
+          .values({ runId, key, value })
+          .onConflict((oc) => oc.columns(['runId', 'key']).doUpdateSet({ value }))
+          .execute()
+      }
+    },
+
+    async deleteTag(runId: string, key: string): Promise<boolean> {
+      const result = await db.deleteFrom('runTags').where('runId', '=', runId).where('key', '=', key).executeTakeFirst()
+      return result.numDeletedRows > 0n
+    },
+
+    /**
+     * Records that a batch with this idempotency key is being applied; false when it was before.
+     * Inserting first (inside the batch's transaction) makes a concurrent retry wait for, then skip, the first.
+     */
+    async claimReceipt(runId: string, idempotencyKey: string, nowMs: number): Promise<boolean> {
+      const rows = await db
+        .insertInto('batchReceipts')
+        .values({ runId, idempotencyKey, createdAtMs: nowMs })
+        .onConflict((oc) => oc.columns(['runId', 'idempotencyKey']).doNothing())
+        .returning('runId')
+        .execute()
+      return rows.length > 0
+    },
+  }
+}

@@ -1,0 +1,39 @@
+import type { Kysely } from 'kysely'
+import { sql } from 'kysely'
+import type { DialectKind } from './db/dialects/dialect-kind.js'
+import { createExperimentsRepository } from './db/experiments-repository.js'
+import { createMetricsRepository } from './db/metrics-repository.js'
+import { createRunSearchRepository } from './db/run-search-repository.js'
+import { createRunsRepository } from './db/runs-repository.js'
+import type { DB } from './db/schema.js'
+
+/** Every repository over one connection or transaction, plus a way to open a transaction. */
+export interface Store {
+  kind: DialectKind
+  experiments: ReturnType<typeof createExperimentsRepository>
+  runs: ReturnType<typeof createRunsRepository>
+  metrics: ReturnType<typeof createMetricsRepository>
+  runSearch: ReturnType<typeof createRunSearchRepository>
+  /** Runs `work` in one transaction; inside a transaction it joins the open one. */
+  transaction<T>(work: (tx: Store) => Promise<T>): Promise<T>
+  /** Resolves when the database answers a trivial query. */
+  ping(): Promise<void>
+}
+
+export function createStore(db: Kysely<DB>, kind: DialectKind, isInTransaction = false): Store {
+  const store: Store = {
+    kind,
+    experiments: createExperimentsRepository(db),
+    runs: createRunsRepository(db),
+    metrics: createMetricsRepository(db),
+    runSearch: createRunSearchRepository(db),
+    transaction(work) {
+      if (isInTransaction) return work(store)
+      return db.transaction().execute((trx) => work(createStore(trx, kind, true)))
+    },
+    async ping() {
+      await sql`select 1`.execute(db)
+    },
+  }
+  return store
+}
