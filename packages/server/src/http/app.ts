@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import fastifySwagger from '@fastify/swagger'
-import Fastify, { type FastifyBaseLogger, type FastifyInstance, type RawServerDefault } from 'fastify'
-import type { IncomingMessage, ServerResponse } from 'node:http'
+import Fastify from 'fastify'
 import {
   jsonSchemaTransform,
   serializerCompiler,
@@ -9,14 +8,14 @@ import {
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod'
 import type { Services } from '../services.js'
+import type { App } from './app-type.js'
+import { registerBrowserSafety } from './browser-safety.js'
 import { renderError } from './errors.js'
 import { registerPrincipalHook } from './principal-hook.js'
 import { registerExperimentsRoutes } from './native/experiments-routes.js'
 import { registerHealthRoutes } from './native/health-routes.js'
 import { registerMetricsRoutes } from './native/metrics-routes.js'
 import { registerRunsRoutes } from './native/runs-routes.js'
-
-export type App = FastifyInstance<RawServerDefault, IncomingMessage, ServerResponse, FastifyBaseLogger, ZodTypeProvider>
 
 export interface AppOptions {
   logLevel?: string
@@ -27,7 +26,7 @@ export interface AppOptions {
 const REQUEST_ID = /^[\w.-]{1,64}$/
 
 export async function buildApp(services: Services, { logLevel = 'info', bodyLimitBytes = 8 * 1024 * 1024 }: AppOptions = {}) {
-  const app = Fastify({
+  const app: App = Fastify({
     logger: { level: logLevel },
     bodyLimit: bodyLimitBytes,
     requestIdHeader: false,
@@ -40,6 +39,7 @@ export async function buildApp(services: Services, { logLevel = 'info', bodyLimi
   }).withTypeProvider<ZodTypeProvider>()
 
   registerPrincipalHook(app)
+  registerBrowserSafety(app)
   app.setValidatorCompiler(validatorCompiler)
   app.setSerializerCompiler(serializerCompiler)
   app.setErrorHandler((error, request, reply) => renderError(error, request, reply))

@@ -9,7 +9,7 @@ import {
 } from '@provena/contract'
 import { z } from 'zod'
 import type { Services } from '../../services.js'
-import type { App } from '../app.js'
+import type { App } from '../app-type.js'
 
 const tags = ['experiments']
 

@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import type { Services } from '../../services.js'
-import type { App } from '../app.js'
+import type { App } from '../app-type.js'
 
 export function registerHealthRoutes(app: App, { store }: Services): void {
   app.get('/healthz', { schema: { response: { 200: z.object({ status: z.literal('ok') }) } } }, async () => ({

@@ -8,7 +8,7 @@ import {
   RunParams,
 } from '@provena/contract'
 import type { Services } from '../../services.js'
-import type { App } from '../app.js'
+import type { App } from '../app-type.js'
 
 const tags = ['metrics']
 

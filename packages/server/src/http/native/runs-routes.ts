@@ -10,7 +10,7 @@ import {
 } from '@provena/contract'
 import { z } from 'zod'
 import type { Services } from '../../services.js'
-import type { App } from '../app.js'
+import type { App } from '../app-type.js'
 
 const tags = ['runs']
 const RunTagParams = RunParams.extend({ key: Key })
