@@ -43,6 +43,7 @@ const WORD_TAIL = /[\w.\-/:]*/y
 const WHITESPACE = /\s*/y
 const MAX_EXCERPT_LENGTH = 24
 
+/** Reads the tokens of a filter or order-by clause; errors name `subject` and the line and column. */
 export function createTokenCursor(text: string, subject: Subject): TokenCursor {
   let offset = 0
   let lookahead: Token | undefined
@@ -125,7 +126,8 @@ function readQuoted(text: string, position: number, quote: Quote, raise: Raise):
       index += 1
     }
   }
-  throw raise(position, text.length - position, `missing the closing ${quote} of ${excerpt(text.slice(position))}`)
+  const rest = text.slice(position)
+  throw raise(position, rest.length, `quoted text ${excerpt(rest)} is missing its closing ${quote}`)
 }
 
 function matchAt(pattern: RegExp, text: string, position: number): string | undefined {

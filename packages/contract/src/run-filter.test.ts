@@ -179,8 +179,18 @@ describe('parseRunFilter errors', () => {
       6,
     ],
     ['attributes.end_time IN (1)', "column 21: attribute 'end_time' compares with =, !=, <, <=, >, >=, not IN", 20, 2],
-    ["attributes.status > 'A'", "column 19: attribute 'status' compares with =, !=, LIKE, ILIKE, IN, NOT IN, not >", 18, 1],
-    ['attributes.run_id = 7', "column 21: expected a string in single or double quotes for attribute 'run_id', found '7'", 20, 1],
+    [
+      "attributes.status > 'A'",
+      "column 19: attribute 'status' compares with =, !=, LIKE, ILIKE, IN, NOT IN, not >",
+      18,
+      1,
+    ],
+    [
+      'attributes.run_id = 7',
+      "column 21: expected a string in single or double quotes for attribute 'run_id', found '7'",
+      20,
+      1,
+    ],
   ])('rejects %s, which breaks the type rules', (text, detail, position, length) => {
     expect(syntaxErrorOf(() => parseRunFilter(text))).toEqual({
       message: `filter syntax error at ${detail}`,
@@ -190,9 +200,14 @@ describe('parseRunFilter errors', () => {
   })
 
   it.each([
-    ["params.p = 'x' OR 1=1", "column 16: OR is not supported; join comparisons with AND", 15, 2],
+    ["params.p = 'x' OR 1=1", 'column 16: OR is not supported; join comparisons with AND', 15, 2],
     ["(params.p = 'x')", 'column 1: parentheses are not supported; join comparisons with AND', 0, 1],
-    ["params.p = 'x' AND (metrics.m > 1)", 'column 20: parentheses are not supported; join comparisons with AND', 19, 1],
+    [
+      "params.p = 'x' AND (metrics.m > 1)",
+      'column 20: parentheses are not supported; join comparisons with AND',
+      19,
+      1,
+    ],
     ["params.p = 'x' metrics.m > 1", "column 16: expected AND or the end of the filter, found 'metrics.m'", 15, 9],
     [
       "params.p = 'x' AND",
@@ -206,8 +221,13 @@ describe('parseRunFilter errors', () => {
       0,
       3,
     ],
-    ["params.p = 'x", "column 12: missing the closing ' of 'x", 11, 2],
-    ['params.p = `x`', "column 12: expected a string in single or double quotes for param 'p', found string `x`", 11, 3],
+    ["params.p = 'x", "column 12: quoted text 'x is missing its closing '", 11, 2],
+    [
+      'params.p = `x`',
+      "column 12: expected a string in single or double quotes for param 'p', found string `x`",
+      11,
+      3,
+    ],
     ["params.p NOT LIKE 'x'", "column 14: expected IN after NOT, found 'LIKE'", 13, 4],
     ['params.p IN ()', "column 14: expected a string in single or double quotes for param 'p', found ')'", 13, 1],
     ["params.p IN ('a',)", "column 18: expected a string in single or double quotes for param 'p', found ')'", 17, 1],
@@ -225,7 +245,12 @@ describe('parseRunFilter errors', () => {
       0,
       8,
     ],
-    ["params.'lr' = 'x'", "column 1: expected a key after 'params.'; quote a key with spaces in backticks or double quotes", 0, 7],
+    [
+      "params.'lr' = 'x'",
+      "column 1: expected a key after 'params.'; quote a key with spaces in backticks or double quotes",
+      0,
+      7,
+    ],
     ['metrics.`` = 1', 'column 1: a key must not be empty', 0, 10],
   ])('rejects the malformed filter %s', (text, detail, position, length) => {
     expect(syntaxErrorOf(() => parseRunFilter(text))).toEqual({
@@ -319,7 +344,12 @@ describe('parseRunOrderBy', () => {
   })
 
   it.each([
-    ['', 'column 1: expected a column such as metrics.<key>, params.<key>, tags.<key> or attributes.<name>, found end of input', 0, 0],
+    [
+      '',
+      'column 1: expected a column such as metrics.<key>, params.<key>, tags.<key> or attributes.<name>, found end of input',
+      0,
+      0,
+    ],
     ['metrics.m1 DESC extra', "column 17: expected ASC, DESC or the end of the clause, found 'extra'", 16, 5],
     ['metrics.m1 DESC ASC', "column 17: expected ASC, DESC or the end of the clause, found 'ASC'", 16, 3],
     ['metrics.m1; DROP TABLE runs', "column 11: unexpected character ';'", 10, 1],

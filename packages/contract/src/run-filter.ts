@@ -11,7 +11,8 @@ export const MAX_FILTER_LIST_VALUES = 1000
 export const RUN_FILTER_ATTRIBUTES = ['status', 'run_name', 'user_id', 'run_id', 'start_time', 'end_time'] as const
 /** A run attribute a filter or order-by may name. */
 export type RunFilterAttribute = (typeof RUN_FILTER_ATTRIBUTES)[number]
-type NumberAttribute = 'start_time' | 'end_time'
+const NUMBER_ATTRIBUTES = ['start_time', 'end_time'] as const satisfies readonly RunFilterAttribute[]
+type NumberAttribute = (typeof NUMBER_ATTRIBUTES)[number]
 type TextAttribute = Exclude<RunFilterAttribute, NumberAttribute>
 
 /** What a filter or order-by names: a metric, param or tag by key, or an attribute of the run. */
@@ -63,7 +64,6 @@ const ATTRIBUTE_ALIASES = new Map<string, RunFilterAttribute>([
   ...RUN_FILTER_ATTRIBUTES.map((name) => [name, name] as const),
   ['created', 'start_time'],
 ])
-const NUMBER_ATTRIBUTES: readonly RunFilterAttribute[] = ['start_time', 'end_time']
 
 /**
  * Parses an MLflow search_runs filter into its comparisons; an empty filter has none.
@@ -202,7 +202,9 @@ function parseList(cursor: TokenCursor, column: RunColumn): string[] {
     values.push(parseString(cursor, column))
     const token = cursor.next()
     if (isSymbol(token, ')')) return values
-    if (!isSymbol(token, ',')) throw cursor.error(token, `expected ',' or ')' in the list, found ${describeToken(token)}`)
+    if (!isSymbol(token, ',')) {
+      throw cursor.error(token, `expected ',' or ')' in the list, found ${describeToken(token)}`)
+    }
   }
 }
 
@@ -221,11 +223,7 @@ function label(column: RunColumn): string {
 }
 
 function isNumberColumn(column: RunColumn): column is NumberColumn {
-  return column.entity === 'metric' || (column.entity === 'attribute' && isNumberAttribute(column.key))
-}
-
-function isNumberAttribute(attribute: RunFilterAttribute): attribute is NumberAttribute {
-  return NUMBER_ATTRIBUTES.includes(attribute)
+  return column.entity === 'metric' || (column.entity === 'attribute' && isOneOf(NUMBER_ATTRIBUTES, column.key))
 }
 
 function isOneOf<T extends string>(list: readonly T[], value: string): value is T {
