@@ -24,7 +24,7 @@ function walk(dir) {
 
 walk(path.join(root, 'packages'))
 if (offenders.length > 0) {
-  console.error('process.env is read outside config.ts:\n' + offenders.join('\n'))
+  console.error(`process.env is read outside config.ts:\n${offenders.join('\n')}`)
   process.exit(1)
 }
 console.log('env reads: only in config.ts')

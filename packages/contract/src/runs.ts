@@ -58,8 +58,14 @@ export const RunParams = z.object({ runId: RunId })
 
 export const LogBatchBody = z.object({
   metrics: z.array(MetricPointInput).max(MAX_BATCH_METRICS).default([]),
-  params: z.array(z.object({ key: Key, value: ParamValue })).max(MAX_BATCH_PARAMS).default([]),
-  tags: z.array(z.object({ key: Key, value: TagValue })).max(MAX_BATCH_TAGS).default([]),
+  params: z
+    .array(z.object({ key: Key, value: ParamValue }))
+    .max(MAX_BATCH_PARAMS)
+    .default([]),
+  tags: z
+    .array(z.object({ key: Key, value: TagValue }))
+    .max(MAX_BATCH_TAGS)
+    .default([]),
   /** A retried batch with the same key is applied once. */
   idempotencyKey: z.string().min(1).max(128).optional(),
 })

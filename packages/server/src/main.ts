@@ -1,5 +1,5 @@
 import type { AddressInfo } from 'node:net'
-import { type ServerConfig, ConfigError } from './config.js'
+import { ConfigError, type ServerConfig } from './config.js'
 import { buildApp } from './http/app.js'
 import { createServices } from './services.js'
 import { dialectOf, migrateToLatest, openDatabase } from './storage/index.js'

@@ -6,7 +6,15 @@ import { createRunSearchService } from './domain/search/run-search-service.js'
 import type { Store } from './storage/store.js'
 
 /** Every domain service, built over one store. */
-export function createServices({ store, clock = systemClock, ids = randomIds }: { store: Store; clock?: Clock; ids?: IdGenerator }) {
+export function createServices({
+  store,
+  clock = systemClock,
+  ids = randomIds,
+}: {
+  store: Store
+  clock?: Clock
+  ids?: IdGenerator
+}) {
   return {
     store,
     experiments: createExperimentsService({ store, clock }),

@@ -11,11 +11,11 @@ import type { Services } from '../services.js'
 import type { App } from './app-type.js'
 import { registerBrowserSafety } from './browser-safety.js'
 import { renderError } from './errors.js'
-import { registerPrincipalHook } from './principal-hook.js'
 import { registerExperimentsRoutes } from './native/experiments-routes.js'
 import { registerHealthRoutes } from './native/health-routes.js'
 import { registerMetricsRoutes } from './native/metrics-routes.js'
 import { registerRunsRoutes } from './native/runs-routes.js'
+import { registerPrincipalHook } from './principal-hook.js'
 
 export interface AppOptions {
   logLevel?: string
@@ -25,7 +25,10 @@ export interface AppOptions {
 
 const REQUEST_ID = /^[\w.-]{1,64}$/
 
-export async function buildApp(services: Services, { logLevel = 'info', bodyLimitBytes = 8 * 1024 * 1024 }: AppOptions = {}) {
+export async function buildApp(
+  services: Services,
+  { logLevel = 'info', bodyLimitBytes = 8 * 1024 * 1024 }: AppOptions = {},
+) {
   const app: App = Fastify({
     logger: { level: logLevel },
     bodyLimit: bodyLimitBytes,

@@ -34,7 +34,8 @@ function describeValidation(error: FastifyError): string {
   const issues = (error.validation ?? []) as ValidationIssue[]
   const where = error.validationContext ?? 'request'
   const parts = issues.slice(0, 5).map((issue) => {
-    const path = issue.params?.issue?.path?.map(String).join('.') ?? issue.instancePath?.replace(/^\//, '').replaceAll('/', '.')
+    const path =
+      issue.params?.issue?.path?.map(String).join('.') ?? issue.instancePath?.replace(/^\//, '').replaceAll('/', '.')
     return `${path ? `${where}.${path}` : where}: ${issue.message ?? 'invalid'}`
   })
   return parts.length > 0 ? `invalid ${where}: ${parts.join('; ')}` : error.message

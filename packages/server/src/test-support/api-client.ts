@@ -8,7 +8,11 @@ export interface ApiAnswer {
 
 /** Thin helpers over `app.inject()` so HTTP tests read as requests and answers. */
 export function apiClient(app: App) {
-  async function call(method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE', url: string, payload?: unknown): Promise<ApiAnswer> {
+  async function call(
+    method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE',
+    url: string,
+    payload?: unknown,
+  ): Promise<ApiAnswer> {
     const res = await app.inject({ method, url, ...(payload === undefined ? {} : { payload: payload as object }) })
     return { status: res.statusCode, body: res.body === '' ? null : res.json() }
   }
@@ -21,7 +25,9 @@ export function apiClient(app: App) {
     delete: (url: string) => call('DELETE', url),
     /** Creates an experiment with a unique name and returns its id. */
     async experiment(prefix = 'exp'): Promise<string> {
-      const res = await call('POST', '/api/v1/experiments', { name: `${prefix}-${Math.random().toString(36).slice(2)}` })
+      const res = await call('POST', '/api/v1/experiments', {
+        name: `${prefix}-${Math.random().toString(36).slice(2)}`,
+      })
       if (res.status !== 201) throw new Error(`could not create experiment: ${JSON.stringify(res.body)}`)
       return res.body.experiment.id
     },

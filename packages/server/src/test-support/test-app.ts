@@ -1,8 +1,8 @@
 import { buildApp } from '../http/app.js'
 import { createServices } from '../services.js'
+import type { DialectKind } from '../storage/db/dialects/dialect-kind.js'
 import { migrateToLatest, openDatabase } from '../storage/index.js'
 import { createStore } from '../storage/store.js'
-import type { DialectKind } from '../storage/db/dialects/dialect-kind.js'
 import { createTestDatabaseUrl } from './test-databases.js'
 
 /** A migrated store on a new database of `kind`, and a way to close it. */

@@ -15,7 +15,10 @@ import { generateRunName } from './run-names.js'
 
 const TERMINAL_STATUSES: RunStatus[] = ['FINISHED', 'FAILED', 'KILLED']
 
-export type CreateRunInput = Omit<CreateRunBody, 'experimentId' | 'status'> & { experimentId: string; status: RunStatus }
+export type CreateRunInput = Omit<CreateRunBody, 'experimentId' | 'status'> & {
+  experimentId: string
+  status: RunStatus
+}
 
 export type RunsService = ReturnType<typeof createRunsService>
 
@@ -73,8 +76,14 @@ export function createRunsService({ store, clock, ids }: { store: Store; clock: 
           lifecycle: 'active',
         }
         await tx.runs.insert(run, nowMs)
-        await tx.runs.insertParams(run.id, Object.entries(input.params ?? {}).map(([key, value]) => ({ key, value })))
-        await tx.runs.setTags(run.id, Object.entries(input.tags ?? {}).map(([key, value]) => ({ key, value })))
+        await tx.runs.insertParams(
+          run.id,
+          Object.entries(input.params ?? {}).map(([key, value]) => ({ key, value })),
+        )
+        await tx.runs.setTags(
+          run.id,
+          Object.entries(input.tags ?? {}).map(([key, value]) => ({ key, value })),
+        )
         return loadRun(tx, run.id)
       })
     },
@@ -90,7 +99,12 @@ export function createRunsService({ store, clock, ids }: { store: Store; clock: 
         const nowMs = clock.nowMs()
         const changes: RunPatch = { ...patch }
         // A run that ends without saying when ends now, so its duration is never open-ended.
-        if (patch.status && TERMINAL_STATUSES.includes(patch.status) && patch.endTimeMs === undefined && run.endTimeMs === null) {
+        if (
+          patch.status &&
+          TERMINAL_STATUSES.includes(patch.status) &&
+          patch.endTimeMs === undefined &&
+          run.endTimeMs === null
+        ) {
           changes.endTimeMs = nowMs
         }
         await tx.runs.update(runId, changes, nowMs)

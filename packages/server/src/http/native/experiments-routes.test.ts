@@ -31,7 +31,11 @@ describe.each(testDialects())('experiments API on %s', (dialect) => {
 
   it('answers 409 for a duplicate experiment name and keeps the first', async () => {
     await t.app.inject({ method: 'POST', url: '/api/v1/experiments', payload: { name: 'dup', description: 'one' } })
-    const res = await t.app.inject({ method: 'POST', url: '/api/v1/experiments', payload: { name: 'dup', description: 'two' } })
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/experiments',
+      payload: { name: 'dup', description: 'two' },
+    })
     expect(res.statusCode).toBe(409)
     expect(res.json().error.code).toBe('ALREADY_EXISTS')
     const kept = await t.app.inject({ method: 'GET', url: '/api/v1/experiments/by-name/dup' })

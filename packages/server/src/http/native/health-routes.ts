@@ -9,7 +9,14 @@ export function registerHealthRoutes(app: App, { store }: Services): void {
 
   app.get(
     '/readyz',
-    { schema: { response: { 200: z.object({ status: z.literal('ready') }), 503: z.object({ status: z.literal('unavailable') }) } } },
+    {
+      schema: {
+        response: {
+          200: z.object({ status: z.literal('ready') }),
+          503: z.object({ status: z.literal('unavailable') }),
+        },
+      },
+    },
     async (request, reply) => {
       try {
         await store.ping()

@@ -124,7 +124,17 @@ describe.each(testDialects())('batch logging and metric history on %s', (dialect
       [{ metrics: [point], params: [{ key: 'p', value: 'v'.repeat(6001) }] }, 400, 'params.0.value'],
       [{ metrics: [point], tags: [{ key: 't', value: 7 }] }, 400, 'tags.0.value'],
       [{ metrics: Array.from({ length: MAX_BATCH_METRICS + 1 }, () => point) }, 400, 'metrics'],
-      [{ metrics: [point], params: [{ key: 'a', value: '1' }, { key: 'a', value: '2' }] }, 400, "param 'a'"],
+      [
+        {
+          metrics: [point],
+          params: [
+            { key: 'a', value: '1' },
+            { key: 'a', value: '2' },
+          ],
+        },
+        400,
+        "param 'a'",
+      ],
     ]
     for (const [body, status, mention] of cases) {
       const res = await api.post(`/api/v1/runs/${run.id}/batch`, body)
@@ -171,7 +181,11 @@ describe.each(testDialects())('batch logging and metric history on %s', (dialect
     const bare = await t.app.inject({ method: 'POST', url: `/api/v1/runs/${run.id}/restore` })
     expect(bare.statusCode).toBe(415)
     expect((await api.get(`/api/v1/runs/${run.id}`)).body.run.lifecycle).toBe('deleted')
-    const scripted = await t.app.inject({ method: 'POST', url: `/api/v1/runs/${run.id}/restore`, headers: { 'x-provena-client': 'cli' } })
+    const scripted = await t.app.inject({
+      method: 'POST',
+      url: `/api/v1/runs/${run.id}/restore`,
+      headers: { 'x-provena-client': 'cli' },
+    })
     expect(scripted.statusCode).toBe(200)
   })
 

@@ -21,12 +21,23 @@ export function registerMetricsRoutes(app: App, { metrics }: Services): void {
 
   app.get(
     '/api/v1/runs/:runId/metrics/:key/history',
-    { schema: { tags, params: MetricHistoryParams, querystring: MetricHistoryQuery, response: { 200: MetricHistoryResponse } } },
+    {
+      schema: {
+        tags,
+        params: MetricHistoryParams,
+        querystring: MetricHistoryQuery,
+        response: { 200: MetricHistoryResponse },
+      },
+    },
     async (req) => {
       const history = await metrics.history(req.principal, req.params.runId, req.params.key, req.query)
       return {
         ...history,
-        points: history.points.map((p) => ({ value: encodeMetricValue(p.value), step: p.step, timestampMs: p.timestampMs })),
+        points: history.points.map((p) => ({
+          value: encodeMetricValue(p.value),
+          step: p.step,
+          timestampMs: p.timestampMs,
+        })),
       }
     },
   )

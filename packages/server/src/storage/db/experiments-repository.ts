@@ -51,7 +51,11 @@ export function createExperimentsRepository(db: Kysely<DB>) {
   async function setTags(experimentId: string, tags: Record<string, string | null>): Promise<void> {
     for (const [key, value] of Object.entries(tags)) {
       if (value === null) {
-        await db.deleteFrom('experimentTags').where('experimentId', '=', Number(experimentId)).where('key', '=', key).execute()
+        await db
+          .deleteFrom('experimentTags')
+          .where('experimentId', '=', Number(experimentId))
+          .where('key', '=', key)
+          .execute()
       } else {
         await db
           .insertInto('experimentTags')
@@ -73,7 +77,8 @@ export function createExperimentsRepository(db: Kysely<DB>) {
         await setTags(String(row.id), tags)
         return String(row.id)
       } catch (error) {
-        if (isUniqueViolation(error)) throw new AlreadyExistsError(`an experiment named '${name}' exists already`, { cause: error })
+        if (isUniqueViolation(error))
+          throw new AlreadyExistsError(`an experiment named '${name}' exists already`, { cause: error })
         throw error
       }
     },

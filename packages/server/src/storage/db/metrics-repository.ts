@@ -74,7 +74,10 @@ export function createMetricsRepository(db: Kysely<DB>) {
               .where((eb) =>
                 eb.or([
                   eb('latestMetrics.step', '<', row.step),
-                  eb.and([eb('latestMetrics.step', '=', row.step), eb('latestMetrics.timestampMs', '<=', row.timestampMs)]),
+                  eb.and([
+                    eb('latestMetrics.step', '=', row.step),
+                    eb('latestMetrics.timestampMs', '<=', row.timestampMs),
+                  ]),
                 ]),
               ),
           )

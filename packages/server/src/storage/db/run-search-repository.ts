@@ -72,7 +72,8 @@ function compileOrder(orderBy: RunOrderBy[]): { joins: Condition[]; terms: Condi
     const table = sql.raw({ metric: 'latest_metrics', param: 'params', tag: 'run_tags' }[order.entity])
     joins.push(sql`left join ${table} ${alias} on ${alias}.run_id = runs.id and ${alias}.key = ${order.key}`)
     // As in MLflow, runs without the key (and NaN metrics) sort last in either direction.
-    const missing = order.entity === 'metric' ? sql`${alias}.run_id is null or ${alias}.is_nan = 1` : sql`${alias}.run_id is null`
+    const missing =
+      order.entity === 'metric' ? sql`${alias}.run_id is null or ${alias}.is_nan = 1` : sql`${alias}.run_id is null`
     terms.push(sql`case when ${missing} then 1 else 0 end`, sql`${alias}.value ${direction}`)
   })
   // MLflow's default order, which also makes paging stable: newest first, then by id.
@@ -92,7 +93,9 @@ export function createRunSearchRepository(db: Kysely<DB>) {
         sql`runs.lifecycle in (${sql.join(lifecycles.map((l) => sql`${l}`))})`,
         ...filter.wheres,
       ]
-      const statement = sql<{ id: string }>`select runs.id from runs ${sql.join([...filter.joins, ...order.joins], sql` `)}
+      const statement = sql<{
+        id: string
+      }>`select runs.id from runs ${sql.join([...filter.joins, ...order.joins], sql` `)}
         where ${sql.join(wheres, sql` and `)}
         order by ${sql.join(order.terms)}
         limit ${query.limit} offset ${query.offset}`

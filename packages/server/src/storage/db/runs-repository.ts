@@ -93,19 +93,35 @@ export function createRunsRepository(db: Kysely<DB>) {
       if (ids.length === 0) return []
       const rows: Selectable<RunsTable>[] = []
       for (let i = 0; i < ids.length; i += MAX_IDS_PER_QUERY) {
-        rows.push(...(await db.selectFrom('runs').selectAll().where('id', 'in', ids.slice(i, i + MAX_IDS_PER_QUERY)).execute()))
+        rows.push(
+          ...(await db
+            .selectFrom('runs')
+            .selectAll()
+            .where('id', 'in', ids.slice(i, i + MAX_IDS_PER_QUERY))
+            .execute()),
+        )
       }
-      const [params, tags, metrics] = [await keyValues('params', ids), await keyValues('runTags', ids), await latestMetricsOf(ids)]
+      const [params, tags, metrics] = [
+        await keyValues('params', ids),
+        await keyValues('runTags', ids),
+        await latestMetricsOf(ids),
+      ]
       const byId = new Map(rows.map((row) => [row.id, row]))
       return ids.flatMap((id) => {
         const row = byId.get(id)
         if (!row) return []
-        return [{ ...toRecord(row), params: params.get(id) ?? {}, tags: tags.get(id) ?? {}, metrics: metrics.get(id) ?? [] }]
+        return [
+          { ...toRecord(row), params: params.get(id) ?? {}, tags: tags.get(id) ?? {}, metrics: metrics.get(id) ?? [] },
+        ]
       })
     },
 
     async update(id: string, patch: RunPatch, nowMs: number): Promise<void> {
-      await db.updateTable('runs').set({ ...patch, updatedAtMs: nowMs }).where('id', '=', id).execute()
+      await db
+        .updateTable('runs')
+        .set({ ...patch, updatedAtMs: nowMs })
+        .where('id', '=', id)
+        .execute()
     },
 
     async setLifecycle(id: string, lifecycle: Lifecycle, nowMs: number): Promise<void> {
@@ -114,7 +130,12 @@ export function createRunsRepository(db: Kysely<DB>) {
 
     async paramsOf(runId: string, keys: string[]): Promise<Map<string, string>> {
       if (keys.length === 0) return new Map()
-      const rows = await db.selectFrom('params').select(['key', 'value']).where('runId', '=', runId).where('key', 'in', keys).execute()
+      const rows = await db
+        .selectFrom('params')
+        .select(['key', 'value'])
+        .where('runId', '=', runId)
+        .where('key', 'in', keys)
+        .execute()
       return new Map(rows.map((r) => [r.key, r.value]))
     },
 

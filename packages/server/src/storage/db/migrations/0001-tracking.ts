@@ -41,7 +41,11 @@ export function trackingMigration(kind: DialectKind): Migration {
         .addColumn('lifecycle', 'text', (c) => c.notNull())
         .addColumn('updated_at_ms', 'bigint', (c) => c.notNull())
         .execute()
-      await db.schema.createIndex('runs_experiment_start_idx').on('runs').columns(['experiment_id', 'start_time_ms']).execute()
+      await db.schema
+        .createIndex('runs_experiment_start_idx')
+        .on('runs')
+        .columns(['experiment_id', 'start_time_ms'])
+        .execute()
       await db.schema.createIndex('runs_parent_idx').on('runs').column('parent_run_id').execute()
 
       for (const table of ['run_tags', 'params']) {
@@ -79,7 +83,11 @@ export function trackingMigration(kind: DialectKind): Migration {
         .addColumn('timestamp_ms', 'bigint', (c) => c.notNull())
         .addPrimaryKeyConstraint('latest_metrics_pk', ['run_id', 'key'])
         .execute()
-      await db.schema.createIndex('latest_metrics_key_value_idx').on('latest_metrics').columns(['key', 'value', 'run_id']).execute()
+      await db.schema
+        .createIndex('latest_metrics_key_value_idx')
+        .on('latest_metrics')
+        .columns(['key', 'value', 'run_id'])
+        .execute()
 
       await db.schema
         .createTable('batch_receipts')
