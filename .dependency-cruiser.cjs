@@ -66,6 +66,6 @@ module.exports = {
     doNotFollow: { path: 'node_modules' },
     exclude: { path: '^packages/[^/]+/dist/' },
     tsPreCompilationDeps: true,
-    tsConfig: { fileName: 'tsconfig.depcruise.json' },
+    tsConfig: { fileName: 'tsconfig.check.json' },
   },
 }

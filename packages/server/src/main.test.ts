@@ -67,7 +67,10 @@ describe('startServer', () => {
         expect(server.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/)
         expect(await (await fetch(`${server.url}/healthz`)).json()).toEqual({ status: 'ok' })
         expect(await (await fetch(`${server.url}/readyz`)).json()).toEqual({ status: 'ready' })
-        const openapi = await (await fetch(`${server.url}/api/v1/openapi.json`)).json()
+        const openapi = (await (await fetch(`${server.url}/api/v1/openapi.json`)).json()) as {
+          openapi: string
+          paths: object
+        }
         expect(openapi.openapi).toMatch(/^3\./)
         expect(Object.keys(openapi.paths)).toEqual(
           expect.arrayContaining(['/api/v1/experiments', '/api/v1/runs/search', '/api/v1/runs/{runId}/batch']),
@@ -94,7 +97,7 @@ describe('startServer', () => {
       headers: { 'content-type': 'application/json' },
       body: '{}',
     })
-    const { run } = await created.json()
+    const { run } = (await created.json()) as { run: { id: string } }
     const body = JSON.stringify({ metrics: [{ key: 'm', value: 1, step: 1, timestampMs: 1 }] })
     // Send half the body, stop the server while the request is open, then send the rest.
     const answer = new Promise<number>((resolve, reject) => {

@@ -90,6 +90,16 @@ describe.each(testDialects())('batch logging and metric history on %s', (dialect
     expect((await api.get(`/api/v1/runs/${run.id}/metrics/m/history`)).body.totalPoints).toBe(1)
   })
 
+  it('applies one batch once even when its retries arrive at the same time', async () => {
+    const run = await api.run()
+    const metrics = Array.from({ length: 100 }, (_, i) => ({ key: 'm', value: i, step: i, timestampMs: i }))
+    const batch = { metrics, idempotencyKey: 'concurrent' }
+    const answers = await Promise.all(Array.from({ length: 5 }, () => api.post(`/api/v1/runs/${run.id}/batch`, batch)))
+    expect(answers.map((a) => a.status)).toEqual([200, 200, 200, 200, 200])
+    expect(answers.filter((a) => a.body.applied)).toHaveLength(1)
+    expect((await api.get(`/api/v1/runs/${run.id}/metrics/m/history`)).body.totalPoints).toBe(100)
+  })
+
   it('accepts the same param value again but rejects a different one, naming the key and writing nothing', async () => {
     const run = await api.run({ params: { lr: '0.1' } })
     expect((await api.post(`/api/v1/runs/${run.id}/batch`, { params: [{ key: 'lr', value: '0.1' }] })).status).toBe(200)
