@@ -69,8 +69,3 @@ export function loadServerConfig(flags: ServerFlags = {}, env: NodeJS.ProcessEnv
   const dataDir = path.resolve(parsed.data.dataDir)
   return { ...parsed.data, dataDir, db: parsed.data.db ?? path.join(dataDir, 'provena.db') }
 }
-
-/** PROVENA_TEST_POSTGRES_URL for the test setup; read here because only this file reads the environment. */
-export function testPostgresUrl(env: NodeJS.ProcessEnv = process.env): string | undefined {
-  return env.PROVENA_TEST_POSTGRES_URL || undefined
-}

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify'
 
 /** A request header no HTML form or simple cross-site fetch can set; scripts and the SDK may. */
-export const CLIENT_HEADER = 'x-provena-client'
+const CLIENT_HEADER = 'x-provena-client'
 
 function isJson(contentType: string | undefined): boolean {
   return (contentType ?? '').split(';')[0]?.trim().toLowerCase() === 'application/json'

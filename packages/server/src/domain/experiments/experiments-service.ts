@@ -11,7 +11,7 @@ import type { Store } from '../../storage/store.js'
 import type { Clock } from '../clock.js'
 import type { Principal } from '../principal.js'
 
-export const DEFAULT_EXPERIMENT_ID = '0'
+const DEFAULT_EXPERIMENT_ID = '0'
 
 export interface ListExperimentsInput {
   view: ViewType
