@@ -1,0 +1,17 @@
+/** Somewhere text can be written: process.stdout in the bin, a buffer in a test. */
+interface TextSink {
+  write(text: string): unknown
+}
+
+export type ShutdownSignal = 'SIGTERM' | 'SIGINT'
+
+/** Everything a command touches outside its arguments, passed in so the program can be driven from a test. */
+export interface CliIo {
+  stdout: TextSink
+  stderr: TextSink
+  /** Environment for PROVENA_* defaults; `undefined` means the process environment. */
+  env?: NodeJS.ProcessEnv | undefined
+  onSignal(signal: ShutdownSignal, handler: () => void): void
+  /** Ends the process at once, for a second shutdown signal. */
+  exit(code: number): void
+}

@@ -1,0 +1,19 @@
+import { InvalidArgumentError } from 'commander'
+
+/** Commander parser for a whole number of at least 1; anything else is a usage error. */
+export function parsePositiveInt(value: string): number {
+  if (!/^\d+$/.test(value) || Number(value) < 1) throw new InvalidArgumentError('must be a whole number of at least 1')
+  return Number(value)
+}
+
+/** Commander parser that lets an option be given several times. */
+export function collect(value: string, previous: string[] | undefined): string[] {
+  return [...(previous ?? []), value]
+}
+
+/** Commander parser for a repeatable `--tag key=value`; the value may itself contain `=`. */
+export function collectTag(value: string, previous: Record<string, string> | undefined): Record<string, string> {
+  const separator = value.indexOf('=')
+  if (separator < 1) throw new InvalidArgumentError(`expected key=value, got '${value}'`)
+  return { ...previous, [value.slice(0, separator)]: value.slice(separator + 1) }
+}

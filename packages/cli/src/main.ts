@@ -1,0 +1,17 @@
+#!/usr/bin/env node
+import type { CliIo } from './cli-io.js'
+import { createProgram, reportFailure } from './program.js'
+
+const io: CliIo = {
+  stdout: process.stdout,
+  stderr: process.stderr,
+  onSignal: (signal, handler) => process.on(signal, handler),
+  exit: (code) => process.exit(code),
+}
+
+try {
+  await createProgram(io).parseAsync(process.argv)
+} catch (error) {
+  // exitCode rather than exit(), so output still being written to a pipe is not cut off.
+  process.exitCode = reportFailure(error, io)
+}

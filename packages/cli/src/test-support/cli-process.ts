@@ -1,0 +1,91 @@
+import { type ChildProcess, execFile, spawn, spawnSync } from 'node:child_process'
+import { mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
+import { setTimeout as sleep } from 'node:timers/promises'
+
+const REPO_ROOT = path.resolve(import.meta.dirname, '../../../..')
+const CLI_MAIN = path.join(REPO_ROOT, 'packages/cli/dist/main.js')
+const TSC = path.join(REPO_ROOT, 'node_modules/typescript/bin/tsc')
+const BUILD_LOCK = path.join(tmpdir(), 'provena-cli-test-build.lock')
+const STALE_LOCK_MS = 3 * 60_000
+
+/**
+ * Builds the CLI and what it references. Suites run in parallel and each builds in beforeAll; the
+ * lock keeps one build from rewriting dist/ files while another suite already runs the CLI.
+ */
+export async function buildCli(): Promise<void> {
+  for (;;) {
+    try {
+      mkdirSync(BUILD_LOCK)
+      break
+    } catch {
+      const lockedAtMs = statSync(BUILD_LOCK, { throwIfNoEntry: false })?.mtimeMs ?? Date.now()
+      if (Date.now() - lockedAtMs > STALE_LOCK_MS) rmSync(BUILD_LOCK, { recursive: true, force: true })
+      await sleep(200)
+    }
+  }
+  try {
+    // tsc reports compile errors on stdout, which execFileSync would leave out of its error message.
+    const build = spawnSync(process.execPath, [TSC, '-b', 'packages/cli'], { cwd: REPO_ROOT, encoding: 'utf8' })
+    if (build.status !== 0) throw new Error(`tsc -b packages/cli failed:\n${build.stdout}${build.stderr}`)
+  } finally {
+    rmSync(BUILD_LOCK, { recursive: true, force: true })
+  }
+}
+
+/** The environment without PROVENA_* variables, so the developer's own settings cannot leak into a test. */
+export function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('PROVENA_')))
+  return { ...env, ...extra }
+}
+
+interface CliResult {
+  code: number | null
+  stdout: string
+  stderr: string
+}
+
+/** Runs `provena <args>` to completion. */
+export function runCli(args: string[], env: NodeJS.ProcessEnv = cleanEnv()): Promise<CliResult> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, [CLI_MAIN, ...args], { cwd: REPO_ROOT, env }, (error, stdout, stderr) => {
+      const code = error === null ? 0 : typeof error.code === 'number' ? error.code : null
+      resolve({ code, stdout, stderr })
+    })
+  })
+}
+
+export function tempDir(): string {
+  return mkdtempSync(path.join(tmpdir(), 'provena-cli-test-'))
+}
+
+export interface CliServer {
+  url: string
+  child: ChildProcess
+  stdout(): string
+  /** Resolves with the exit code once the process has ended. */
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>
+}
+
+/** Spawns `provena server <args>` and waits for the banner that names its URL. */
+export async function startCliServer(args: string[], env: NodeJS.ProcessEnv = cleanEnv()): Promise<CliServer> {
+  const child = spawn(process.execPath, [CLI_MAIN, 'server', ...args], { cwd: REPO_ROOT, env })
+  let stdout = ''
+  let stderr = ''
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()))
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.on('exit', (code, signal) => resolve({ code, signal })),
+  )
+  const deadline = Date.now() + 30_000
+  for (;;) {
+    const match = /^Provena server listening on (\S+)$/m.exec(stdout)
+    if (match) return { url: match[1]!, child, stdout: () => stdout, exited }
+    if (child.exitCode !== null || Date.now() > deadline) {
+      child.kill('SIGKILL')
+      throw new Error(`provena server did not start:\n${stdout}\n${stderr}`)
+    }
+    await sleep(50)
+  }
+}
