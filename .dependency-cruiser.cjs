@@ -16,7 +16,7 @@ module.exports = {
       name: 'nothing-imports-server',
       severity: 'error',
       comment: 'Library code reaches the server over HTTP only; the CLI may call its start function.',
-      from: { path: '^packages/(contract|sdk|web)/src', pathNot: '\\.test\\.ts$' },
+      from: { path: '^packages/(contract|sdk|web)/src', pathNot: '\\.test\\.ts$|/test-support/' },
       to: { path: '^packages/server/' },
     },
     {

@@ -1,0 +1,114 @@
+import { ConflictError, encodeMetricValue, InvalidInputError, MAX_BATCH_PARAMS, RunResponse } from '@provena/contract'
+import { flushAtExit } from './exit-flush.js'
+import { type HttpClient, NO_CONTENT } from './http-client.js'
+import { createMetricBuffer } from './metric-buffer.js'
+import { sendRunBatch } from './run-batch.js'
+import { type Run, runPath } from './runs-api.js'
+
+/** A param value; numbers and booleans are stored as their string form. */
+export type ParamValue = string | number | boolean
+
+/** Params as the server stores them: every value as its string form. */
+export function toParamStrings(params: Record<string, ParamValue>): Record<string, string> {
+  return Object.fromEntries(Object.entries(params).map(([key, value]) => [key, String(value)]))
+}
+
+/** When a metric point was taken: `step` defaults to 0, `timestamp` (ms) to the time of the call. */
+export interface MetricPointOptions {
+  step?: number
+  timestamp?: number
+}
+
+/** How a run ends. */
+export type EndStatus = 'FINISHED' | 'FAILED' | 'KILLED'
+
+/** A run being logged to: params and tags are sent at once, metrics buffered and sent in batches. */
+export interface ActiveRun {
+  readonly id: string
+  readonly experimentId: string
+  readonly name: string
+  logParam(key: string, value: ParamValue): Promise<void>
+  logParams(params: Record<string, ParamValue>): Promise<void>
+  /** Buffers one point; network errors never surface here but from flush() and end(). */
+  logMetric(key: string, value: number, options?: MetricPointOptions): void
+  logMetrics(metrics: Record<string, number>, options?: MetricPointOptions): void
+  setTag(key: string, value: string): Promise<void>
+  /** Resolves when every point logged so far is stored; rejects with the error of a refused or undeliverable batch. */
+  flush(): Promise<void>
+  /** Flushes, then sets the status (default FINISHED) and the end time, even when the flush failed. */
+  end(status?: EndStatus): Promise<void>
+}
+
+/** What an active run needs from its client. */
+interface ActiveRunContext {
+  http: HttpClient
+  batchSize: number
+  flushIntervalMs: number
+  /** Called once the run has ended, so the client stops tracking it. */
+  onEnded(run: ActiveRun): void
+}
+
+/** Wraps a freshly created run so that it can be logged to. */
+export function createActiveRun(run: Run, { http, batchSize, flushIntervalMs, onEnded }: ActiveRunContext): ActiveRun {
+  const buffer = createMetricBuffer({
+    batchSize,
+    flushIntervalMs,
+    send: (metrics) => sendRunBatch(http, run.id, { metrics }),
+  })
+  const stopFlushAtExit = flushAtExit({ id: run.id, flush: () => buffer.flush() })
+  let ending: Promise<void> | undefined
+
+  function logMetric(key: string, value: number, { step, timestamp }: MetricPointOptions = {}): void {
+    if (ending !== undefined) throw new ConflictError(`run ${run.id} has ended; start a new run to log more metrics`)
+    // Plain JavaScript callers could pass a string, which encodeMetricValue would turn into -Infinity.
+    if (typeof value !== 'number') throw new InvalidInputError(`metric '${key}' must be a number, got ${typeof value}`)
+    // The time is taken now, not when the batch is sent, so buffering does not shift it.
+    buffer.add({
+      key,
+      value: encodeMetricValue(value),
+      timestampMs: timestamp ?? Date.now(),
+      ...(step === undefined ? {} : { step }),
+    })
+  }
+
+  async function finish(status: EndStatus): Promise<void> {
+    const flushed = await buffer.flush().then(
+      () => ({ ok: true as const }),
+      (error: unknown) => ({ ok: false as const, error }),
+    )
+    stopFlushAtExit()
+    onEnded(activeRun)
+    const body = { status, endTimeMs: Date.now() }
+    await http.request({ method: 'PATCH', path: runPath(run.id), body, response: RunResponse, isIdempotent: true })
+    if (!flushed.ok) throw flushed.error
+  }
+
+  const activeRun: ActiveRun = {
+    id: run.id,
+    experimentId: run.experimentId,
+    name: run.name,
+    logParam: (key, value) => activeRun.logParams({ [key]: value }),
+    async logParams(params) {
+      const entries = Object.entries(toParamStrings(params)).map(([key, value]) => ({ key, value }))
+      // A batch holds at most MAX_BATCH_PARAMS params, so a larger set is sent in several.
+      for (let start = 0; start < entries.length; start += MAX_BATCH_PARAMS) {
+        await sendRunBatch(http, run.id, { params: entries.slice(start, start + MAX_BATCH_PARAMS) })
+      }
+    },
+    logMetric,
+    logMetrics(metrics, options = {}) {
+      const timestamp = options.timestamp ?? Date.now()
+      for (const [key, value] of Object.entries(metrics)) logMetric(key, value, { ...options, timestamp })
+    },
+    async setTag(key, value) {
+      const path = runPath(run.id, `/tags/${encodeURIComponent(key)}`)
+      await http.request({ method: 'PUT', path, body: { value }, response: NO_CONTENT, isIdempotent: true })
+    },
+    flush: () => buffer.flush(),
+    end(status = 'FINISHED') {
+      ending ??= finish(status)
+      return ending
+    },
+  }
+  return activeRun
+}

@@ -1,0 +1,124 @@
+import { ErrorBody, errorFromBody, InternalError } from '@provena/contract'
+import type { ClientConfig } from './config.js'
+import { ConnectionError } from './connection-error.js'
+import { type Outcome, retryWithBackoff } from './retry.js'
+
+/** Anything with zod's `safeParse`, so the contract's schemas fit without the SDK importing zod. */
+interface ResponseSchema<T> {
+  safeParse(input: unknown): { success: true; data: T } | { success: false; error: { message: string } }
+}
+
+/** The schema of an answer without a body (204). */
+export const NO_CONTENT: ResponseSchema<void> = { safeParse: () => ({ success: true, data: undefined }) }
+
+/** One call of the REST API. */
+export interface HttpRequest<T> {
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE'
+  /** Path below the base URL, segments already encoded. */
+  path: string
+  query?: Record<string, string | number | undefined>
+  body?: unknown
+  response: ResponseSchema<T>
+  /**
+   * Whether applying the request twice has the effect of applying it once. Only such requests
+   * are retried after a network error or a 5xx, because the first attempt may have been applied.
+   */
+  isIdempotent: boolean
+}
+
+/** Sends requests to one server, retrying and decoding errors into the contract's classes. */
+export interface HttpClient {
+  readonly url: string
+  request<T>(request: HttpRequest<T>): Promise<T>
+}
+
+interface RawAnswer {
+  status: number
+  text: string
+}
+
+function describeNetworkError(error: unknown): string {
+  if (!(error instanceof Error)) return String(error)
+  // Node's fetch says only "fetch failed"; the reason (ECONNREFUSED, socket closed) is its cause.
+  return error.cause instanceof Error ? `${error.message}: ${error.cause.message}` : error.message
+}
+
+// Text that is not JSON (say, a proxy's HTML page) is kept as a string so that the schema check names it.
+function parseBody(text: string): unknown {
+  if (text === '') return undefined
+  try {
+    return JSON.parse(text)
+  } catch {
+    return text
+  }
+}
+
+function decodeError(answer: RawAnswer, what: string): Error {
+  const parsed = ErrorBody.safeParse(parseBody(answer.text))
+  if (parsed.success) return errorFromBody(parsed.data.error.code, parsed.data.error.message)
+  return new InternalError(`HTTP ${answer.status} from ${what}: ${answer.text.slice(0, 200)}`)
+}
+
+function buildUrl(base: string, path: string, query: HttpRequest<unknown>['query']): string {
+  const search = new URLSearchParams()
+  for (const [name, value] of Object.entries(query ?? {})) {
+    if (value !== undefined) search.set(name, String(value))
+  }
+  const queryString = search.toString()
+  return queryString === '' ? `${base}${path}` : `${base}${path}?${queryString}`
+}
+
+function buildHeaders(config: ClientConfig, hasBody: boolean): Record<string, string> {
+  // The server refuses a POST that is neither JSON nor carries this header (see docs/api.md), so
+  // that a cross-site form cannot change anything; a bodiless POST like restore needs the header.
+  const headers: Record<string, string> = { accept: 'application/json', 'x-provena-client': 'sdk' }
+  // Fastify rejects an empty body declared as JSON, so the type is sent only with a body.
+  if (hasBody) headers['content-type'] = 'application/json'
+  if (config.token) headers.authorization = `Bearer ${config.token}`
+  return headers
+}
+
+function isWorthRetrying(outcome: Outcome<RawAnswer>, isIdempotent: boolean): boolean {
+  if (!outcome.ok) return isIdempotent
+  // A 429 was refused before any work, so even a non-idempotent request may be sent again.
+  if (outcome.value.status === 429) return true
+  return outcome.value.status >= 500 && isIdempotent
+}
+
+/** Creates the client every part of the SDK sends its requests through. */
+export function createHttpClient(config: ClientConfig): HttpClient {
+  async function send(request: HttpRequest<unknown>): Promise<RawAnswer> {
+    const url = buildUrl(config.url, request.path, request.query)
+    const hasBody = request.body !== undefined
+    const init: RequestInit = { method: request.method, headers: buildHeaders(config, hasBody) }
+    if (hasBody) init.body = JSON.stringify(request.body)
+    const attempt = async (): Promise<RawAnswer> => {
+      // The body is read inside the attempt: a connection that breaks mid-answer is retried too.
+      const response = await config.fetch(url, init)
+      return { status: response.status, text: await response.text() }
+    }
+    try {
+      return await retryWithBackoff(attempt, {
+        maxRetries: config.maxRetries,
+        shouldRetry: (outcome) => isWorthRetrying(outcome, request.isIdempotent),
+      })
+    } catch (error) {
+      throw new ConnectionError(
+        `could not reach the Provena server at ${config.url} (${request.method} ${request.path}): ${describeNetworkError(error)}`,
+        { cause: error },
+      )
+    }
+  }
+
+  return {
+    url: config.url,
+    async request<T>(request: HttpRequest<T>): Promise<T> {
+      const answer = await send(request)
+      const what = `${request.method} ${config.url}${request.path}`
+      if (answer.status < 200 || answer.status >= 300) throw decodeError(answer, what)
+      const parsed = request.response.safeParse(parseBody(answer.text))
+      if (!parsed.success) throw new InternalError(`unexpected answer to ${what}: ${parsed.error.message}`)
+      return parsed.data
+    },
+  }
+}

@@ -1,0 +1,104 @@
+import { AlreadyExistsError, type Experiment, NotFoundError } from '@provena/contract'
+import { type ActiveRun, createActiveRun, type ParamValue, toParamStrings } from './active-run.js'
+import { type ClientConfig, type ProvenaOptions, resolveClientConfig } from './config.js'
+import { createExperimentsApi, type ExperimentsApi } from './experiments-api.js'
+import { createHttpClient, type HttpClient } from './http-client.js'
+import { fetchMetricHistory, type MetricHistoryOptions, type MetricHistoryPoint } from './metric-history.js'
+import { createRun, createRunsApi, type Run, type RunsApi, type SearchRunsOptions } from './runs-api.js'
+
+/** What `startRun` takes; every field is optional. */
+export interface StartRunOptions {
+  /** An experiment id (all digits) or name; a name that does not exist yet is created. Default: experiment 0. */
+  experiment?: string
+  name?: string
+  params?: Record<string, ParamValue>
+  tags?: Record<string, string>
+  parentRunId?: string
+}
+
+const EXPERIMENT_ID = /^\d+$/
+
+/**
+ * The client of one Provena server.
+ * @example
+ * const provena = new Provena()
+ * const run = await provena.startRun({ experiment: 'churn', params: { lr: 0.01 } })
+ * run.logMetric('loss', 0.42, { step: 1 })
+ * await run.end()
+ */
+export class Provena {
+  readonly url: string
+  readonly experiments: ExperimentsApi
+  readonly runs: RunsApi
+  readonly #config: ClientConfig
+  readonly #http: HttpClient
+  readonly #activeRuns = new Set<ActiveRun>()
+
+  constructor(options: ProvenaOptions = {}) {
+    this.#config = resolveClientConfig(options)
+    this.#http = createHttpClient(this.#config)
+    this.url = this.#config.url
+    this.experiments = createExperimentsApi(this.#http)
+    this.runs = createRunsApi(this.#http)
+  }
+
+  /** Creates a run, with its params and tags, and returns it ready for logging. */
+  async startRun(options: StartRunOptions = {}): Promise<ActiveRun> {
+    const experimentId =
+      options.experiment === undefined ? undefined : await this.#resolveExperimentId(options.experiment)
+    const run: Run = await createRun(this.#http, {
+      experimentId,
+      name: options.name,
+      parentRunId: options.parentRunId,
+      params: options.params && toParamStrings(options.params),
+      tags: options.tags,
+    })
+    const activeRun = createActiveRun(run, {
+      http: this.#http,
+      batchSize: this.#config.batchSize,
+      flushIntervalMs: this.#config.flushIntervalMs,
+      onEnded: (ended) => this.#activeRuns.delete(ended),
+    })
+    this.#activeRuns.add(activeRun)
+    return activeRun
+  }
+
+  /** Runs of some experiments matching a filter, one page at a time; the same as `runs.search`. */
+  searchRuns(options: SearchRunsOptions): Promise<{ runs: Run[]; nextPageToken: string | null }> {
+    return this.runs.search(options)
+  }
+
+  /** Every point of a metric in step order (following page tokens), or one downsampled view with `maxPoints`. */
+  getMetricHistory(runId: string, key: string, options?: MetricHistoryOptions): Promise<MetricHistoryPoint[]> {
+    return fetchMetricHistory(this.#http, runId, key, options)
+  }
+
+  /** Flushes every active run of this client (without ending them); rejects with the first failure. */
+  async close(): Promise<void> {
+    const outcomes = await Promise.allSettled([...this.#activeRuns].map((run) => run.flush()))
+    const failed = outcomes.find((outcome) => outcome.status === 'rejected')
+    if (failed) throw failed.reason
+  }
+
+  async #resolveExperimentId(experiment: string): Promise<string> {
+    if (EXPERIMENT_ID.test(experiment)) return experiment
+    const found = await this.#findExperiment(experiment)
+    if (found) return found.id
+    try {
+      return (await this.experiments.create({ name: experiment })).id
+    } catch (error) {
+      // Another process created it between our lookup and our create: use theirs.
+      if (error instanceof AlreadyExistsError) return (await this.experiments.getByName(experiment)).id
+      throw error
+    }
+  }
+
+  async #findExperiment(name: string): Promise<Experiment | undefined> {
+    try {
+      return await this.experiments.getByName(name)
+    } catch (error) {
+      if (error instanceof NotFoundError) return undefined
+      throw error
+    }
+  }
+}
