@@ -10,7 +10,9 @@ export const Key = z
   .min(1)
   .max(MAX_KEY_LENGTH)
   .regex(/^[\w\-./: ]+$/, 'may contain only letters, digits, spaces and _ - . / :')
-  .refine((k) => !k.split('/').includes('..'), 'may not contain a ".." path segment')
+  // A pattern rather than a refine() on split('/'): every metric point of a batch is checked, and
+  // this costs a fraction of the split (it also shows up in the OpenAPI document).
+  .regex(/^(?!(?:.*\/)?\.\.(?:\/|$))/, 'may not contain a ".." path segment')
 
 /** Experiment ids are decimal strings, as in MLflow; `0` is the Default experiment. */
 export const ExperimentId = z.string().regex(/^\d{1,18}$/, 'must be a decimal id')

@@ -23,9 +23,12 @@ export function encodeMetricValue(value: number): MetricValue {
   return value > 0 ? 'Infinity' : '-Infinity'
 }
 
-/** Steps are 64-bit integers in MLflow; JSON numbers are exact up to 2^53, which is what we accept. */
-export const Step = z.number().int().min(Number.MIN_SAFE_INTEGER).max(Number.MAX_SAFE_INTEGER)
-export const TimestampMs = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER)
+/**
+ * Steps are 64-bit integers in MLflow; JSON numbers are exact up to 2^53, which is what we accept.
+ * z.int() is exactly the safe integers, in one check instead of three (each point of a batch pays it).
+ */
+export const Step = z.int()
+export const TimestampMs = z.int().min(0)
 
 export const MetricPointInput = z.object({
   key: Key,

@@ -12,6 +12,11 @@ export interface ServerFlags {
   sqliteSynchronous?: string | undefined
   logLevel?: string | undefined
   insecureNoAuth?: boolean | undefined
+  auth?: boolean | string | undefined
+  allowedHosts?: string | undefined
+  defaultPermission?: string | undefined
+  checkpointEvery?: number | string | undefined
+  checkpointMinutes?: number | string | undefined
 }
 
 const ENV_NAMES: Record<keyof ServerFlags, string> = {
@@ -22,7 +27,16 @@ const ENV_NAMES: Record<keyof ServerFlags, string> = {
   sqliteSynchronous: 'PROVENA_SQLITE_SYNCHRONOUS',
   logLevel: 'PROVENA_LOG_LEVEL',
   insecureNoAuth: 'PROVENA_INSECURE_NO_AUTH',
+  auth: 'PROVENA_AUTH',
+  allowedHosts: 'PROVENA_ALLOWED_HOSTS',
+  defaultPermission: 'PROVENA_DEFAULT_PERMISSION',
+  checkpointEvery: 'PROVENA_AUDIT_CHECKPOINT_EVERY',
+  checkpointMinutes: 'PROVENA_AUDIT_CHECKPOINT_MINUTES',
 }
+
+const Switch = z
+  .union([z.boolean(), z.enum(['1', 'true', 'on', 'yes', '0', 'false', 'off', 'no', ''])])
+  .transform((v) => v === true || v === '1' || v === 'true' || v === 'on' || v === 'yes')
 
 const ServerConfigSchema = z.object({
   host: z.string().min(1).default('127.0.0.1'),
@@ -31,10 +45,15 @@ const ServerConfigSchema = z.object({
   db: z.string().min(1).optional(),
   sqliteSynchronous: z.enum(['FULL', 'NORMAL']).default('FULL'),
   logLevel: z.enum(LOG_LEVELS).default('info'),
-  insecureNoAuth: z
-    .union([z.boolean(), z.enum(['1', 'true', 'on', '0', 'false', 'off', ''])])
-    .transform((v) => v === true || v === '1' || v === 'true' || v === 'on')
-    .default(false),
+  insecureNoAuth: Switch.default(false),
+  auth: Switch.default(false),
+  allowedHosts: z
+    .string()
+    .transform((v) => v.split(',').map((h) => h.trim()).filter((h) => h !== ''))
+    .optional(),
+  defaultPermission: z.enum(['NONE', 'READ', 'EDIT', 'MANAGE']).default('READ'),
+  checkpointEvery: z.coerce.number().int().min(1).default(1000),
+  checkpointMinutes: z.coerce.number().min(0.01).default(60),
 })
 
 export interface ServerConfig {
@@ -47,6 +66,26 @@ export interface ServerConfig {
   sqliteSynchronous: 'FULL' | 'NORMAL'
   logLevel: (typeof LOG_LEVELS)[number]
   insecureNoAuth: boolean
+  /** Access control on: requests need credentials (and a first admin is created). */
+  auth: boolean
+  /** Host names the server answers to (DNS-rebinding guard); null allows any (0.0.0.0 without a list). */
+  allowedHosts: string[] | null
+  defaultPermission: 'NONE' | 'READ' | 'EDIT' | 'MANAGE'
+  /** The first admin's password at first start (PROVENA_ADMIN_PASSWORD); else one is generated and printed. */
+  adminPassword: string | undefined
+  /** The Ed25519 audit signing key (PROVENA_AUDIT_SIGNING_KEY); else it is kept in the data dir. */
+  auditSigningKey: string | undefined
+  /** Sign a checkpoint after this many new audit events, and at least every so many minutes. */
+  checkpointEvery: number
+  checkpointMinutes: number
+}
+
+const LOOPBACK_NAMES = ['localhost', '127.0.0.1', '::1']
+
+/** The default allow-list: loopback names, plus the bound host when it is a specific name or address. */
+function defaultAllowedHosts(host: string): string[] | null {
+  if (host === '0.0.0.0' || host === '::') return null
+  return [...new Set([...LOOPBACK_NAMES, host.toLowerCase()])]
 }
 
 /** Raised for configuration that cannot work; the message names the flag and the variable. */
@@ -67,5 +106,12 @@ export function loadServerConfig(flags: ServerFlags = {}, env: NodeJS.ProcessEnv
     throw new ConfigError(`invalid ${flag} / ${ENV_NAMES[key] ?? key}: ${issue?.message ?? 'invalid value'}`)
   }
   const dataDir = path.resolve(parsed.data.dataDir)
-  return { ...parsed.data, dataDir, db: parsed.data.db ?? path.join(dataDir, 'provena.db') }
+  return {
+    ...parsed.data,
+    dataDir,
+    db: parsed.data.db ?? path.join(dataDir, 'provena.db'),
+    allowedHosts: parsed.data.allowedHosts ?? defaultAllowedHosts(parsed.data.host),
+    adminPassword: env.PROVENA_ADMIN_PASSWORD || undefined,
+    auditSigningKey: env.PROVENA_AUDIT_SIGNING_KEY || undefined,
+  }
 }

@@ -22,6 +22,13 @@ describe('loadServerConfig', () => {
       sqliteSynchronous: 'FULL',
       logLevel: 'info',
       insecureNoAuth: false,
+      auth: false,
+      allowedHosts: ['localhost', '127.0.0.1', '::1'],
+      defaultPermission: 'READ',
+      adminPassword: undefined,
+      auditSigningKey: undefined,
+      checkpointEvery: 1000,
+      checkpointMinutes: 60,
     })
   })
 
@@ -54,7 +61,7 @@ describe('redactDatabaseUrl', () => {
 describe('startServer', () => {
   it('refuses to listen on a non-loopback address without authentication', async () => {
     const config = loadServerConfig({ host: '0.0.0.0', port: 0, dataDir: tempDataDir() }, {})
-    await expect(startServer(config)).rejects.toThrow(/--insecure-no-auth/)
+    await expect(startServer(config)).rejects.toThrow(/--auth .*--insecure-no-auth/)
   })
 
   it.each(testDialects())(
@@ -126,7 +133,7 @@ describe('startServer', () => {
 describe('migrateDatabase', () => {
   it('applies the migrations once and then has nothing to do', async () => {
     const db = await createTestDatabaseUrl('sqlite')
-    expect(await migrateDatabase({ db, sqliteSynchronous: 'FULL' })).toEqual(['0001-tracking'])
+    expect(await migrateDatabase({ db, sqliteSynchronous: 'FULL' })).toEqual(['0001-tracking', '0002-metric-series', '0003-access-and-audit'])
     expect(await migrateDatabase({ db, sqliteSynchronous: 'FULL' })).toEqual([])
   })
 })

@@ -1,8 +1,12 @@
 import type { AddressInfo } from 'node:net'
+import path from 'node:path'
 import { ConfigError, type ServerConfig } from './config.js'
+import { SYSTEM_CONTEXT } from './domain/auth/principal.js'
+import { generateSignerKey } from './domain/audit/signed-note.js'
 import { buildApp } from './http/app.js'
 import { createServices } from './services.js'
 import { dialectOf, migrateToLatest, openDatabase } from './storage/index.js'
+import { readOrCreateKeyFile } from './storage/key-file.js'
 import { createStore } from './storage/store.js'
 
 export interface RunningServer {
@@ -10,11 +14,16 @@ export interface RunningServer {
   /** Where metadata lives: the SQLite file, or the PostgreSQL URL without its password. */
   databaseLocation: string
   isAuthEnabled: boolean
+  /** Set on the first start with auth on: the first admin, and their password if it was generated. */
+  initialAdmin: { username: string; password: string | null } | null
+  /** The public key that verifies audit checkpoints. */
+  auditVerifierKey: string
   /** Stops accepting connections, finishes in-flight requests, closes the database. */
   close(): Promise<void>
 }
 
 const LOOPBACK = /^(127\.\d+\.\d+\.\d+|::1|localhost)$/
+const AUDIT_KEY_FILE = 'audit-signing.key'
 
 /** The database location to show people: a PostgreSQL URL loses its password. */
 export function redactDatabaseUrl(url: string): string {
@@ -38,27 +47,51 @@ export async function migrateDatabase(config: Pick<ServerConfig, 'db' | 'sqliteS
   }
 }
 
+/** The audit signing key: given in the configuration, or kept in the data dir (created at first start). */
+export function auditSignerKey(config: Pick<ServerConfig, 'auditSigningKey' | 'dataDir'>): string {
+  return config.auditSigningKey ?? readOrCreateKeyFile(path.join(config.dataDir, AUDIT_KEY_FILE), () => generateSignerKey('provena-audit'))
+}
+
+function checkBindingIsSafe(config: ServerConfig): void {
+  if (LOOPBACK.test(config.host) || config.auth || config.insecureNoAuth) return
+  throw new ConfigError(
+    `refusing to listen on ${config.host} without authentication: turn it on with --auth (PROVENA_AUTH=on), ` +
+      'bind to a loopback address (--host 127.0.0.1), or pass --insecure-no-auth (PROVENA_INSECURE_NO_AUTH=1) on a trusted network',
+  )
+}
+
 /** Opens the database, migrates it, and serves the API until `close()`. */
 export async function startServer(config: ServerConfig): Promise<RunningServer> {
-  if (!LOOPBACK.test(config.host) && !config.insecureNoAuth) {
-    throw new ConfigError(
-      `refusing to listen on ${config.host} without authentication: access control is not available yet, ` +
-        'so bind to a loopback address (--host 127.0.0.1) or pass --insecure-no-auth (PROVENA_INSECURE_NO_AUTH=1) on a trusted network',
-    )
-  }
+  checkBindingIsSafe(config)
+  const signerKey = auditSignerKey(config)
   const database = openDatabase({ url: config.db, sqliteSynchronous: config.sqliteSynchronous })
   try {
     await migrateToLatest(database.db, database.kind)
-    const services = createServices({ store: createStore(database.db, database.kind) })
-    const app = await buildApp(services, { logLevel: config.logLevel })
+    const services = createServices({
+      store: createStore(database.db, database.kind),
+      signerKey,
+      isAuthEnabled: config.auth,
+      defaultPermission: config.defaultPermission,
+    })
+    const initialAdmin = config.auth ? await services.accounts.bootstrapAdmin(SYSTEM_CONTEXT, config.adminPassword) : null
+    const app = await buildApp(services, { logLevel: config.logLevel, allowedHosts: config.allowedHosts })
+    const timer = setInterval(() => {
+      services.audit
+        .checkpointIfDue({ everyEvents: config.checkpointEvery, everyMs: config.checkpointMinutes * 60_000 })
+        .catch((error: unknown) => app.log.error({ err: error }, 'signing an audit checkpoint failed'))
+    }, 30_000)
+    timer.unref()
     await app.listen({ host: config.host, port: config.port })
     const { port, address, family } = app.server.address() as AddressInfo
     const host = family === 'IPv6' ? `[${address}]` : address
     return {
       url: `http://${host}:${port}`,
       databaseLocation: redactDatabaseUrl(config.db),
-      isAuthEnabled: false,
+      isAuthEnabled: config.auth,
+      initialAdmin,
+      auditVerifierKey: services.audit.verifierKey,
       async close() {
+        clearInterval(timer)
         await app.close()
         await database.close()
       },

@@ -1,3 +1,10 @@
+import type { DefaultPermission } from '@provena/contract'
+import { createAuditLog } from './domain/audit/audit-log.js'
+import { createAuditService } from './domain/audit/audit-service.js'
+import { createAccountsService } from './domain/auth/accounts-service.js'
+import { createAuthentication } from './domain/auth/authentication.js'
+import { createAuthorizer } from './domain/auth/authorizer.js'
+import { createPermissionsService } from './domain/auth/permissions-service.js'
 import { type Clock, type IdGenerator, randomIds, systemClock } from './domain/clock.js'
 import { createExperimentsService } from './domain/experiments/experiments-service.js'
 import { createMetricsService } from './domain/metrics/metrics-service.js'
@@ -5,22 +12,33 @@ import { createRunsService } from './domain/runs/runs-service.js'
 import { createRunSearchService } from './domain/search/run-search-service.js'
 import type { Store } from './storage/store.js'
 
-/** Every domain service, built over one store. */
-export function createServices({
-  store,
-  clock = systemClock,
-  ids = randomIds,
-}: {
+export interface ServicesOptions {
   store: Store
+  /** The Ed25519 signer key for audit checkpoints (C2SP note key format). */
+  signerKey: string
+  isAuthEnabled?: boolean
+  defaultPermission?: DefaultPermission
   clock?: Clock
   ids?: IdGenerator
-}) {
+}
+
+/** Every domain service, built over one store. */
+export function createServices(options: ServicesOptions) {
+  const { store, signerKey, isAuthEnabled = false, defaultPermission = 'READ', clock = systemClock, ids = randomIds } = options
+  const audit = createAuditLog({ clock })
+  const authorizer = createAuthorizer({ defaultPermission })
+  const authentication = createAuthentication({ store, clock, audit })
   return {
     store,
-    experiments: createExperimentsService({ store, clock }),
-    runs: createRunsService({ store, clock, ids }),
-    metrics: createMetricsService({ store, clock }),
-    runSearch: createRunSearchService({ store }),
+    isAuthEnabled,
+    authentication,
+    experiments: createExperimentsService({ store, clock, audit, authorizer }),
+    runs: createRunsService({ store, clock, ids, audit, authorizer }),
+    metrics: createMetricsService({ store, clock, audit, authorizer }),
+    runSearch: createRunSearchService({ store, authorizer }),
+    accounts: createAccountsService({ store, clock, audit, authorizer, authentication }),
+    permissions: createPermissionsService({ store, audit, authorizer }),
+    audit: createAuditService({ store, clock, authorizer, signerKey }),
   }
 }
 

@@ -11,14 +11,18 @@ import type { Services } from '../services.js'
 import type { App } from './app-type.js'
 import { registerBrowserSafety } from './browser-safety.js'
 import { renderError } from './errors.js'
+import { registerAccessRoutes } from './native/access-routes.js'
+import { registerAuditRoutes } from './native/audit-routes.js'
 import { registerExperimentsRoutes } from './native/experiments-routes.js'
 import { registerHealthRoutes } from './native/health-routes.js'
 import { registerMetricsRoutes } from './native/metrics-routes.js'
 import { registerRunsRoutes } from './native/runs-routes.js'
-import { registerPrincipalHook } from './principal-hook.js'
+import { registerAccessControl } from './access-control.js'
 
 export interface AppOptions {
   logLevel?: string
+  /** Host names to answer (DNS-rebinding guard); null answers any. */
+  allowedHosts?: string[] | null
   /** Largest accepted request body; a larger one is answered 413. */
   bodyLimitBytes?: number
 }
@@ -27,7 +31,7 @@ const REQUEST_ID = /^[\w.-]{1,64}$/
 
 export async function buildApp(
   services: Services,
-  { logLevel = 'info', bodyLimitBytes = 8 * 1024 * 1024 }: AppOptions = {},
+  { logLevel = 'info', bodyLimitBytes = 8 * 1024 * 1024, allowedHosts = null }: AppOptions = {},
 ) {
   const app: App = Fastify({
     logger: { level: logLevel },
@@ -41,8 +45,9 @@ export async function buildApp(
     forceCloseConnections: 'idle',
   }).withTypeProvider<ZodTypeProvider>()
 
-  registerPrincipalHook(app)
-  registerBrowserSafety(app)
+  // Order matters: the Host check and the POST rule run before credentials are looked at.
+  registerBrowserSafety(app, { allowedHosts })
+  registerAccessControl(app, { authentication: services.authentication, isAuthEnabled: services.isAuthEnabled })
   app.setValidatorCompiler(validatorCompiler)
   app.setSerializerCompiler(serializerCompiler)
   app.setErrorHandler((error, request, reply) => renderError(error, request, reply))
@@ -64,7 +69,9 @@ export async function buildApp(
   registerExperimentsRoutes(app, services)
   registerRunsRoutes(app, services)
   registerMetricsRoutes(app, services)
-  app.get('/api/v1/openapi.json', { schema: { hide: true } }, async () => app.swagger())
+  registerAccessRoutes(app, services)
+  registerAuditRoutes(app, services)
+  app.get('/api/v1/openapi.json', { config: { access: 'public' }, schema: { hide: true } }, async () => app.swagger())
 
   await app.ready()
   return app

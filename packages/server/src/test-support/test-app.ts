@@ -1,3 +1,6 @@
+import type { DefaultPermission } from '@provena/contract'
+import { generateSignerKey } from '../domain/audit/signed-note.js'
+import { SYSTEM_CONTEXT } from '../domain/auth/principal.js'
 import { buildApp } from '../http/app.js'
 import { createServices } from '../services.js'
 import type { DialectKind } from '../storage/db/dialects/dialect-kind.js'
@@ -13,16 +16,34 @@ export async function openTestStore(kind: DialectKind) {
   return { url, database, store: createStore(database.db, database.kind) }
 }
 
+export interface TestAppOptions {
+  /** Access control on, with a first admin `admin` whose password is `adminPassword`. */
+  auth?: boolean
+  defaultPermission?: DefaultPermission
+  allowedHosts?: string[] | null
+}
+
+export const TEST_ADMIN_PASSWORD = 'admin-password-1'
+
 /** The real app over a new database, for `app.inject()` or a real socket. */
-export async function openTestApp(kind: DialectKind) {
+export async function openTestApp(kind: DialectKind, options: TestAppOptions = {}) {
   const { database, store, url } = await openTestStore(kind)
-  const services = createServices({ store })
-  const app = await buildApp(services, { logLevel: 'silent' })
+  const signerKey = generateSignerKey('provena-test')
+  const services = createServices({
+    store,
+    signerKey,
+    isAuthEnabled: options.auth ?? false,
+    defaultPermission: options.defaultPermission ?? 'READ',
+  })
+  if (options.auth) await services.accounts.bootstrapAdmin(SYSTEM_CONTEXT, TEST_ADMIN_PASSWORD)
+  const app = await buildApp(services, { logLevel: 'silent', allowedHosts: options.allowedHosts ?? null })
   return {
     app,
     services,
     database,
+    store,
     url,
+    signerKey,
     async close() {
       await app.close()
       await database.close()

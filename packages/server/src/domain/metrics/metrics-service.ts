@@ -1,16 +1,15 @@
-import {
-  ConflictError,
-  decodeMetricValue,
-  type MetricPointInput,
-  MAX_HISTORY_PAGE,
-} from '@provena/contract'
+import { createHash } from 'node:crypto'
+import { ConflictError, decodeMetricValue, MAX_HISTORY_PAGE, type MetricPointInput } from '@provena/contract'
 import type { HistoryCursor, HistoryPoint } from '../../storage/db/metrics-repository.js'
 import { decodePageToken, encodePageToken } from '../../storage/db/page-token.js'
 import type { Store } from '../../storage/store.js'
+import type { AuditLog } from '../audit/audit-log.js'
+import { canonicalJson } from '../audit/canonical-json.js'
+import type { Authorizer } from '../auth/authorizer.js'
+import type { RequestContext } from '../auth/principal.js'
 import type { Clock } from '../clock.js'
-import type { Principal } from '../principal.js'
-import { checkParamsUnchanged, findRunOrThrow } from '../runs/runs-service.js'
-import { downsampleMinMax } from './downsample.js'
+import { checkParamsUnchanged, findAuthorizedRun } from '../runs/runs-service.js'
+import { downsampleFromRollup, downsampleMinMax, planDownsampling } from './downsample.js'
 
 export interface LogBatchInput {
   metrics: MetricPointInput[]
@@ -36,18 +35,51 @@ export interface MetricHistory {
 function isCursor(value: unknown): value is HistoryCursor {
   if (typeof value !== 'object' || value === null) return false
   const v = value as Record<string, unknown>
-  return Number.isSafeInteger(v.step) && Number.isSafeInteger(v.timestampMs) && Number.isSafeInteger(v.id)
+  return (
+    Number.isSafeInteger(v.position) &&
+    Number.isSafeInteger(v.step) &&
+    Number.isSafeInteger(v.timestampMs) &&
+    Number.isSafeInteger(v.tie) &&
+    (v.tie as number) >= 1 &&
+    (v.position as number) >= (v.tie as number)
+  )
 }
 
 export type MetricsService = ReturnType<typeof createMetricsService>
 
-export function createMetricsService({ store, clock }: { store: Store; clock: Clock }) {
+/**
+ * What the audit trail keeps of a batch: its size and a sha256 over its content (the points as
+ * stored, params and tags), not one event per point.
+ */
+function batchDigest(points: { key: string; value: number; step: number; timestampMs: number }[], batch: LogBatchInput) {
+  const content = canonicalJson({
+    metrics: points.map((p) => [p.key, Number.isFinite(p.value) ? p.value : String(p.value), p.step, p.timestampMs]),
+    params: batch.params,
+    tags: batch.tags,
+  })
+  return {
+    metrics: points.length,
+    params: batch.params.length,
+    tags: batch.tags.length,
+    idempotencyKey: batch.idempotencyKey ?? null,
+    sha256: createHash('sha256').update(content).digest('hex'),
+  }
+}
+
+interface Deps {
+  store: Store
+  clock: Clock
+  audit: AuditLog
+  authorizer: Authorizer
+}
+
+export function createMetricsService({ store, clock, audit, authorizer }: Deps) {
   return {
     /**
      * Applies metrics, params and tags of one run atomically. With an idempotency key, a batch
      * that was applied before is not applied again and `applied` is false.
      */
-    async logBatch(_actor: Principal, runId: string, batch: LogBatchInput): Promise<{ applied: boolean }> {
+    async logBatch(ctx: RequestContext, runId: string, batch: LogBatchInput): Promise<{ applied: boolean }> {
       const nowMs = clock.nowMs()
       const points = batch.metrics.map((m) => ({
         key: m.key,
@@ -56,7 +88,7 @@ export function createMetricsService({ store, clock }: { store: Store; clock: Cl
         timestampMs: m.timestampMs ?? nowMs,
       }))
       return store.transaction(async (tx) => {
-        const run = await findRunOrThrow(tx, runId)
+        const run = await findAuthorizedRun(tx, authorizer, ctx, runId, 'EDIT')
         if (run.lifecycle === 'deleted') throw new ConflictError(`run ${runId} is deleted; restore it before logging`)
         if (batch.idempotencyKey !== undefined && !(await tx.runs.claimReceipt(runId, batch.idempotencyKey, nowMs))) {
           return { applied: false }
@@ -66,46 +98,48 @@ export function createMetricsService({ store, clock }: { store: Store; clock: Cl
         await tx.runs.setTags(runId, batch.tags)
         await tx.metrics.appendHistory(runId, points)
         await tx.metrics.raiseLatest(runId, points)
+        await audit.record(tx, ctx, { action: 'run.log_batch', objectType: 'run', objectId: runId, details: batchDigest(points, batch) })
         return { applied: true }
       })
     },
 
     /** One page of a metric's raw history, or the whole of it downsampled to `maxPoints`. */
-    async history(_actor: Principal, runId: string, key: string, input: HistoryInput): Promise<MetricHistory> {
-      await findRunOrThrow(store, runId)
+    async history(ctx: RequestContext, runId: string, key: string, input: HistoryInput): Promise<MetricHistory> {
+      await findAuthorizedRun(store, authorizer, ctx, runId, 'READ')
       const totalPoints = await store.metrics.countHistory(runId, key)
       if (input.maxPoints !== undefined) {
-        const all = await readAll(store, runId, key)
-        const points = downsampleMinMax(all, input.maxPoints)
-        return { key, points, totalPoints, isDownsampled: points.length < all.length, nextPageToken: null }
+        const points = await downsampled(store, runId, key, totalPoints, input.maxPoints)
+        return { key, points, totalPoints, isDownsampled: points.length < totalPoints, nextPageToken: null }
       }
       const after = input.pageToken ? decodePageToken(input.pageToken, isCursor) : undefined
-      const rows = await store.metrics.history(runId, key, { after, limit: input.maxResults + 1 })
-      const page = rows.slice(0, input.maxResults)
-      const last = page[page.length - 1]
-      const nextPageToken =
-        rows.length > input.maxResults && last
-          ? encodePageToken({ step: last.step, timestampMs: last.timestampMs, id: last.id })
-          : null
+      const page = await store.metrics.history(runId, key, { after, limit: input.maxResults })
       return {
         key,
-        points: page.map(({ value, step, timestampMs }) => ({ value, step, timestampMs })),
+        points: page.points,
         totalPoints,
         isDownsampled: false,
-        nextPageToken,
+        nextPageToken: page.next ? encodePageToken({ ...page.next }) : null,
       }
     },
   }
 }
 
+/** A long series is downsampled from its rollup; a shorter one from its points (see planDownsampling). */
+async function downsampled(store: Store, runId: string, key: string, totalPoints: number, maxPoints: number): Promise<HistoryPoint[]> {
+  if (totalPoints <= maxPoints) return readAll(store, runId, key)
+  const plan = planDownsampling(totalPoints, maxPoints)
+  if (plan.blockSize === undefined) return downsampleMinMax(await readAll(store, runId, key), maxPoints)
+  const [blocks, ends] = [await store.metrics.rollup(runId, key, plan.blockSize), await store.metrics.finiteEnds(runId, key)]
+  return downsampleFromRollup(plan, blocks, ends)
+}
+
 async function readAll(store: Store, runId: string, key: string): Promise<HistoryPoint[]> {
   const all: HistoryPoint[] = []
   let after: HistoryCursor | undefined
-  for (;;) {
-    const rows = await store.metrics.history(runId, key, { after, limit: MAX_HISTORY_PAGE })
-    for (const { value, step, timestampMs } of rows) all.push({ value, step, timestampMs })
-    const last = rows[rows.length - 1]
-    if (!last || rows.length < MAX_HISTORY_PAGE) return all
-    after = { step: last.step, timestampMs: last.timestampMs, id: last.id }
-  }
+  do {
+    const page = await store.metrics.history(runId, key, { after, limit: MAX_HISTORY_PAGE })
+    for (const p of page.points) all.push(p)
+    after = page.next
+  } while (after)
+  return all
 }

@@ -1,18 +1,22 @@
 import { parseRunFilter, parseRunOrderBy, type SearchRunsBody, type SearchRunsResponse } from '@provena/contract'
 import { decodePageToken, encodePageToken, isOffsetPosition } from '../../storage/db/page-token.js'
 import type { Store } from '../../storage/store.js'
-import type { Principal } from '../principal.js'
+import type { Authorizer } from '../auth/authorizer.js'
+import type { RequestContext } from '../auth/principal.js'
 
 export type SearchRunsInput = Required<Omit<SearchRunsBody, 'pageToken'>> & { pageToken?: string | undefined }
 
 export type RunSearchService = ReturnType<typeof createRunSearchService>
 
-export function createRunSearchService({ store }: { store: Store }) {
+export function createRunSearchService({ store, authorizer }: { store: Store; authorizer: Authorizer }) {
   return {
     /** Runs of the given experiments that match the filter, in the requested order, one page at a time. */
-    async search(_actor: Principal, input: SearchRunsInput): Promise<SearchRunsResponse> {
+    async search(ctx: RequestContext, input: SearchRunsInput): Promise<SearchRunsResponse> {
       const clauses = parseRunFilter(input.filter)
       const orderBy = input.orderBy.map((clause) => parseRunOrderBy(clause))
+      for (const id of new Set(input.experimentIds)) {
+        await authorizer.require(store, ctx.principal, { type: 'experiment', id }, 'READ')
+      }
       const { offset } = input.pageToken ? decodePageToken(input.pageToken, isOffsetPosition) : { offset: 0 }
       const ids = await store.runSearch.searchIds({
         experimentIds: input.experimentIds,

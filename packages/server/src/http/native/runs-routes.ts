@@ -18,58 +18,58 @@ const RunTagParams = RunParams.extend({ key: Key })
 export function registerRunsRoutes(app: App, { runs, runSearch }: Services): void {
   app.post(
     '/api/v1/runs',
-    { schema: { tags, body: CreateRunBody, response: { 201: RunResponse } } },
-    async (req, reply) => reply.code(201).send({ run: await runs.create(req.principal, req.body) }),
+    { config: { access: 'signed-in' }, schema: { tags, body: CreateRunBody, response: { 201: RunResponse } } },
+    async (req, reply) => reply.code(201).send({ run: await runs.create(req.ctx, req.body) }),
   )
 
   app.get(
     '/api/v1/runs/:runId',
-    { schema: { tags, params: RunParams, response: { 200: RunResponse } } },
-    async (req) => ({ run: await runs.get(req.principal, req.params.runId) }),
+    { config: { access: 'signed-in' }, schema: { tags, params: RunParams, response: { 200: RunResponse } } },
+    async (req) => ({ run: await runs.get(req.ctx, req.params.runId) }),
   )
 
   app.patch(
     '/api/v1/runs/:runId',
-    { schema: { tags, params: RunParams, body: UpdateRunBody, response: { 200: RunResponse } } },
-    async (req) => ({ run: await runs.update(req.principal, req.params.runId, req.body) }),
+    { config: { access: 'signed-in' }, schema: { tags, params: RunParams, body: UpdateRunBody, response: { 200: RunResponse } } },
+    async (req) => ({ run: await runs.update(req.ctx, req.params.runId, req.body) }),
   )
 
   app.delete(
     '/api/v1/runs/:runId',
-    { schema: { tags, params: RunParams, response: { 204: z.null() } } },
+    { config: { access: 'signed-in' }, schema: { tags, params: RunParams, response: { 204: z.null() } } },
     async (req, reply) => {
-      await runs.delete(req.principal, req.params.runId)
+      await runs.delete(req.ctx, req.params.runId)
       return reply.code(204).send(null)
     },
   )
 
   app.post(
     '/api/v1/runs/:runId/restore',
-    { schema: { tags, params: RunParams, response: { 200: RunResponse } } },
-    async (req) => ({ run: await runs.restore(req.principal, req.params.runId) }),
+    { config: { access: 'signed-in' }, schema: { tags, params: RunParams, response: { 200: RunResponse } } },
+    async (req) => ({ run: await runs.restore(req.ctx, req.params.runId) }),
   )
 
   app.put(
     '/api/v1/runs/:runId/tags/:key',
-    { schema: { tags, params: RunTagParams, body: z.object({ value: TagValue }), response: { 204: z.null() } } },
+    { config: { access: 'signed-in' }, schema: { tags, params: RunTagParams, body: z.object({ value: TagValue }), response: { 204: z.null() } } },
     async (req, reply) => {
-      await runs.setTag(req.principal, req.params.runId, req.params.key, req.body.value)
+      await runs.setTag(req.ctx, req.params.runId, req.params.key, req.body.value)
       return reply.code(204).send(null)
     },
   )
 
   app.delete(
     '/api/v1/runs/:runId/tags/:key',
-    { schema: { tags, params: RunTagParams, response: { 204: z.null() } } },
+    { config: { access: 'signed-in' }, schema: { tags, params: RunTagParams, response: { 204: z.null() } } },
     async (req, reply) => {
-      await runs.deleteTag(req.principal, req.params.runId, req.params.key)
+      await runs.deleteTag(req.ctx, req.params.runId, req.params.key)
       return reply.code(204).send(null)
     },
   )
 
   app.post(
     '/api/v1/runs/search',
-    { schema: { tags, body: SearchRunsBody, response: { 200: SearchRunsResponse } } },
-    async (req) => runSearch.search(req.principal, req.body),
+    { config: { access: 'signed-in' }, schema: { tags, body: SearchRunsBody, response: { 200: SearchRunsResponse } } },
+    async (req) => runSearch.search(req.ctx, req.body),
   )
 }

@@ -13,6 +13,8 @@ export interface NewExperiment {
 export interface ExperimentListQuery {
   view: ViewType
   nameLike?: string | undefined
+  /** Only experiments this user holds an explicit permission on. */
+  grantedTo?: string | undefined
   limit: number
   offset: number
 }
@@ -93,9 +95,21 @@ export function createExperimentsRepository(db: Kysely<DB>) {
       return (await withTags(rows))[0]
     },
 
-    async list({ view, nameLike, limit, offset }: ExperimentListQuery): Promise<Experiment[]> {
+    async list({ view, nameLike, grantedTo, limit, offset }: ExperimentListQuery): Promise<Experiment[]> {
       let query = db.selectFrom('experiments').selectAll().where('lifecycle', 'in', lifecyclesOf(view))
       if (nameLike !== undefined) query = query.where('name', 'like', nameLike)
+      if (grantedTo !== undefined) {
+        query = query.where((eb) =>
+          eb.exists(
+            eb
+              .selectFrom('permissions')
+              .select('permissions.userId')
+              .where('permissions.objectType', '=', 'experiment')
+              .where('permissions.userId', '=', Number(grantedTo))
+              .whereRef('permissions.objectId', '=', eb.cast('experiments.id', 'text')),
+          ),
+        )
+      }
       const rows = await query.orderBy('id', 'asc').limit(limit).offset(offset).execute()
       return withTags(rows)
     },

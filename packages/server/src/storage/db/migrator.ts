@@ -1,10 +1,14 @@
 import { type Kysely, type Migration, type MigrationProvider, Migrator } from 'kysely'
 import type { DialectKind } from './dialects/dialect-kind.js'
 import { trackingMigration } from './migrations/0001-tracking.js'
+import { metricSeriesMigration } from './migrations/0002-metric-series.js'
+import { accessAndAuditMigration } from './migrations/0003-access-and-audit.js'
 import type { DB } from './schema.js'
 
 function migrationsFor(kind: DialectKind): Record<string, Migration> {
-  return { '0001-tracking': trackingMigration(kind) }
+  return { '0001-tracking': trackingMigration(kind), '0002-metric-series': metricSeriesMigration(kind),
+    '0003-access-and-audit': accessAndAuditMigration(kind),
+  }
 }
 
 /** Brings the schema up to date; returns the names of the migrations it applied. */

@@ -20,6 +20,14 @@ const ATTRIBUTE_COLUMNS = {
   end_time: sql.ref('runs.end_time_ms'),
 } as const
 
+const KEYED_TABLES = { metric: 'latest_metrics', param: 'params', tag: 'run_tags' } as const
+
+/**
+ * How many rows of the sort key's index an ordered walk reads per result row it must find: enough
+ * when at least one run in 20 passes the filter. A sparser filter falls back to a filter-first plan.
+ */
+const WALK_ROWS_PER_RESULT = 20
+
 type Condition = RawBuilder<unknown>
 
 function comparison(column: RawBuilder<unknown>, clause: RunFilterClause): Condition {
@@ -34,10 +42,16 @@ function comparison(column: RawBuilder<unknown>, clause: RunFilterClause): Condi
   return sql`${column} ${sql.raw(op === '!=' ? '<>' : op)} ${value}`
 }
 
+/** The conditions that put row `alias` of a keyed table on the run `runId` and the clause's key. */
+function keyedConditions(alias: RawBuilder<unknown>, runId: RawBuilder<unknown>, clause: RunFilterClause): Condition[] {
+  const nanGuard = clause.entity === 'metric' ? [sql`${alias}.is_nan = 0`] : []
+  return [sql`${alias}.run_id = ${runId}`, sql`${alias}.key = ${clause.key}`, ...nanGuard, comparison(sql`${alias}.value`, clause)]
+}
+
 /**
  * Compiles the parsed filter into one parameterised statement: each clause on a metric, param
  * or tag is an inner join on that key, so the planner can start from the most selective index.
- * Aliases are generated here (m0, p1, ...); user text only ever travels as bound values.
+ * Aliases are generated here (f0, f1, ...); user text only ever travels as bound values.
  */
 function compileFilter(clauses: RunFilterClause[]): { joins: Condition[]; wheres: Condition[] } {
   const joins: Condition[] = []
@@ -48,17 +62,13 @@ function compileFilter(clauses: RunFilterClause[]): { joins: Condition[]; wheres
       return
     }
     const alias = sql.raw(`f${i}`)
-    const table = sql.raw({ metric: 'latest_metrics', param: 'params', tag: 'run_tags' }[clause.entity])
-    const column = sql`${alias}.value`
-    const nanGuard = clause.entity === 'metric' ? sql` and ${alias}.is_nan = 0` : sql``
-    joins.push(
-      sql`inner join ${table} ${alias} on ${alias}.run_id = runs.id and ${alias}.key = ${clause.key}${nanGuard} and ${comparison(column, clause)}`,
-    )
+    const on = sql.join(keyedConditions(alias, sql.ref('runs.id'), clause), sql` and `)
+    joins.push(sql`inner join ${sql.raw(KEYED_TABLES[clause.entity])} ${alias} on ${on}`)
   })
   return { joins, wheres }
 }
 
-function compileOrder(orderBy: RunOrderBy[]): { joins: Condition[]; terms: Condition[] } {
+function compileOrder(orderBy: RunOrderBy[], firstAlias = 0): { joins: Condition[]; terms: Condition[] } {
   const joins: Condition[] = []
   const terms: Condition[] = []
   orderBy.forEach((order, i) => {
@@ -68,12 +78,10 @@ function compileOrder(orderBy: RunOrderBy[]): { joins: Condition[]; terms: Condi
       terms.push(sql`case when ${column} is null then 1 else 0 end`, sql`${column} ${direction}`)
       return
     }
-    const alias = sql.raw(`o${i}`)
-    const table = sql.raw({ metric: 'latest_metrics', param: 'params', tag: 'run_tags' }[order.entity])
-    joins.push(sql`left join ${table} ${alias} on ${alias}.run_id = runs.id and ${alias}.key = ${order.key}`)
+    const alias = sql.raw(`o${firstAlias + i}`)
+    joins.push(sql`left join ${sql.raw(KEYED_TABLES[order.entity])} ${alias} on ${alias}.run_id = runs.id and ${alias}.key = ${order.key}`)
     // As in MLflow, runs without the key (and NaN metrics) sort last in either direction.
-    const missing =
-      order.entity === 'metric' ? sql`${alias}.run_id is null or ${alias}.is_nan = 1` : sql`${alias}.run_id is null`
+    const missing = order.entity === 'metric' ? sql`${alias}.run_id is null or ${alias}.is_nan = 1` : sql`${alias}.run_id is null`
     terms.push(sql`case when ${missing} then 1 else 0 end`, sql`${alias}.value ${direction}`)
   })
   // MLflow's default order, which also makes paging stable: newest first, then by id.
@@ -81,26 +89,80 @@ function compileOrder(orderBy: RunOrderBy[]): { joins: Condition[]; terms: Condi
   return { joins, terms }
 }
 
+function runConditions(query: RunSearchQuery): Condition[] {
+  const lifecycles = query.view === 'all' ? ['active', 'deleted'] : [query.view]
+  return [
+    sql`runs.experiment_id in (${sql.join(query.experimentIds.map((id) => sql`${Number(id)}`))})`,
+    sql`runs.lifecycle in (${sql.join(lifecycles.map((l) => sql`${l}`))})`,
+  ]
+}
+
+/** Any plan: the filter joins first, so the planner starts from whichever index it finds most selective. */
+async function searchFilterFirst(db: Kysely<DB>, query: RunSearchQuery): Promise<string[]> {
+  const filter = compileFilter(query.clauses)
+  const order = compileOrder(query.orderBy)
+  const statement = sql<{ id: string }>`select runs.id from runs ${sql.join([...filter.joins, ...order.joins], sql` `)}
+    where ${sql.join([...runConditions(query), ...filter.wheres], sql` and `)}
+    order by ${sql.join(order.terms)}
+    limit ${query.limit} offset ${query.offset}`
+  return (await statement.execute(db)).rows.map((row) => row.id)
+}
+
+/**
+ * Walks the index of the first sort key in order, from the best value on, checking each run
+ * against the filter, and stops once the page is full: a few thousand index rows instead of
+ * every run that passes the filter, sorted. It reads only the runs whose value is at least as
+ * good as the value WALK_ROWS_PER_RESULT rows per result down the index (ties included), so the
+ * answer is exact when that many runs pass; otherwise it returns undefined.
+ *
+ * The tables are joined with CROSS JOIN, which SQLite takes as "in this order" (its planner does
+ * not see that the walk stops early); PostgreSQL plans a CROSS JOIN like any inner join.
+ */
+async function searchByOrderedWalk(db: Kysely<DB>, query: RunSearchQuery, first: RunOrderBy & { entity: 'metric' | 'param' | 'tag' }) {
+  const table = sql.raw(KEYED_TABLES[first.entity])
+  const nanGuard = first.entity === 'metric' ? sql`and is_nan = 0` : sql``
+  const direction = sql.raw(first.direction === 'DESC' ? 'desc' : 'asc')
+  const walkRows = WALK_ROWS_PER_RESULT * (query.offset + query.limit)
+  const bound = await sql<{ value: number | string }>`select value from ${table} where key = ${first.key} ${nanGuard}
+    order by value ${direction} limit 1 offset ${walkRows - 1}`.execute(db)
+  const boundValue = bound.rows[0]?.value
+  const atLeastAsGood = first.direction === 'DESC' ? sql.raw('>=') : sql.raw('<=')
+
+  const walked = sql.raw('o0')
+  const walkConditions: Condition[] = [sql`${walked}.key = ${first.key}`]
+  if (first.entity === 'metric') walkConditions.push(sql`${walked}.is_nan = 0`)
+  if (boundValue !== undefined) walkConditions.push(sql`${walked}.value ${atLeastAsGood} ${boundValue}`)
+  const filterJoins: Condition[] = []
+  const filterConditions: Condition[] = []
+  query.clauses.forEach((clause, i) => {
+    if (clause.entity === 'attribute') {
+      filterConditions.push(comparison(ATTRIBUTE_COLUMNS[clause.key], clause))
+      return
+    }
+    const alias = sql.raw(`f${i}`)
+    filterJoins.push(sql`cross join ${sql.raw(KEYED_TABLES[clause.entity])} ${alias}`)
+    filterConditions.push(...keyedConditions(alias, sql`${walked}.run_id`, clause))
+  })
+  const rest = compileOrder(query.orderBy.slice(1), 1)
+  const statement = sql<{ id: string }>`select runs.id from ${table} ${walked} ${sql.join(filterJoins, sql` `)}
+    cross join runs ${sql.join(rest.joins, sql` `)}
+    where ${sql.join([...walkConditions, ...filterConditions, sql`runs.id = ${walked}.run_id`, ...runConditions(query)], sql` and `)}
+    order by ${sql.join([sql`${walked}.value ${direction}`, ...rest.terms])}
+    limit ${query.limit} offset ${query.offset}`
+  const ids = (await statement.execute(db)).rows.map((row) => row.id)
+  return ids.length === query.limit ? ids : undefined
+}
+
 export function createRunSearchRepository(db: Kysely<DB>) {
   return {
     /** Ids of the matching runs, in order, for one page. */
     async searchIds(query: RunSearchQuery): Promise<string[]> {
-      const filter = compileFilter(query.clauses)
-      const order = compileOrder(query.orderBy)
-      const lifecycles = query.view === 'all' ? ['active', 'deleted'] : [query.view]
-      const wheres = [
-        sql`runs.experiment_id in (${sql.join(query.experimentIds.map((id) => sql`${Number(id)}`))})`,
-        sql`runs.lifecycle in (${sql.join(lifecycles.map((l) => sql`${l}`))})`,
-        ...filter.wheres,
-      ]
-      const statement = sql<{
-        id: string
-      }>`select runs.id from runs ${sql.join([...filter.joins, ...order.joins], sql` `)}
-        where ${sql.join(wheres, sql` and `)}
-        order by ${sql.join(order.terms)}
-        limit ${query.limit} offset ${query.offset}`
-      const result = await statement.execute(db)
-      return result.rows.map((row) => row.id)
+      const [first] = query.orderBy
+      if (first && first.entity !== 'attribute') {
+        const walked = await searchByOrderedWalk(db, query, first)
+        if (walked) return walked
+      }
+      return searchFilterFirst(db, query)
     },
   }
 }

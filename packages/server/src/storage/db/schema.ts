@@ -1,3 +1,4 @@
+import type { AccessDB } from './access-schema.js'
 import type { ColumnType, Generated } from 'kysely'
 
 /** Row types of the metadata store; SQL names are snake_case, CamelCasePlugin maps them. */
@@ -41,20 +42,43 @@ export interface ParamsTable {
   value: string
 }
 
-export interface MetricsTable {
-  id: Generated<number>
+/** One metric of one run: how many points it has and the (step, timestamp) of the last in order. */
+export interface MetricSeriesTable {
   runId: string
   key: string
-  /** 0 when isNan is 1: SQLite stores NaN as NULL, so NaN is a flag, as in MLflow's schema. */
-  value: number
-  isNan: number
-  step: number
-  timestampMs: number
+  pointCount: number
+  lastStep: number | null
+  lastTimestampMs: number | null
+}
+
+/** Points of a series in history order, packed 64 to a row; see metric-segments.ts for the layout. */
+export interface MetricSegmentsTable {
+  runId: string
+  key: string
+  segmentNo: number
+  points: Buffer
+}
+
+/** The lowest and highest point of each block of `blockSize` consecutive points; null when all are NaN. */
+export interface MetricRollupsTable {
+  runId: string
+  key: string
+  blockSize: number
+  blockNo: number
+  minPosition: number | null
+  minValue: number | null
+  minStep: number | null
+  minTimestampMs: number | null
+  maxPosition: number | null
+  maxValue: number | null
+  maxStep: number | null
+  maxTimestampMs: number | null
 }
 
 export interface LatestMetricsTable {
   runId: string
   key: string
+  /** 0 when isNan is 1: SQLite stores NaN as NULL, so NaN is a flag, as in MLflow's schema. */
   value: number
   isNan: number
   step: number
@@ -67,13 +91,15 @@ export interface BatchReceiptsTable {
   createdAtMs: ColumnType<number, number, never>
 }
 
-export interface DB {
+export interface DB extends AccessDB {
   experiments: ExperimentsTable
   experimentTags: ExperimentTagsTable
   runs: RunsTable
   runTags: RunTagsTable
   params: ParamsTable
-  metrics: MetricsTable
+  metricSeries: MetricSeriesTable
+  metricSegments: MetricSegmentsTable
+  metricRollups: MetricRollupsTable
   latestMetrics: LatestMetricsTable
   batchReceipts: BatchReceiptsTable
 }

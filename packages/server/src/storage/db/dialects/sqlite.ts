@@ -1,7 +1,7 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import Database from 'better-sqlite3'
-import { SqliteDialect } from 'kysely'
+import { type SqliteDatabase, SqliteDialect } from 'kysely'
 
 export interface SqliteOptions {
   /** FULL by default: a write acknowledged to a client survives a crash of the process or the machine. */
@@ -19,5 +19,28 @@ export function createSqliteDialect(file: string, { synchronous }: SqliteOptions
   database.pragma('busy_timeout = 10000')
   // MLflow's LIKE is case-sensitive (ILIKE is the insensitive one); SQLite's LIKE is not by default.
   database.pragma('case_sensitive_like = ON')
-  return new SqliteDialect({ database })
+  return new SqliteDialect({ database: withStatementCache(database) })
+}
+
+const CACHED_STATEMENTS = 500
+
+/**
+ * Kysely prepares every statement it runs, and preparing costs more than running most of ours
+ * (0.2–0.4 ms against tens of µs on a 2-core machine, on every request). A better-sqlite3
+ * statement can be run again and again, so prepared statements are kept by SQL text, least
+ * recently used first out. SQLite re-prepares a kept statement itself after a schema change.
+ */
+function withStatementCache(database: Database.Database): SqliteDatabase {
+  const statements = new Map<string, Database.Statement>()
+  return {
+    close: () => database.close(),
+    prepare(sql: string) {
+      const cached = statements.get(sql)
+      if (cached) statements.delete(sql)
+      const statement = cached ?? database.prepare(sql)
+      statements.set(sql, statement)
+      if (statements.size > CACHED_STATEMENTS) statements.delete(statements.keys().next().value as string)
+      return statement
+    },
+  }
 }

@@ -1,0 +1,122 @@
+import type { Kysely, Selectable } from 'kysely'
+import type { AuditEventsTable } from './access-schema.js'
+import type { DB } from './schema.js'
+
+/** An audit event exactly as stored: JSON fields as their canonical text. */
+export type AuditEventRow = Selectable<AuditEventsTable>
+
+export interface AuditEventFilter {
+  objectType?: string | undefined
+  objectId?: string | undefined
+  actor?: string | undefined
+  action?: string | undefined
+  fromMs?: number | undefined
+  toMs?: number | undefined
+  /** Only events older than this seq (paging newest first). */
+  beforeSeq?: number | undefined
+}
+
+export interface StoredCheckpoint {
+  treeSize: number
+  rootHash: string
+  note: string
+  createdAtMs: number
+}
+
+export type AuditRepository = ReturnType<typeof createAuditRepository>
+
+function toRow(row: AuditEventRow): AuditEventRow {
+  return { ...row, seq: Number(row.seq), timeMs: Number(row.timeMs) }
+}
+
+export function createAuditRepository(db: Kysely<DB>) {
+  return {
+    /**
+     * Appends one event at the head of the chain. Moving the single `audit_head` row first takes
+     * its row lock (PostgreSQL) or the write lock (SQLite) until the transaction ends, so appends
+     * from any number of replicas form one linear chain. `build` gets the new seq and the previous
+     * hash and returns the complete row, hash included.
+     */
+    async append(build: (head: { seq: number; prevHash: string }) => AuditEventRow): Promise<AuditEventRow> {
+      const head = await db
+        .updateTable('auditHead')
+        .set((eb) => ({ seq: eb('seq', '+', 1) }))
+        .where('id', '=', 1)
+        .returning(['seq', 'hash'])
+        .executeTakeFirstOrThrow()
+      const row = build({ seq: Number(head.seq), prevHash: head.hash })
+      await db.insertInto('auditEvents').values(row).execute()
+      await db.updateTable('auditHead').set({ hash: row.hash }).where('id', '=', 1).execute()
+      return row
+    },
+
+    async head(): Promise<{ seq: number; hash: string }> {
+      const head = await db.selectFrom('auditHead').select(['seq', 'hash']).where('id', '=', 1).executeTakeFirstOrThrow()
+      return { seq: Number(head.seq), hash: head.hash }
+    },
+
+    /** Events in seq order, `afterSeq` excluded, at most `limit`. */
+    async range(afterSeq: number, limit: number): Promise<AuditEventRow[]> {
+      const rows = await db.selectFrom('auditEvents').selectAll().where('seq', '>', afterSeq).orderBy('seq').limit(limit).execute()
+      return rows.map(toRow)
+    },
+
+    /** Newest first, filtered. */
+    async list(filter: AuditEventFilter, limit: number): Promise<AuditEventRow[]> {
+      let query = db.selectFrom('auditEvents').selectAll()
+      if (filter.objectType !== undefined) query = query.where('objectType', '=', filter.objectType)
+      if (filter.objectId !== undefined) query = query.where('objectId', '=', filter.objectId)
+      if (filter.actor !== undefined) query = query.where('actor', '=', filter.actor)
+      if (filter.action !== undefined) query = query.where('action', '=', filter.action)
+      if (filter.fromMs !== undefined) query = query.where('timeMs', '>=', filter.fromMs)
+      if (filter.toMs !== undefined) query = query.where('timeMs', '<=', filter.toMs)
+      if (filter.beforeSeq !== undefined) query = query.where('seq', '<', filter.beforeSeq)
+      const rows = await query.orderBy('seq', 'desc').limit(limit).execute()
+      return rows.map(toRow)
+    },
+
+    /** Hashes of the events 1..treeSize in order: the leaves of the Merkle tree. */
+    async hashesUpTo(treeSize: number): Promise<string[]> {
+      const hashes: string[] = []
+      const pageSize = 50_000
+      for (let after = 0; after < treeSize; after += pageSize) {
+        const rows = await db
+          .selectFrom('auditEvents')
+          .select('hash')
+          .where('seq', '>', after)
+          .where('seq', '<=', Math.min(after + pageSize, treeSize))
+          .orderBy('seq')
+          .execute()
+        for (const row of rows) hashes.push(row.hash)
+      }
+      return hashes
+    },
+
+    /** Failed sign-ins for a user name or from an address since a time, for rate limiting across replicas. */
+    async countFailedLogins(since: number, username: string, sourceIp: string | null): Promise<number> {
+      const row = await db
+        .selectFrom('auditEvents')
+        .select((eb) => eb.fn.countAll<number>().as('count'))
+        .where('action', '=', 'auth.login_failed')
+        .where('timeMs', '>=', since)
+        .where((eb) =>
+          sourceIp === null ? eb('objectId', '=', username) : eb.or([eb('objectId', '=', username), eb('sourceIp', '=', sourceIp)]),
+        )
+        .executeTakeFirstOrThrow()
+      return Number(row.count)
+    },
+
+    async insertCheckpoint(checkpoint: StoredCheckpoint): Promise<void> {
+      await db
+        .insertInto('auditCheckpoints')
+        .values(checkpoint)
+        .onConflict((oc) => oc.column('treeSize').doNothing())
+        .execute()
+    },
+
+    async latestCheckpoint(): Promise<StoredCheckpoint | undefined> {
+      const row = await db.selectFrom('auditCheckpoints').selectAll().orderBy('treeSize', 'desc').limit(1).executeTakeFirst()
+      return row && { ...row, treeSize: Number(row.treeSize), createdAtMs: Number(row.createdAtMs) }
+    },
+  }
+}

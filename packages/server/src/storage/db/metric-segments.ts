@@ -1,0 +1,107 @@
+/**
+ * A metric series is stored in history order — (step, timestamp), then arrival — packed into
+ * segments of SEGMENT_POINTS points: segment n holds positions [64n, 64n + 64). One row per
+ * segment instead of one per point is what makes ingestion fast; fixed positions are what let
+ * a page or a rollup block be found without counting.
+ *
+ * Layout of a segment: all steps, then all timestamps, then all values, each a little-endian
+ * float64 (steps and timestamps are safe integers, so float64 holds them exactly; NaN and the
+ * infinities are values like any other).
+ */
+export const SEGMENT_POINTS = 64
+const BYTES_PER_POINT = 24
+
+/** Points in columns; positions are implied by the index. */
+export interface PointColumns {
+  steps: Float64Array
+  timestamps: Float64Array
+  values: Float64Array
+}
+
+export function emptyColumns(length: number): PointColumns {
+  return { steps: new Float64Array(length), timestamps: new Float64Array(length), values: new Float64Array(length) }
+}
+
+export function segmentLength(segment: Uint8Array): number {
+  return segment.byteLength / BYTES_PER_POINT
+}
+
+export function encodeSegment(columns: PointColumns, from: number, to: number): Buffer {
+  const count = to - from
+  const buffer = Buffer.allocUnsafe(count * BYTES_PER_POINT)
+  for (let i = 0; i < count; i++) {
+    buffer.writeDoubleLE(columns.steps[from + i] as number, i * 8)
+    buffer.writeDoubleLE(columns.timestamps[from + i] as number, (count + i) * 8)
+    buffer.writeDoubleLE(columns.values[from + i] as number, (2 * count + i) * 8)
+  }
+  return buffer
+}
+
+/** Decodes a segment into `into`, starting at index `at`; returns the number of points. */
+export function decodeSegment(segment: Buffer, into: PointColumns, at: number): number {
+  const count = segmentLength(segment)
+  for (let i = 0; i < count; i++) {
+    into.steps[at + i] = segment.readDoubleLE(i * 8)
+    into.timestamps[at + i] = segment.readDoubleLE((count + i) * 8)
+    into.values[at + i] = segment.readDoubleLE((2 * count + i) * 8)
+  }
+  return count
+}
+
+/** Decodes consecutive segments into one set of columns. */
+export function decodeSegments(segments: Buffer[]): PointColumns {
+  const total = segments.reduce((sum, segment) => sum + segmentLength(segment), 0)
+  const columns = emptyColumns(total)
+  let at = 0
+  for (const segment of segments) at += decodeSegment(segment, columns, at)
+  return columns
+}
+
+/** Negative when (stepA, timestampA) comes first in history order, 0 when they tie. */
+export function compareKeys(stepA: number, timestampA: number, stepB: number, timestampB: number): number {
+  return stepA - stepB || timestampA - timestampB
+}
+
+/** Points in history order; a stable sort, so points that tie keep their arrival order. */
+export function sortedColumns(points: { value: number; step: number; timestampMs: number }[]): PointColumns {
+  const order = points.map((_, i) => i)
+  const isSorted = points.every((p, i) => {
+    const previous = points[i - 1]
+    return previous === undefined || compareKeys(previous.step, previous.timestampMs, p.step, p.timestampMs) <= 0
+  })
+  if (!isSorted) {
+    order.sort((a, b) => {
+      const pa = points[a] as (typeof points)[number]
+      const pb = points[b] as (typeof points)[number]
+      return compareKeys(pa.step, pa.timestampMs, pb.step, pb.timestampMs)
+    })
+  }
+  const columns = emptyColumns(points.length)
+  order.forEach((index, i) => {
+    const p = points[index] as (typeof points)[number]
+    columns.steps[i] = p.step
+    columns.timestamps[i] = p.timestampMs
+    columns.values[i] = p.value
+  })
+  return columns
+}
+
+/** Merges two runs in history order; on a tie the stored point stays first, so arrival order holds. */
+export function mergeColumns(stored: PointColumns, added: PointColumns): PointColumns {
+  const storedLength = stored.steps.length
+  const addedLength = added.steps.length
+  const merged = emptyColumns(storedLength + addedLength)
+  let s = 0
+  let a = 0
+  for (let i = 0; i < merged.steps.length; i++) {
+    const takeStored =
+      a >= addedLength ||
+      (s < storedLength &&
+        compareKeys(stored.steps[s] as number, stored.timestamps[s] as number, added.steps[a] as number, added.timestamps[a] as number) <= 0)
+    const [from, j] = takeStored ? [stored, s++] : [added, a++]
+    merged.steps[i] = from.steps[j] as number
+    merged.timestamps[i] = from.timestamps[j] as number
+    merged.values[i] = from.values[j] as number
+  }
+  return merged
+}

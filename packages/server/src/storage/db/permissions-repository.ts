@@ -1,0 +1,56 @@
+import type { Permission, PermissionLevel, PermissionObjectType } from '@provena/contract'
+import type { Kysely } from 'kysely'
+import type { DB } from './schema.js'
+
+export type PermissionsRepository = ReturnType<typeof createPermissionsRepository>
+
+export function createPermissionsRepository(db: Kysely<DB>) {
+  return {
+    /** The level explicitly granted to a user on an object, if any. */
+    async levelOf(objectType: PermissionObjectType, objectId: string, userId: string): Promise<PermissionLevel | undefined> {
+      const row = await db
+        .selectFrom('permissions')
+        .select('level')
+        .where('objectType', '=', objectType)
+        .where('objectId', '=', objectId)
+        .where('userId', '=', Number(userId))
+        .executeTakeFirst()
+      return row?.level as PermissionLevel | undefined
+    },
+
+    async grant(objectType: PermissionObjectType, objectId: string, userId: string, level: PermissionLevel): Promise<void> {
+      await db
+        .insertInto('permissions')
+        .values({ objectType, objectId, userId: Number(userId), level })
+        .onConflict((oc) => oc.columns(['objectType', 'objectId', 'userId']).doUpdateSet({ level }))
+        .execute()
+    },
+
+    async revoke(objectType: PermissionObjectType, objectId: string, userId: string): Promise<boolean> {
+      const result = await db
+        .deleteFrom('permissions')
+        .where('objectType', '=', objectType)
+        .where('objectId', '=', objectId)
+        .where('userId', '=', Number(userId))
+        .executeTakeFirst()
+      return result.numDeletedRows > 0n
+    },
+
+    async listForObject(objectType: PermissionObjectType, objectId: string): Promise<Permission[]> {
+      const rows = await db
+        .selectFrom('permissions')
+        .innerJoin('users', 'users.id', 'permissions.userId')
+        .select(['permissions.objectType', 'permissions.objectId', 'users.username', 'permissions.level'])
+        .where('permissions.objectType', '=', objectType)
+        .where('permissions.objectId', '=', objectId)
+        .orderBy('users.username')
+        .execute()
+      return rows.map((r) => ({
+        objectType: r.objectType as PermissionObjectType,
+        objectId: r.objectId,
+        username: r.username,
+        level: r.level as PermissionLevel,
+      }))
+    },
+  }
+}
