@@ -11,6 +11,7 @@ import type { Services } from '../services.js'
 import type { App } from './app-type.js'
 import { registerBrowserSafety } from './browser-safety.js'
 import { renderError } from './errors.js'
+import { registerJsonBodyParser } from './json-body.js'
 import { registerAccessRoutes } from './native/access-routes.js'
 import { registerAuditRoutes } from './native/audit-routes.js'
 import { registerExperimentsRoutes } from './native/experiments-routes.js'
@@ -46,6 +47,7 @@ export async function buildApp(
   }).withTypeProvider<ZodTypeProvider>()
 
   // Order matters: the Host check and the POST rule run before credentials are looked at.
+  registerJsonBodyParser(app)
   registerBrowserSafety(app, { allowedHosts })
   registerAccessControl(app, { authentication: services.authentication, isAuthEnabled: services.isAuthEnabled })
   app.setValidatorCompiler(validatorCompiler)

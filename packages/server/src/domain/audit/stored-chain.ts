@@ -21,7 +21,13 @@ function rowProblem(row: AuditEventRow): string | undefined {
     }
     // The hash covers the parsed value; the stored text must also be its canonical form, so that
     // an edit that keeps the value (added white space, reordered keys) is caught too.
-    if (canonicalJson(value) !== text) return `${field} is not in canonical form (edited?)`
+    let canonical: string
+    try {
+      canonical = canonicalJson(value)
+    } catch {
+      return `${field} holds a value that has no canonical form (edited?)`
+    }
+    if (canonical !== text) return `${field} is not in canonical form (edited?)`
   }
   return undefined
 }

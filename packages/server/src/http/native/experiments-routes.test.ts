@@ -115,4 +115,17 @@ describe.each(testDialects())('experiments API on %s', (dialect) => {
     expect((await api.get('/api/v1/experiments?maxResults=0')).status).toBe(400)
     expect((await api.get('/api/v1/experiments/by-name/ok')).status).toBe(404)
   })
+
+  it('refuses a name with an unpaired UTF-16 surrogate, which could not be stored or hashed faithfully', async () => {
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/experiments',
+      headers: { 'content-type': 'application/json' },
+      payload: '{"name": "bad \\ud800 name"}',
+    })
+    expect(res.statusCode).toBe(400)
+    expect(res.json().error.message).toContain('surrogate')
+    const paired = await api.post('/api/v1/experiments', { name: 'emoji \ud83d\ude00 ok' })
+    expect(paired.status).toBe(201)
+  })
 })
