@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto'
 import { describe, expect, it } from 'vitest'
+import { eventToRow } from './audit-log.js'
 import { canonicalJson } from './canonical-json.js'
 import {
   type AuditEvent,
@@ -7,6 +8,7 @@ import {
   type ChainVerification,
   GENESIS_HASH,
   hashEvent,
+  hashStoredEvent,
   verifyChain,
   verifyChainAsync,
 } from './event-hash.js'
@@ -274,5 +276,46 @@ describe('verifyChain', () => {
     await verifyChainAsync(counting())
 
     expect(read).toBe(3)
+  })
+})
+
+describe('hashStoredEvent', () => {
+  it('equals hashEvent of the parsed event for a row written by the audit log', () => {
+    const body = {
+      seq: 7,
+      timeMs: 1_790_000_000_123,
+      actor: 'alice/token:ci',
+      actorKind: 'token',
+      sourceIp: '::1',
+      requestId: 'req-1',
+      action: 'run.update',
+      objectType: 'run',
+      objectId: 'ab'.repeat(16),
+      before: { status: 'RUNNING', tags: { 'é€': 'x\n"y"' }, n: 1e21 },
+      after: { status: 'FINISHED', list: [1.5, null, true] },
+      details: null,
+      prevHash: 'cd'.repeat(32),
+    }
+    const row = eventToRow({ ...body, hash: hashEvent(body) })
+    expect(hashStoredEvent(row)).toBe(hashEvent(body))
+  })
+
+  it('changes when stored JSON text gains white space that keeps its value', () => {
+    const row = {
+      seq: 1,
+      timeMs: 1,
+      actor: 'a',
+      actorKind: 'user',
+      sourceIp: null,
+      requestId: null,
+      action: 'x',
+      objectType: 'y',
+      objectId: null,
+      beforeJson: '{"a":1}',
+      afterJson: 'null',
+      detailsJson: 'null',
+      prevHash: GENESIS_HASH,
+    }
+    expect(hashStoredEvent({ ...row, beforeJson: '{"a": 1}' })).not.toBe(hashStoredEvent(row))
   })
 })

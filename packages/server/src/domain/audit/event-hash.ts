@@ -74,6 +74,29 @@ export function hashEvent(body: AuditEventBody): string {
   return hash('sha256', `${text}}`, 'hex')
 }
 
+/** An event as stored: its JSON fields as the canonical text they were written as. */
+export interface StoredEventFields extends Omit<AuditEventBody, 'before' | 'after' | 'details'> {
+  beforeJson: string
+  afterJson: string
+  detailsJson: string
+}
+
+const STORED_TEXT = { before: 'beforeJson', after: 'afterJson', details: 'detailsJson' } as const
+
+/**
+ * hashEvent of a stored row without parsing its JSON fields: their stored text goes into the
+ * hash as it is. The server only stores canonical text, so for an untouched row this equals
+ * hashEvent of the parsed event; any changed byte (even white space) changes the hash.
+ */
+export function hashStoredEvent(row: StoredEventFields): string {
+  let text = ''
+  for (const { name, prefix } of BODY_FIELDS) {
+    const stored = name === 'before' || name === 'after' || name === 'details' ? row[STORED_TEXT[name]] : undefined
+    text += prefix + (stored ?? canonicalJson(row[name as Exclude<typeof name, 'before' | 'after' | 'details'>]))
+  }
+  return hash('sha256', `${text}}`, 'hex')
+}
+
 /** Where a verification starts: by default at seq 1, whose prevHash is GENESIS_HASH. */
 export interface ChainVerificationOptions {
   /** The seq of the first event given; default 1. */
@@ -93,6 +116,8 @@ export type ChainVerification =
 /** Checks events one at a time; `push` returns false from the first bad event on, and ignores later ones. */
 export interface ChainVerifier {
   push(event: AuditEvent): boolean
+  /** As push, for a link whose content hash was computed by the caller (e.g. hashStoredEvent). */
+  pushLink(link: Pick<AuditEvent, 'seq' | 'prevHash' | 'hash'>, contentHash: string): boolean
   result(): ChainVerification
 }
 
@@ -107,19 +132,21 @@ export function createChainVerifier(options: ChainVerificationOptions = {}): Cha
   let prevHash = options.expectedPrevHash ?? GENESIS_HASH
   let count = 0
   let failure: { firstBadSeq: number; reason: string } | undefined
+  function pushLink(link: Pick<AuditEvent, 'seq' | 'prevHash' | 'hash'>, contentHash: () => string): boolean {
+    if (failure !== undefined) return false
+    const problem = findProblem(link, contentHash, expectedSeq, prevHash)
+    if (problem !== undefined) {
+      failure = { firstBadSeq: expectedSeq, reason: `event ${expectedSeq}: ${problem}` }
+      return false
+    }
+    count++
+    expectedSeq++
+    prevHash = link.hash
+    return true
+  }
   return {
-    push(event) {
-      if (failure !== undefined) return false
-      const problem = findProblem(event, expectedSeq, prevHash)
-      if (problem !== undefined) {
-        failure = { firstBadSeq: expectedSeq, reason: `event ${expectedSeq}: ${problem}` }
-        return false
-      }
-      count++
-      expectedSeq++
-      prevHash = event.hash
-      return true
-    },
+    push: (event) => pushLink(event, () => hashEvent(event)),
+    pushLink: (link, contentHash) => pushLink(link, () => contentHash),
     result() {
       return failure === undefined ? { ok: true, count, headHash: prevHash } : { ok: false, count, ...failure }
     },
@@ -127,13 +154,18 @@ export function createChainVerifier(options: ChainVerificationOptions = {}): Cha
 }
 
 /** What is wrong with `event` as the successor of the event with seq `expectedSeq - 1` and hash `prevHash`. */
-function findProblem(event: AuditEvent, expectedSeq: number, prevHash: string): string | undefined {
+function findProblem(
+  event: Pick<AuditEvent, 'seq' | 'prevHash' | 'hash'>,
+  contentHash: () => string,
+  expectedSeq: number,
+  prevHash: string,
+): string | undefined {
   if (event.seq !== expectedSeq) return describeSeqGap(expectedSeq, event.seq)
   if (event.prevHash !== prevHash) {
     if (expectedSeq === 1 && prevHash === GENESIS_HASH) return 'prevHash is not the genesis hash (64 zeros)'
     return `prevHash does not match the hash of event ${expectedSeq - 1} (an event was inserted, deleted, reordered or rewritten)`
   }
-  if (event.hash !== hashEvent(event)) return 'hash does not match its content (edited?)'
+  if (event.hash !== contentHash()) return 'hash does not match its content (edited?)'
   return undefined
 }
 
