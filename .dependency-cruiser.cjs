@@ -23,7 +23,7 @@ module.exports = {
       name: 'cli-server-only-from-server-command',
       severity: 'error',
       comment: 'Only the CLI\'s `server` and `db` commands may start the server or run migrations.',
-      from: { path: '^packages/cli/src', pathNot: '(server-command|db-command)\\.ts$|\\.test\\.ts$|/test-support/' },
+      from: { path: '^packages/cli/src', pathNot: '(server-command|db-command|audit-command)\\.ts$|\\.test\\.ts$|/test-support/' },
       to: { path: '^packages/server/' },
     },
     {

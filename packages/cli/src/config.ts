@@ -1,3 +1,7 @@
+import { homedir } from 'node:os'
+import path from 'node:path'
+import { findSavedCredential } from './credentials-file.js'
+
 /** Where client commands look for the server when neither --url nor PROVENA_TRACKING_URI is given. */
 export const DEFAULT_TRACKING_URL = 'http://127.0.0.1:5100'
 
@@ -12,10 +16,21 @@ interface ClientConfig {
   token: string | undefined
 }
 
-/** Flags win over PROVENA_TRACKING_URI / PROVENA_TOKEN, which win over the default URL. */
+/** Where the CLI keeps its own files, such as saved credentials: $PROVENA_CONFIG_DIR, else ~/.config/provena. */
+export function configDir(env: NodeJS.ProcessEnv = process.env): string {
+  return env.PROVENA_CONFIG_DIR || path.join(homedir(), '.config', 'provena')
+}
+
+/** The server URL: --url, else PROVENA_TRACKING_URI, else the default. */
+export function resolveServerUrl(flags: ClientFlags, env: NodeJS.ProcessEnv = process.env): string {
+  return flags.url || env.PROVENA_TRACKING_URI || DEFAULT_TRACKING_URL
+}
+
+/** The token: --token, else PROVENA_TOKEN, else the one `provena login` saved for the URL. */
 export function resolveClientConfig(flags: ClientFlags, env: NodeJS.ProcessEnv = process.env): ClientConfig {
+  const url = resolveServerUrl(flags, env)
   return {
-    url: flags.url || env.PROVENA_TRACKING_URI || DEFAULT_TRACKING_URL,
-    token: flags.token || env.PROVENA_TOKEN || undefined,
+    url,
+    token: flags.token || env.PROVENA_TOKEN || findSavedCredential(configDir(env), url)?.token,
   }
 }

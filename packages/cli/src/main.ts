@@ -3,6 +3,7 @@ import type { CliIo } from './cli-io.js'
 import { createProgram, reportFailure } from './program.js'
 
 const io: CliIo = {
+  stdin: process.stdin,
   stdout: process.stdout,
   stderr: process.stderr,
   onSignal: (signal, handler) => process.on(signal, handler),

@@ -15,7 +15,7 @@ async function closedPort(): Promise<number> {
 
 describe.concurrent('provena --help', () => {
   it.each([
-    [[], ['server', 'db', 'experiments', 'runs']],
+    [[], ['server', 'db', 'login', 'logout', 'experiments', 'runs', 'users', 'tokens', 'permissions', 'audit']],
     [
       ['server'],
       [
@@ -25,7 +25,13 @@ describe.concurrent('provena --help', () => {
         '--db',
         '--sqlite-synchronous',
         '--log-level',
+        '--auth',
+        '--allowed-hosts',
+        '--default-permission',
+        '--audit-checkpoint-every',
+        '--audit-checkpoint-minutes',
         '--insecure-no-auth',
+        'PROVENA_ADMIN_PASSWORD',
         'Examples:',
       ],
     ],
@@ -66,6 +72,86 @@ describe.concurrent('provena --help', () => {
     [
       ['runs', 'restore'],
       ['<run-id>', '--url', 'Examples:'],
+    ],
+    [['login'], ['--url', '--username', 'credentials.json', 'Examples:']],
+    [['logout'], ['--url', 'Examples:']],
+    [['users'], ['create', 'list', 'disable', 'enable', 'set-password']],
+    [
+      ['users', 'create'],
+      ['<name>', '--admin', '--password-stdin', '--json', '--url', '--token', 'Examples:'],
+    ],
+    [
+      ['users', 'list'],
+      ['--json', '--url', 'Examples:'],
+    ],
+    [
+      ['users', 'disable'],
+      ['<name>', '--url', 'Examples:'],
+    ],
+    [
+      ['users', 'enable'],
+      ['<name>', '--url', 'Examples:'],
+    ],
+    [
+      ['users', 'set-password'],
+      ['<name>', '--password-stdin', 'Examples:'],
+    ],
+    [['tokens'], ['create', 'list', 'revoke']],
+    [
+      ['tokens', 'create'],
+      ['<name>', '--expires-in-days', '--user', '--json', 'cannot be shown again', 'Examples:'],
+    ],
+    [
+      ['tokens', 'list'],
+      ['--user', '--json', 'Examples:'],
+    ],
+    [
+      ['tokens', 'revoke'],
+      ['<id>', '--url', 'Examples:'],
+    ],
+    [['permissions'], ['list', 'grant', 'revoke']],
+    [
+      ['permissions', 'list'],
+      ['<object-type>', '<id-or-name>', 'experiment', '--json', 'Examples:'],
+    ],
+    [
+      ['permissions', 'grant'],
+      ['<object-type>', '<id-or-name>', '<user>', '<level>', 'READ', 'EDIT', 'MANAGE', 'Examples:'],
+    ],
+    [
+      ['permissions', 'revoke'],
+      ['<object-type>', '<id-or-name>', '<user>', 'Examples:'],
+    ],
+    [['audit'], ['list', 'export', 'checkpoint', 'verify', 'prove']],
+    [
+      ['audit', 'list'],
+      [
+        '--object-type',
+        '--object-id',
+        '--actor',
+        '--action',
+        '--since',
+        '--until',
+        '--max-results',
+        '--json',
+        'Examples:',
+      ],
+    ],
+    [
+      ['audit', 'export'],
+      ['--format', 'jsonl', '--output', 'Examples:'],
+    ],
+    [
+      ['audit', 'checkpoint'],
+      ['--output', 'Examples:'],
+    ],
+    [
+      ['audit', 'verify'],
+      ['--url', '--data-dir', '--db', '--against', '--key', 'Examples:'],
+    ],
+    [
+      ['audit', 'prove'],
+      ['<event-seq>', '--tree-size', '--against', '--key', '--json', 'Examples:'],
     ],
   ])('provena %j --help exits 0 and describes its options', async (command, mentions) => {
     const result = await runCli([...command, '--help'])

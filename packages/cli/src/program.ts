@@ -1,10 +1,15 @@
 import { Command, CommanderError } from 'commander'
 import type { CliIo } from './cli-io.js'
+import { registerAuditCommand } from './commands/audit-command.js'
 import { registerDbCommand } from './commands/db-command.js'
 import { registerExperimentsCommand } from './commands/experiments-command.js'
 import { examples } from './commands/help-text.js'
+import { registerLoginCommands } from './commands/login-command.js'
+import { registerPermissionsCommand } from './commands/permissions-command.js'
 import { registerRunsCommand } from './commands/runs-command.js'
 import { registerServerCommand } from './commands/server-command.js'
+import { registerTokensCommand } from './commands/tokens-command.js'
+import { registerUsersCommand } from './commands/users-command.js'
 
 /** Exit code of a command line commander rejects, as is usual for command-line usage errors. */
 const USAGE_EXIT_CODE = 2
@@ -16,7 +21,7 @@ const USAGE_EXIT_CODE = 2
 export function createProgram(io: CliIo): Command {
   // Settings made before .command() are inherited by every subcommand.
   const program = new Command('provena')
-    .description('Provena: self-hosted tracking of ML experiments, runs and metrics')
+    .description('Provena: self-hosted tracking of ML experiments, runs and metrics, with a tamper-evident audit trail')
     .configureOutput({ writeOut: (text) => io.stdout.write(text), writeErr: (text) => io.stderr.write(text) })
     .exitOverride()
     .showHelpAfterError('(add --help for usage)')
@@ -24,14 +29,21 @@ export function createProgram(io: CliIo): Command {
       'after',
       examples(
         'provena server',
+        'provena login --username alice',
         'provena experiments create resnet-sweep',
         'provena runs list --experiment resnet-sweep',
+        'provena audit verify --against checkpoint.txt --key "$PROVENA_AUDIT_KEY"',
       ),
     )
   registerServerCommand(program, io)
   registerDbCommand(program, io)
+  registerLoginCommands(program, io)
   registerExperimentsCommand(program, io)
   registerRunsCommand(program, io)
+  registerUsersCommand(program, io)
+  registerTokensCommand(program, io)
+  registerPermissionsCommand(program, io)
+  registerAuditCommand(program, io)
   return program
 }
 

@@ -44,4 +44,21 @@ describe('resolveClientConfig', () => {
   it('rejects a batch size the server would refuse', () => {
     expect(() => resolveClientConfig({ batchSize: 20_000 })).toThrow(InvalidInputError)
   })
+
+  it('sends a user name and password instead of PROVENA_TOKEN when they are given', () => {
+    vi.stubEnv('PROVENA_TOKEN', 'from-env')
+
+    expect(resolveClientConfig({ username: 'alice', password: 'secret' })).toMatchObject({
+      token: undefined,
+      basicCredentials: { username: 'alice', password: 'secret' },
+    })
+  })
+
+  it('rejects a token together with a user name and password', () => {
+    expect(() => resolveClientConfig({ token: 't', username: 'alice', password: 'secret' })).toThrow(InvalidInputError)
+  })
+
+  it('rejects a user name without a password', () => {
+    expect(() => resolveClientConfig({ username: 'alice' })).toThrow(InvalidInputError)
+  })
 })

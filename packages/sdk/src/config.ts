@@ -12,6 +12,12 @@ export interface ProvenaOptions {
   url?: string
   /** API token sent as `Authorization: Bearer <token>`; defaults to PROVENA_TOKEN. */
   token?: string
+  /**
+   * User name and password (or one of the user's tokens) sent as basic credentials, instead of a
+   * token; e.g. to create a token: `new Provena({ username, password }).tokens.create(...)`.
+   */
+  username?: string
+  password?: string
   /** The fetch to use; defaults to the global one. */
   fetch?: typeof fetch
   /** Metric points per batch; a full buffer is sent at once (default 1000). */
@@ -26,6 +32,7 @@ export interface ProvenaOptions {
 export interface ClientConfig {
   url: string
   token: string | undefined
+  basicCredentials: { username: string; password: string } | undefined
   fetch: typeof fetch
   batchSize: number
   flushIntervalMs: number
@@ -45,13 +52,25 @@ function integerOption(name: string, value: number | undefined, fallback: number
   return value
 }
 
+// Credentials given in the options win over PROVENA_TOKEN; giving both kinds in the options is a mistake.
+function basicCredentials(options: ProvenaOptions): ClientConfig['basicCredentials'] {
+  if (options.username === undefined && options.password === undefined) return undefined
+  if (options.username === undefined || options.password === undefined) {
+    throw new InvalidInputError('options username and password go together')
+  }
+  if (options.token) throw new InvalidInputError('give either the token option or username and password, not both')
+  return { username: options.username, password: options.password }
+}
+
 /** Fills in defaults from the environment and checks the numeric options. */
 export function resolveClientConfig(options: ProvenaOptions = {}): ClientConfig {
   const env = environment()
   const url = options.url ?? (env.PROVENA_TRACKING_URI || DEFAULT_TRACKING_URI)
+  const basic = basicCredentials(options)
   return {
     url: url.replace(/\/+$/, ''),
-    token: options.token || env.PROVENA_TOKEN || undefined,
+    token: basic ? undefined : options.token || env.PROVENA_TOKEN || undefined,
+    basicCredentials: basic,
     // Browsers refuse a fetch called with another `this`, so the global is called, not stored.
     fetch: options.fetch ?? ((input, init) => globalThis.fetch(input, init)),
     batchSize: integerOption('batchSize', options.batchSize, 1000, 1, MAX_BATCH_METRICS),

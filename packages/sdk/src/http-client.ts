@@ -4,7 +4,7 @@ import { ConnectionError } from './connection-error.js'
 import { type Outcome, retryWithBackoff } from './retry.js'
 
 /** Anything with zod's `safeParse`, so the contract's schemas fit without the SDK importing zod. */
-interface ResponseSchema<T> {
+export interface ResponseSchema<T> {
   safeParse(input: unknown): { success: true; data: T } | { success: false; error: { message: string } }
 }
 
@@ -26,15 +26,29 @@ export interface HttpRequest<T> {
   isIdempotent: boolean
 }
 
+/** A GET whose answer is read as a stream, e.g. a JSON Lines export far larger than memory. */
+export interface StreamRequest {
+  path: string
+  query?: HttpRequest<unknown>['query']
+}
+
 /** Sends requests to one server, retrying and decoding errors into the contract's classes. */
 export interface HttpClient {
   readonly url: string
   request<T>(request: HttpRequest<T>): Promise<T>
+  /** The body of a successful GET, unread; only the request up to the answer's status is retried. */
+  stream(request: StreamRequest): Promise<ReadableStream<Uint8Array>>
 }
 
 interface RawAnswer {
   status: number
   text: string
+}
+
+/** An answer whose body is left unread when it is a success, to be streamed. */
+interface StreamedAnswer {
+  status: number
+  response: Response
 }
 
 function describeNetworkError(error: unknown): string {
@@ -68,6 +82,13 @@ function buildUrl(base: string, path: string, query: HttpRequest<unknown>['query
   return queryString === '' ? `${base}${path}` : `${base}${path}?${queryString}`
 }
 
+// btoa takes Latin-1 only, so a password with other characters is sent as its UTF-8 bytes (RFC 7617).
+function base64Utf8(text: string): string {
+  let binary = ''
+  for (const byte of new TextEncoder().encode(text)) binary += String.fromCharCode(byte)
+  return btoa(binary)
+}
+
 function buildHeaders(config: ClientConfig, hasBody: boolean): Record<string, string> {
   // The server refuses a POST that is neither JSON nor carries this header (see docs/api.md), so
   // that a cross-site form cannot change anything; a bodiless POST like restore needs the header.
@@ -75,10 +96,14 @@ function buildHeaders(config: ClientConfig, hasBody: boolean): Record<string, st
   // Fastify rejects an empty body declared as JSON, so the type is sent only with a body.
   if (hasBody) headers['content-type'] = 'application/json'
   if (config.token) headers.authorization = `Bearer ${config.token}`
+  else if (config.basicCredentials) {
+    const { username, password } = config.basicCredentials
+    headers.authorization = `Basic ${base64Utf8(`${username}:${password}`)}`
+  }
   return headers
 }
 
-function isWorthRetrying(outcome: Outcome<RawAnswer>, isIdempotent: boolean): boolean {
+function isWorthRetrying(outcome: Outcome<{ status: number }>, isIdempotent: boolean): boolean {
   if (!outcome.ok) return isIdempotent
   // A 429 was refused before any work, so even a non-idempotent request may be sent again.
   if (outcome.value.status === 429) return true
@@ -87,16 +112,10 @@ function isWorthRetrying(outcome: Outcome<RawAnswer>, isIdempotent: boolean): bo
 
 /** Creates the client every part of the SDK sends its requests through. */
 export function createHttpClient(config: ClientConfig): HttpClient {
-  async function send(request: HttpRequest<unknown>): Promise<RawAnswer> {
-    const url = buildUrl(config.url, request.path, request.query)
-    const hasBody = request.body !== undefined
-    const init: RequestInit = { method: request.method, headers: buildHeaders(config, hasBody) }
-    if (hasBody) init.body = JSON.stringify(request.body)
-    const attempt = async (): Promise<RawAnswer> => {
-      // The body is read inside the attempt: a connection that breaks mid-answer is retried too.
-      const response = await config.fetch(url, init)
-      return { status: response.status, text: await response.text() }
-    }
+  async function withRetries<A extends { status: number }>(
+    request: { method: string; path: string; isIdempotent: boolean },
+    attempt: () => Promise<A>,
+  ): Promise<A> {
     try {
       return await retryWithBackoff(attempt, {
         maxRetries: config.maxRetries,
@@ -110,6 +129,18 @@ export function createHttpClient(config: ClientConfig): HttpClient {
     }
   }
 
+  async function send(request: HttpRequest<unknown>): Promise<RawAnswer> {
+    const url = buildUrl(config.url, request.path, request.query)
+    const hasBody = request.body !== undefined
+    const init: RequestInit = { method: request.method, headers: buildHeaders(config, hasBody) }
+    if (hasBody) init.body = JSON.stringify(request.body)
+    // The body is read inside the attempt: a connection that breaks mid-answer is retried too.
+    return withRetries(request, async () => {
+      const response = await config.fetch(url, init)
+      return { status: response.status, text: await response.text() }
+    })
+  }
+
   return {
     url: config.url,
     async request<T>(request: HttpRequest<T>): Promise<T> {
@@ -119,6 +150,21 @@ export function createHttpClient(config: ClientConfig): HttpClient {
       const parsed = request.response.safeParse(parseBody(answer.text))
       if (!parsed.success) throw new InternalError(`unexpected answer to ${what}: ${parsed.error.message}`)
       return parsed.data
+    },
+
+    async stream(request: StreamRequest): Promise<ReadableStream<Uint8Array>> {
+      const url = buildUrl(config.url, request.path, request.query)
+      const init: RequestInit = { method: 'GET', headers: buildHeaders(config, false) }
+      const answer = await withRetries<RawAnswer | StreamedAnswer>(
+        { method: 'GET', path: request.path, isIdempotent: true },
+        async () => {
+          const response = await config.fetch(url, init)
+          if (response.ok) return { status: response.status, response }
+          return { status: response.status, text: await response.text() }
+        },
+      )
+      if ('text' in answer) throw decodeError(answer, `GET ${config.url}${request.path}`)
+      return answer.response.body ?? new ReadableStream({ start: (controller) => controller.close() })
     },
   }
 }

@@ -1,24 +1,43 @@
 export {
   AlreadyExistsError,
+  type ApiToken,
   AppError,
+  type AuditEvent,
+  type CheckpointResponse,
   ConflictError,
+  type ConsistencyProofResponse,
+  type CreatedTokenResponse,
+  type CreateUserBody,
   type ErrorCode,
   type Experiment,
+  type InclusionProofResponse,
   InternalError,
   InvalidInputError,
+  type ListAuditEventsResponse,
   NotFoundError,
   PayloadTooLargeError,
+  type Permission,
   PermissionDeniedError,
+  type PermissionLevel,
+  type PermissionObjectType,
   RateLimitedError,
   type RunStatus,
   UnauthenticatedError,
   type UpdateExperimentBody,
+  type UpdateUserBody,
+  type User,
   type ViewType,
+  type WhoAmIResponse,
 } from '@provena/contract'
 export type { ActiveRun, EndStatus, MetricPointOptions, ParamValue } from './active-run.js'
+export type { AuditApi, AuditEventFilter, AuditVerification } from './audit-api.js'
+export type { AuthApi } from './auth-api.js'
 export { DEFAULT_TRACKING_URI, type ProvenaOptions } from './config.js'
 export { ConnectionError } from './connection-error.js'
 export type { CreateExperimentInput, ExperimentsApi, ListExperimentsOptions } from './experiments-api.js'
 export type { MetricHistoryOptions, MetricHistoryPoint } from './metric-history.js'
+export type { PermissionsApi } from './permissions-api.js'
 export { Provena, type StartRunOptions } from './provena.js'
 export type { LatestMetric, Run, RunsApi, SearchRunsOptions, UpdateRunInput } from './runs-api.js'
+export type { CreateTokenInput, TokensApi } from './tokens-api.js'
+export type { UsersApi } from './users-api.js'

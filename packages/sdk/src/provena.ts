@@ -1,10 +1,15 @@
 import { AlreadyExistsError, type Experiment, NotFoundError } from '@provena/contract'
 import { type ActiveRun, createActiveRun, type ParamValue, toParamStrings } from './active-run.js'
+import { type AuditApi, createAuditApi } from './audit-api.js'
+import { type AuthApi, createAuthApi } from './auth-api.js'
 import { type ClientConfig, type ProvenaOptions, resolveClientConfig } from './config.js'
 import { createExperimentsApi, type ExperimentsApi } from './experiments-api.js'
 import { createHttpClient, type HttpClient } from './http-client.js'
 import { fetchMetricHistory, type MetricHistoryOptions, type MetricHistoryPoint } from './metric-history.js'
+import { createPermissionsApi, type PermissionsApi } from './permissions-api.js'
 import { createRun, createRunsApi, type Run, type RunsApi, type SearchRunsOptions } from './runs-api.js'
+import { createTokensApi, type TokensApi } from './tokens-api.js'
+import { createUsersApi, type UsersApi } from './users-api.js'
 
 /** What `startRun` takes; every field is optional. */
 export interface StartRunOptions {
@@ -30,6 +35,11 @@ export class Provena {
   readonly url: string
   readonly experiments: ExperimentsApi
   readonly runs: RunsApi
+  readonly users: UsersApi
+  readonly tokens: TokensApi
+  readonly permissions: PermissionsApi
+  readonly auth: AuthApi
+  readonly audit: AuditApi
   readonly #config: ClientConfig
   readonly #http: HttpClient
   readonly #activeRuns = new Set<ActiveRun>()
@@ -40,6 +50,11 @@ export class Provena {
     this.url = this.#config.url
     this.experiments = createExperimentsApi(this.#http)
     this.runs = createRunsApi(this.#http)
+    this.users = createUsersApi(this.#http)
+    this.tokens = createTokensApi(this.#http)
+    this.permissions = createPermissionsApi(this.#http)
+    this.auth = createAuthApi(this.#http)
+    this.audit = createAuditApi(this.#http)
   }
 
   /** Creates a run, with its params and tags, and returns it ready for logging. */

@@ -34,6 +34,12 @@ const ENV_NAMES: Record<keyof ServerFlags, string> = {
   checkpointMinutes: 'PROVENA_AUDIT_CHECKPOINT_MINUTES',
 }
 
+/** Flags whose name is not the kebab-case of their config key. */
+const FLAG_NAMES: Partial<Record<keyof ServerFlags, string>> = {
+  checkpointEvery: '--audit-checkpoint-every',
+  checkpointMinutes: '--audit-checkpoint-minutes',
+}
+
 const Switch = z
   .union([z.boolean(), z.enum(['1', 'true', 'on', 'yes', '0', 'false', 'off', 'no', ''])])
   .transform((v) => v === true || v === '1' || v === 'true' || v === 'on' || v === 'yes')
@@ -102,7 +108,7 @@ export function loadServerConfig(flags: ServerFlags = {}, env: NodeJS.ProcessEnv
   if (!parsed.success) {
     const issue = parsed.error.issues[0]
     const key = String(issue?.path[0] ?? '') as keyof ServerFlags
-    const flag = `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`
+    const flag = FLAG_NAMES[key] ?? `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`
     throw new ConfigError(`invalid ${flag} / ${ENV_NAMES[key] ?? key}: ${issue?.message ?? 'invalid value'}`)
   }
   const dataDir = path.resolve(parsed.data.dataDir)

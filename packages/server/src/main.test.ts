@@ -48,6 +48,7 @@ describe('loadServerConfig', () => {
     expect(() => loadServerConfig({ sqliteSynchronous: 'OFF' }, {})).toThrow(
       /--sqlite-synchronous \/ PROVENA_SQLITE_SYNCHRONOUS/,
     )
+    expect(() => loadServerConfig({ checkpointEvery: 0 }, {})).toThrow(/--audit-checkpoint-every \/ PROVENA_AUDIT_CHECKPOINT_EVERY/)
   })
 })
 

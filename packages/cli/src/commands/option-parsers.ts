@@ -17,3 +17,14 @@ export function collectTag(value: string, previous: Record<string, string> | und
   if (separator < 1) throw new InvalidArgumentError(`expected key=value, got '${value}'`)
   return { ...previous, [value.slice(0, separator)]: value.slice(separator + 1) }
 }
+
+/** Commander parser for a point in time: an ISO 8601 date or time, or milliseconds since the epoch. */
+export function parseTime(value: string): number {
+  const timeMs = /^\d+$/.test(value) ? Number(value) : Date.parse(value)
+  if (!Number.isSafeInteger(timeMs) || timeMs < 0) {
+    throw new InvalidArgumentError(
+      'expected an ISO 8601 time such as 2025-01-31 or 2025-01-31T12:00:00Z, or epoch milliseconds',
+    )
+  }
+  return timeMs
+}

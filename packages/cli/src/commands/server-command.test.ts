@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs'
 import path from 'node:path'
 import { beforeAll, describe, expect, it } from 'vitest'
-import { buildCli, cleanEnv, runCli, startCliServer, tempDir } from '../test-support/cli-process.js'
+import { buildCli, cleanEnv, runCli, startCliServer, stopCliServer, tempDir } from '../test-support/cli-process.js'
 
 beforeAll(buildCli)
 
@@ -48,5 +48,53 @@ describe('provena server', () => {
 
     expect(result.code).toBe(1)
     expect(result.stderr).toContain('PROVENA_PORT')
+  })
+
+  it('with --auth, says auth is on and names the first admin whose password came from PROVENA_ADMIN_PASSWORD', async () => {
+    const env = cleanEnv({ PROVENA_ADMIN_PASSWORD: 'admin-password-from-env' })
+    const server = await startCliServer(['--auth', '--port', '0', '--data-dir', tempDir(), '--log-level', 'warn'], env)
+    await stopCliServer(server)
+
+    expect(server.stdout()).toContain('  auth:     on\n')
+    expect(server.stdout()).toContain(
+      "Created the first admin user 'admin' with the password in PROVENA_ADMIN_PASSWORD.\nPress Ctrl+C to stop.\n",
+    )
+    expect(server.auditKey).toMatch(/^provena-audit\+[0-9a-f]{8}\+[A-Za-z0-9+/]{44}$/)
+  })
+
+  it('prints a generated admin password at the first start only, and keeps the audit key across restarts', async () => {
+    const dataDir = tempDir()
+    const args = ['--auth', '--port', '0', '--data-dir', dataDir, '--log-level', 'warn']
+    const first = await startCliServer(args)
+    const password = /shown only this once:\n\n {4}(\S+)\n/.exec(first.stdout())?.[1] ?? ''
+    const configDir = tempDir()
+    const login = await runCli(
+      ['login', '--url', first.url, '--username', 'admin'],
+      cleanEnv({ PROVENA_CONFIG_DIR: configDir }),
+      `${password}\n`,
+    )
+    await stopCliServer(first)
+
+    const second = await startCliServer(args)
+    await stopCliServer(second)
+
+    expect(password).toMatch(/^[\w-]{20,}$/)
+    expect(login).toMatchObject({ code: 0, stderr: '' })
+    expect(second.stdout()).not.toContain('Created the first admin')
+    expect(second.auditKey).toBe(first.auditKey)
+  })
+
+  it('rejects a --default-permission that is not a level as a usage error', async () => {
+    const result = await runCli(['server', '--default-permission', 'ALL', '--data-dir', tempDir()])
+
+    expect(result.code).toBe(2)
+    expect(result.stderr).toContain("argument 'ALL' is invalid. Allowed choices are NONE, READ, EDIT, MANAGE.")
+  })
+
+  it('passes --audit-checkpoint-every on to the server configuration', async () => {
+    const result = await runCli(['server', '--audit-checkpoint-every', '0', '--data-dir', tempDir()])
+
+    expect(result.code).toBe(1)
+    expect(result.stderr).toContain('PROVENA_AUDIT_CHECKPOINT_EVERY')
   })
 })

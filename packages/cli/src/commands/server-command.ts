@@ -1,9 +1,16 @@
 import { constants } from 'node:os'
+import { DefaultPermission } from '@provena/contract'
 import type { RunningServer, ServerConfig, ServerFlags } from '@provena/server'
-import type { Command } from 'commander'
+import { type Command, Option } from 'commander'
 import type { CliIo, ShutdownSignal } from '../cli-io.js'
 import { examples } from './help-text.js'
 import { addStorageOptions } from './storage-options.js'
+
+/** The flags as commander names them; the audit ones carry an `audit` prefix the config keys lack. */
+interface ServerCommandOptions extends Omit<ServerFlags, 'checkpointEvery' | 'checkpointMinutes'> {
+  auditCheckpointEvery?: string
+  auditCheckpointMinutes?: string
+}
 
 /** `provena server`. */
 export function registerServerCommand(program: Command, io: CliIo): void {
@@ -22,18 +29,48 @@ export function registerServerCommand(program: Command, io: CliIo): void {
       'fatal, error, warn, info, debug, trace or silent (default: info; env PROVENA_LOG_LEVEL)',
     )
     .option(
+      '--auth',
+      'require credentials (users, API tokens, sessions); the first start creates the admin user `admin` (env PROVENA_AUTH=on)',
+    )
+    .option(
+      '--allowed-hosts <list>',
+      'comma-separated host names the server answers to, against DNS rebinding (default: loopback names and --host; env PROVENA_ALLOWED_HOSTS)',
+    )
+    .addOption(
+      new Option(
+        '--default-permission <level>',
+        'what users get on experiments they hold no grant on (default: READ; env PROVENA_DEFAULT_PERMISSION)',
+      ).choices(DefaultPermission.options),
+    )
+    .option(
+      '--audit-checkpoint-every <n>',
+      'sign an audit checkpoint after this many new events (default: 1000; env PROVENA_AUDIT_CHECKPOINT_EVERY)',
+    )
+    .option(
+      '--audit-checkpoint-minutes <m>',
+      'and at least this often while events arrive (default: 60; env PROVENA_AUDIT_CHECKPOINT_MINUTES)',
+    )
+    .option(
       '--insecure-no-auth',
-      'allow listening on a non-loopback address although access control does not exist yet (env PROVENA_INSECURE_NO_AUTH=1)',
+      'allow listening on a non-loopback address without --auth: whoever reaches it is admin (env PROVENA_INSECURE_NO_AUTH=1)',
     )
     .addHelpText(
       'after',
-      examples(
-        'provena server',
-        'provena server --port 8080 --data-dir /var/lib/provena',
-        'provena server --db postgres://provena:secret@db.internal/provena --log-level warn',
-      ),
+      `
+With --auth, set PROVENA_ADMIN_PASSWORD for the first admin's password, or one is generated and printed once.
+PROVENA_AUDIT_SIGNING_KEY gives the audit signing key; else one is created in the data dir.
+${examples(
+  'provena server',
+  'provena server --port 8080 --data-dir /var/lib/provena',
+  'provena server --db postgres://provena:secret@db.internal/provena --log-level warn',
+  'PROVENA_ADMIN_PASSWORD=... provena server --auth --host 0.0.0.0 --allowed-hosts provena.example.com --default-permission NONE',
+)}`,
     )
-    .action((options: ServerFlags) => serve(options, io))
+    .action((options: ServerCommandOptions) => serve(toServerFlags(options), io))
+}
+
+function toServerFlags({ auditCheckpointEvery, auditCheckpointMinutes, ...rest }: ServerCommandOptions): ServerFlags {
+  return { ...rest, checkpointEvery: auditCheckpointEvery, checkpointMinutes: auditCheckpointMinutes }
 }
 
 async function serve(options: ServerFlags, io: CliIo): Promise<void> {
@@ -58,9 +95,25 @@ function banner(config: ServerConfig, running: RunningServer): string {
     `  data dir: ${config.dataDir}`,
     `  database: ${running.databaseLocation}`,
     `  auth:     ${auth}`,
+    `  audit:    verifier key ${running.auditVerifierKey}`,
+    '            (keep a copy where the server cannot change it: `provena audit verify --key` checks checkpoints with it)',
+    ...(running.initialAdmin ? initialAdminNotice(running.initialAdmin, running.url) : []),
     'Press Ctrl+C to stop.',
     '',
   ].join('\n')
+}
+
+/** Said once, at the first start with --auth: the password is not stored in clear anywhere. */
+function initialAdminNotice({ username, password }: NonNullable<RunningServer['initialAdmin']>, url: string): string[] {
+  if (password === null)
+    return [`Created the first admin user '${username}' with the password in PROVENA_ADMIN_PASSWORD.`]
+  return [
+    `Created the first admin user '${username}'. Its password, shown only this once:`,
+    '',
+    `    ${password}`,
+    '',
+    `Sign in with \`provena login --url ${url} --username ${username}\` and change it with \`provena users set-password ${username}\`.`,
+  ]
 }
 
 /**

@@ -34,10 +34,13 @@ export async function buildCli(): Promise<void> {
   }
 }
 
-/** The environment without PROVENA_* variables, so the developer's own settings cannot leak into a test. */
+/**
+ * The environment without PROVENA_* variables, so the developer's own settings cannot leak into a
+ * test; credentials saved by `provena login` go to a new temp dir unless PROVENA_CONFIG_DIR is given.
+ */
 export function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('PROVENA_')))
-  return { ...env, ...extra }
+  return { ...env, PROVENA_CONFIG_DIR: tempDir(), ...extra }
 }
 
 interface CliResult {
@@ -46,13 +49,14 @@ interface CliResult {
   stderr: string
 }
 
-/** Runs `provena <args>` to completion. */
-export function runCli(args: string[], env: NodeJS.ProcessEnv = cleanEnv()): Promise<CliResult> {
+/** Runs `provena <args>` to completion; `input` is piped to its standard input, which then ends. */
+export function runCli(args: string[], env: NodeJS.ProcessEnv = cleanEnv(), input = ''): Promise<CliResult> {
   return new Promise((resolve) => {
-    execFile(process.execPath, [CLI_MAIN, ...args], { cwd: REPO_ROOT, env }, (error, stdout, stderr) => {
+    const child = execFile(process.execPath, [CLI_MAIN, ...args], { cwd: REPO_ROOT, env }, (error, stdout, stderr) => {
       const code = error === null ? 0 : typeof error.code === 'number' ? error.code : null
       resolve({ code, stdout, stderr })
     })
+    child.stdin?.end(input)
   })
 }
 
@@ -63,12 +67,14 @@ export function tempDir(): string {
 export interface CliServer {
   url: string
   child: ChildProcess
+  /** The verifier key of the audit checkpoints, from the banner. */
+  auditKey: string
   stdout(): string
   /** Resolves with the exit code once the process has ended. */
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>
 }
 
-/** Spawns `provena server <args>` and waits for the banner that names its URL. */
+/** Spawns `provena server <args>` and waits for the whole banner. */
 export async function startCliServer(args: string[], env: NodeJS.ProcessEnv = cleanEnv()): Promise<CliServer> {
   const child = spawn(process.execPath, [CLI_MAIN, 'server', ...args], { cwd: REPO_ROOT, env })
   let stdout = ''
@@ -81,11 +87,20 @@ export async function startCliServer(args: string[], env: NodeJS.ProcessEnv = cl
   const deadline = Date.now() + 30_000
   for (;;) {
     const match = /^Provena server listening on (\S+)$/m.exec(stdout)
-    if (match) return { url: match[1]!, child, stdout: () => stdout, exited }
+    const auditKey = /^ {2}audit: +verifier key (\S+)$/m.exec(stdout)?.[1]
+    if (match && auditKey && stdout.includes('Press Ctrl+C')) {
+      return { url: match[1]!, child, auditKey, stdout: () => stdout, exited }
+    }
     if (child.exitCode !== null || Date.now() > deadline) {
       child.kill('SIGKILL')
       throw new Error(`provena server did not start:\n${stdout}\n${stderr}`)
     }
     await sleep(50)
   }
+}
+
+/** Stops a server started by startCliServer and waits until it has closed its database. */
+export async function stopCliServer(server: CliServer): Promise<void> {
+  server.child.kill('SIGTERM')
+  await server.exited
 }

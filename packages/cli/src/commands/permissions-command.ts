@@ -1,0 +1,108 @@
+import { type Permission, PermissionLevel } from '@provena/contract'
+import { Argument, type Command } from 'commander'
+import type { CliIo } from '../cli-io.js'
+import { addClientOptions, withClient } from '../client.js'
+import type { ClientFlags } from '../config.js'
+import { formatJson } from '../output/format.js'
+import { formatTable } from '../output/table.js'
+import { resolveExperimentId } from './experiment-ref.js'
+import { examples } from './help-text.js'
+
+// The server keeps permissions on registered models too, but has no registered models yet.
+const OBJECT_TYPES = ['experiment']
+
+function objectTypeArgument(): Argument {
+  return new Argument('<object-type>', 'the kind of object').choices(OBJECT_TYPES)
+}
+
+const OBJECT_ARGUMENT = ['<id-or-name>', 'experiment id (all digits) or name'] as const
+
+/** `provena permissions list|grant|revoke`. */
+export function registerPermissionsCommand(program: Command, io: CliIo): void {
+  const permissions = program
+    .command('permissions')
+    .description(
+      'show and change who may READ, EDIT or MANAGE an experiment (each level includes the ones before); ' +
+        "users without a grant get the server's --default-permission",
+    )
+  registerList(permissions, io)
+  registerGrant(permissions, io)
+  registerRevoke(permissions, io)
+}
+
+function registerList(permissions: Command, io: CliIo): void {
+  const list = permissions
+    .command('list')
+    .description('list the explicit grants on an object')
+    .addArgument(objectTypeArgument())
+    .argument(...OBJECT_ARGUMENT)
+    .option('--json', 'print a JSON array of grants instead of a table')
+    .addHelpText('after', examples('provena permissions list experiment resnet-sweep'))
+  addClientOptions(list).action(
+    async (objectType: 'experiment', idOrName: string, options: ClientFlags & { json?: boolean }) => {
+      const grants = await withClient(options, io.env, async (client) =>
+        client.permissions.list(objectType, await resolveExperimentId(client, idOrName)),
+      )
+      io.stdout.write(options.json ? formatJson(grants) : formatGrants(grants))
+    },
+  )
+}
+
+function formatGrants(grants: Permission[]): string {
+  if (grants.length === 0) return 'No explicit grants.\n'
+  return formatTable(
+    [{ header: 'USER' }, { header: 'LEVEL' }],
+    grants.map((g) => [g.username, g.level]),
+  )
+}
+
+function registerGrant(permissions: Command, io: CliIo): void {
+  const grant = permissions
+    .command('grant')
+    .description('give a user a level on an object, replacing their previous one (needs MANAGE on it)')
+    .addArgument(objectTypeArgument())
+    .argument(...OBJECT_ARGUMENT)
+    .argument('<user>', 'user name')
+    .addArgument(new Argument('<level>', 'permission level').choices(PermissionLevel.options))
+    .addHelpText(
+      'after',
+      examples(
+        'provena permissions grant experiment resnet-sweep alice EDIT',
+        'provena permissions grant experiment 12 bob READ',
+      ),
+    )
+  addClientOptions(grant).action(
+    async (
+      objectType: 'experiment',
+      idOrName: string,
+      username: string,
+      level: PermissionLevel,
+      options: ClientFlags,
+    ) => {
+      const granted = await withClient(options, io.env, async (client) =>
+        client.permissions.grant(objectType, await resolveExperimentId(client, idOrName), username, level),
+      )
+      io.stdout.write(`Granted ${granted.level} on ${objectType} ${granted.objectId} to ${granted.username}.\n`)
+    },
+  )
+}
+
+function registerRevoke(permissions: Command, io: CliIo): void {
+  const revoke = permissions
+    .command('revoke')
+    .description("remove a user's grant on an object; the default permission applies to them again (needs MANAGE)")
+    .addArgument(objectTypeArgument())
+    .argument(...OBJECT_ARGUMENT)
+    .argument('<user>', 'user name')
+    .addHelpText('after', examples('provena permissions revoke experiment resnet-sweep alice'))
+  addClientOptions(revoke).action(
+    async (objectType: 'experiment', idOrName: string, username: string, options: ClientFlags) => {
+      const experimentId = await withClient(options, io.env, async (client) => {
+        const id = await resolveExperimentId(client, idOrName)
+        await client.permissions.revoke(objectType, id, username)
+        return id
+      })
+      io.stdout.write(`Revoked the grant of ${username} on ${objectType} ${experimentId}.\n`)
+    },
+  )
+}
