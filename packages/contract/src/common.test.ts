@@ -12,13 +12,18 @@ describe('Key', () => {
   })
 
   it('rejects empty, overlong and oddly spelled keys', () => {
-    expect([Key.safeParse('').success, Key.safeParse('k'.repeat(251)).success, Key.safeParse('a$b').success]).toEqual([false, false, false])
+    expect([Key.safeParse('').success, Key.safeParse('k'.repeat(251)).success, Key.safeParse('a$b').success]).toEqual([
+      false,
+      false,
+      false,
+    ])
   })
 })
 
 describe('Step and TimestampMs', () => {
   it('accept exactly the safe integers (timestamps from 0)', () => {
-    const accepted = (schema: typeof Step) => [0, -1, 2 ** 53 - 1, -(2 ** 53 - 1), 2 ** 53, 1.5, Number.NaN].map((v) => schema.safeParse(v).success)
+    const accepted = (schema: typeof Step) =>
+      [0, -1, 2 ** 53 - 1, -(2 ** 53 - 1), 2 ** 53, 1.5, Number.NaN].map((v) => schema.safeParse(v).success)
     expect({ step: accepted(Step), timestampMs: accepted(TimestampMs) }).toEqual({
       step: [true, true, true, true, false, false, false],
       timestampMs: [true, false, true, false, false, false, false],

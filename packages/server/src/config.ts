@@ -55,7 +55,12 @@ const ServerConfigSchema = z.object({
   auth: Switch.default(false),
   allowedHosts: z
     .string()
-    .transform((v) => v.split(',').map((h) => h.trim()).filter((h) => h !== ''))
+    .transform((v) =>
+      v
+        .split(',')
+        .map((h) => h.trim())
+        .filter((h) => h !== ''),
+    )
     .optional(),
   defaultPermission: z.enum(['NONE', 'READ', 'EDIT', 'MANAGE']).default('READ'),
   checkpointEvery: z.coerce.number().int().min(1).default(1000),

@@ -48,7 +48,9 @@ describe('loadServerConfig', () => {
     expect(() => loadServerConfig({ sqliteSynchronous: 'OFF' }, {})).toThrow(
       /--sqlite-synchronous \/ PROVENA_SQLITE_SYNCHRONOUS/,
     )
-    expect(() => loadServerConfig({ checkpointEvery: 0 }, {})).toThrow(/--audit-checkpoint-every \/ PROVENA_AUDIT_CHECKPOINT_EVERY/)
+    expect(() => loadServerConfig({ checkpointEvery: 0 }, {})).toThrow(
+      /--audit-checkpoint-every \/ PROVENA_AUDIT_CHECKPOINT_EVERY/,
+    )
   })
 })
 
@@ -134,7 +136,11 @@ describe('startServer', () => {
 describe('migrateDatabase', () => {
   it('applies the migrations once and then has nothing to do', async () => {
     const db = await createTestDatabaseUrl('sqlite')
-    expect(await migrateDatabase({ db, sqliteSynchronous: 'FULL' })).toEqual(['0001-tracking', '0002-metric-series', '0003-access-and-audit'])
+    expect(await migrateDatabase({ db, sqliteSynchronous: 'FULL' })).toEqual([
+      '0001-tracking',
+      '0002-metric-series',
+      '0003-access-and-audit',
+    ])
     expect(await migrateDatabase({ db, sqliteSynchronous: 'FULL' })).toEqual([])
   })
 })

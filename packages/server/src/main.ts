@@ -1,8 +1,8 @@
 import type { AddressInfo } from 'node:net'
 import path from 'node:path'
 import { ConfigError, type ServerConfig } from './config.js'
-import { SYSTEM_CONTEXT } from './domain/auth/principal.js'
 import { generateSignerKey } from './domain/audit/signed-note.js'
+import { SYSTEM_CONTEXT } from './domain/auth/principal.js'
 import { buildApp } from './http/app.js'
 import { createServices } from './services.js'
 import { dialectOf, migrateToLatest, openDatabase } from './storage/index.js'
@@ -49,7 +49,10 @@ export async function migrateDatabase(config: Pick<ServerConfig, 'db' | 'sqliteS
 
 /** The audit signing key: given in the configuration, or kept in the data dir (created at first start). */
 export function auditSignerKey(config: Pick<ServerConfig, 'auditSigningKey' | 'dataDir'>): string {
-  return config.auditSigningKey ?? readOrCreateKeyFile(path.join(config.dataDir, AUDIT_KEY_FILE), () => generateSignerKey('provena-audit'))
+  return (
+    config.auditSigningKey ??
+    readOrCreateKeyFile(path.join(config.dataDir, AUDIT_KEY_FILE), () => generateSignerKey('provena-audit'))
+  )
 }
 
 function checkBindingIsSafe(config: ServerConfig): void {
@@ -73,7 +76,9 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
       isAuthEnabled: config.auth,
       defaultPermission: config.defaultPermission,
     })
-    const initialAdmin = config.auth ? await services.accounts.bootstrapAdmin(SYSTEM_CONTEXT, config.adminPassword) : null
+    const initialAdmin = config.auth
+      ? await services.accounts.bootstrapAdmin(SYSTEM_CONTEXT, config.adminPassword)
+      : null
     const app = await buildApp(services, { logLevel: config.logLevel, allowedHosts: config.allowedHosts })
     const timer = setInterval(() => {
       services.audit

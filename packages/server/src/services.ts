@@ -24,7 +24,14 @@ export interface ServicesOptions {
 
 /** Every domain service, built over one store. */
 export function createServices(options: ServicesOptions) {
-  const { store, signerKey, isAuthEnabled = false, defaultPermission = 'READ', clock = systemClock, ids = randomIds } = options
+  const {
+    store,
+    signerKey,
+    isAuthEnabled = false,
+    defaultPermission = 'READ',
+    clock = systemClock,
+    ids = randomIds,
+  } = options
   const audit = createAuditLog({ clock })
   const authorizer = createAuthorizer({ defaultPermission })
   const authentication = createAuthentication({ store, clock, audit })

@@ -27,9 +27,20 @@ export const SESSION_COOKIE = 'provena_session'
 function cookieValue(header: string | undefined, name: string): string | undefined {
   for (const part of (header ?? '').split(';')) {
     const [key, ...value] = part.trim().split('=')
-    if (key === name) return decodeURIComponent(value.join('='))
+    if (key !== name) continue
+    try {
+      return decodeURIComponent(value.join('='))
+    } catch (error) {
+      // A cookie that is not valid percent-encoding is a bad credential, not a server failure.
+      throw new UnauthenticatedError('malformed session cookie', { cause: error })
+    }
   }
   return undefined
+}
+
+/** The session secret from the request's cookie, if any; UnauthenticatedError when it cannot be read. */
+export function sessionCookieOf(request: FastifyRequest): string | undefined {
+  return cookieValue(request.headers.cookie, SESSION_COOKIE)
 }
 
 /** Bearer token, basic credentials (the mlflow client's MLFLOW_TRACKING_USERNAME/PASSWORD) or session cookie. */
@@ -44,7 +55,7 @@ export function credentialsOf(request: FastifyRequest): Credentials {
     throw new UnauthenticatedError('malformed basic credentials')
   }
   if (authorization !== '') throw new UnauthenticatedError('unsupported Authorization scheme; use Bearer or Basic')
-  return { session: cookieValue(request.headers.cookie, SESSION_COOKIE) }
+  return { session: sessionCookieOf(request) }
 }
 
 export function registerAccessControl(

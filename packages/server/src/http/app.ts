@@ -8,6 +8,7 @@ import {
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod'
 import type { Services } from '../services.js'
+import { registerAccessControl } from './access-control.js'
 import type { App } from './app-type.js'
 import { registerBrowserSafety } from './browser-safety.js'
 import { renderError } from './errors.js'
@@ -18,7 +19,6 @@ import { registerExperimentsRoutes } from './native/experiments-routes.js'
 import { registerHealthRoutes } from './native/health-routes.js'
 import { registerMetricsRoutes } from './native/metrics-routes.js'
 import { registerRunsRoutes } from './native/runs-routes.js'
-import { registerAccessControl } from './access-control.js'
 
 export interface AppOptions {
   logLevel?: string

@@ -19,7 +19,10 @@ export function registerBrowserSafety(app: FastifyInstance, { allowedHosts }: { 
     // DNS rebinding: a hostile page whose name resolves to 127.0.0.1 reaches us with its own name.
     if (allowed && !allowed.has(request.hostname.toLowerCase().replace(/^\[|\]$/g, ''))) {
       return reply.code(403).send({
-        error: { code: 'PERMISSION_DENIED', message: `host '${request.hostname}' is not allowed (see --allowed-hosts)` },
+        error: {
+          code: 'PERMISSION_DENIED',
+          message: `host '${request.hostname}' is not allowed (see --allowed-hosts)`,
+        },
       })
     }
     if (request.method !== 'POST') return

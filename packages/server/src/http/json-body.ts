@@ -27,7 +27,10 @@ export function registerJsonBodyParser(app: FastifyInstance): void {
     parse(request, text, (error, value) => {
       if (error) return done(error, undefined)
       if (SURROGATE_ESCAPE.test(text) && containsLoneSurrogate(value)) {
-        return done(new InvalidInputError('the JSON body contains an unpaired UTF-16 surrogate (\\uD800-\\uDFFF)'), undefined)
+        return done(
+          new InvalidInputError('the JSON body contains an unpaired UTF-16 surrogate (\\uD800-\\uDFFF)'),
+          undefined,
+        )
       }
       done(null, value)
     })

@@ -1,4 +1,5 @@
 import {
+  AlreadyExistsError,
   type ApiToken,
   type CreateTokenBody,
   type CreateUserBody,
@@ -25,7 +26,13 @@ function publicUser({ passwordHash: _hidden, ...user }: UserRecord): User {
   return user
 }
 
-export function createAccountsService(deps: { store: Store; clock: Clock; audit: AuditLog; authorizer: Authorizer; authentication: Authentication }) {
+export function createAccountsService(deps: {
+  store: Store
+  clock: Clock
+  audit: AuditLog
+  authorizer: Authorizer
+  authentication: Authentication
+}) {
   const { store, clock, audit, authorizer, authentication } = deps
 
   async function mustFindUser(tx: Store, username: string): Promise<UserRecord> {
@@ -46,22 +53,51 @@ export function createAccountsService(deps: { store: Store; clock: Clock; audit:
 
   return {
     /** Creates the first admin when there are no users; returns the password if it was generated. */
-    async bootstrapAdmin(ctx: RequestContext, password: string | undefined): Promise<{ username: string; password: string | null } | null> {
-      return store.transaction(async (tx) => {
-        if ((await tx.users.count()) > 0) return null
-        const initial = password ?? generatePassword()
-        const user = await tx.users.insert({ username: 'admin', passwordHash: await hashPassword(initial), isAdmin: true, nowMs: clock.nowMs() })
-        await audit.record(tx, ctx, { action: 'user.create', objectType: 'user', objectId: user.username, after: publicUser(user) })
-        return { username: user.username, password: password === undefined ? initial : null }
-      })
+    async bootstrapAdmin(
+      ctx: RequestContext,
+      password: string | undefined,
+    ): Promise<{ username: string; password: string | null } | null> {
+      try {
+        return await store.transaction(async (tx) => {
+          if ((await tx.users.count()) > 0) return null
+          const initial = password ?? generatePassword()
+          const user = await tx.users.insert({
+            username: 'admin',
+            passwordHash: await hashPassword(initial),
+            isAdmin: true,
+            nowMs: clock.nowMs(),
+          })
+          await audit.record(tx, ctx, {
+            action: 'user.create',
+            objectType: 'user',
+            objectId: user.username,
+            after: publicUser(user),
+          })
+          return { username: user.username, password: password === undefined ? initial : null }
+        })
+      } catch (error) {
+        // Replicas started together on a new database race to create the first admin; one wins.
+        if (error instanceof AlreadyExistsError) return null
+        throw error
+      }
     },
 
     async createUser(ctx: RequestContext, input: CreateUserBody): Promise<User> {
       authorizer.requireAdmin(ctx.principal)
       const passwordHash = await hashPassword(input.password)
       return store.transaction(async (tx) => {
-        const user = await tx.users.insert({ username: input.username, passwordHash, isAdmin: input.isAdmin ?? false, nowMs: clock.nowMs() })
-        await audit.record(tx, ctx, { action: 'user.create', objectType: 'user', objectId: user.username, after: publicUser(user) })
+        const user = await tx.users.insert({
+          username: input.username,
+          passwordHash,
+          isAdmin: input.isAdmin ?? false,
+          nowMs: clock.nowMs(),
+        })
+        await audit.record(tx, ctx, {
+          action: 'user.create',
+          objectType: 'user',
+          objectId: user.username,
+          after: publicUser(user),
+        })
         return publicUser(user)
       })
     },
@@ -72,7 +108,8 @@ export function createAccountsService(deps: { store: Store; clock: Clock; audit:
     },
 
     async updateUser(ctx: RequestContext, username: string, patch: UpdateUserBody): Promise<User> {
-      const isSelfPasswordChange = ctx.principal.kind === 'user' && ctx.principal.name === username && Object.keys(patch).join() === 'password'
+      const isSelfPasswordChange =
+        ctx.principal.kind === 'user' && ctx.principal.name === username && Object.keys(patch).join() === 'password'
       if (!isSelfPasswordChange) authorizer.requireAdmin(ctx.principal)
       const passwordHash = patch.password === undefined ? undefined : await hashPassword(patch.password)
       return store.transaction(async (tx) => {
@@ -80,19 +117,44 @@ export function createAccountsService(deps: { store: Store; clock: Clock; audit:
         await tx.users.update(before.id, { isDisabled: patch.isDisabled, isAdmin: patch.isAdmin, passwordHash })
         const after = await mustFindUser(tx, username)
         const details = passwordHash === undefined ? null : { passwordChanged: true }
-        await audit.record(tx, ctx, { action: 'user.update', objectType: 'user', objectId: username, before: publicUser(before), after: publicUser(after), details })
+        await audit.record(tx, ctx, {
+          action: 'user.update',
+          objectType: 'user',
+          objectId: username,
+          before: publicUser(before),
+          after: publicUser(after),
+          details,
+        })
         return publicUser(after)
       })
     },
 
-    async createToken(ctx: RequestContext, input: CreateTokenBody, username?: string): Promise<{ token: string; apiToken: ApiToken }> {
+    async createToken(
+      ctx: RequestContext,
+      input: CreateTokenBody,
+      username?: string,
+    ): Promise<{ token: string; apiToken: ApiToken }> {
       return store.transaction(async (tx) => {
         const user = await tokenSubject(tx, ctx, username)
         const token = generateToken()
         const nowMs = clock.nowMs()
         const expiresAtMs = input.expiresInDays === undefined ? null : nowMs + input.expiresInDays * DAY_MS
-        const id = await tx.tokens.insert({ userId: user.id, name: input.name, kind: 'api', tokenHash: hashToken(token), nowMs, expiresAtMs })
-        const apiToken: ApiToken = { id, name: input.name, username: user.username, createdAtMs: nowMs, expiresAtMs, revokedAtMs: null }
+        const id = await tx.tokens.insert({
+          userId: user.id,
+          name: input.name,
+          kind: 'api',
+          tokenHash: hashToken(token),
+          nowMs,
+          expiresAtMs,
+        })
+        const apiToken: ApiToken = {
+          id,
+          name: input.name,
+          username: user.username,
+          createdAtMs: nowMs,
+          expiresAtMs,
+          revokedAtMs: null,
+        }
         await audit.record(tx, ctx, { action: 'token.create', objectType: 'token', objectId: id, after: apiToken })
         return { token, apiToken }
       })
@@ -110,10 +172,16 @@ export function createAccountsService(deps: { store: Store; clock: Clock; audit:
       await store.transaction(async (tx) => {
         const token = await tx.tokens.findById(tokenId)
         const isOwn = token !== undefined && ctx.principal.kind === 'user' && token.userId === ctx.principal.userId
-        if (!token || token.kind !== 'api' || (!isOwn && !isAdmin(ctx.principal))) throw new NotFoundError('token', tokenId)
+        if (!token || token.kind !== 'api' || (!isOwn && !isAdmin(ctx.principal)))
+          throw new NotFoundError('token', tokenId)
         if (token.revokedAtMs !== null) return
         await tx.tokens.revoke(tokenId, clock.nowMs())
-        await audit.record(tx, ctx, { action: 'token.revoke', objectType: 'token', objectId: tokenId, before: { name: token.name } })
+        await audit.record(tx, ctx, {
+          action: 'token.revoke',
+          objectType: 'token',
+          objectId: tokenId,
+          before: { name: token.name },
+        })
       })
     },
 
@@ -123,12 +191,26 @@ export function createAccountsService(deps: { store: Store; clock: Clock; audit:
       const session = generateToken()
       const nowMs = clock.nowMs()
       await store.transaction(async (tx) => {
-        await tx.tokens.insert({ userId: user.id, name: 'session', kind: 'session', tokenHash: hashToken(session), nowMs, expiresAtMs: nowMs + SESSION_LIFETIME_MS })
-        await audit.record(tx, { ...ctx, principal: { kind: 'user', userId: user.id, name: user.username, isAdmin: user.isAdmin, tokenName: null } }, {
-          action: 'auth.login',
-          objectType: 'user',
-          objectId: user.username,
+        await tx.tokens.insert({
+          userId: user.id,
+          name: 'session',
+          kind: 'session',
+          tokenHash: hashToken(session),
+          nowMs,
+          expiresAtMs: nowMs + SESSION_LIFETIME_MS,
         })
+        await audit.record(
+          tx,
+          {
+            ...ctx,
+            principal: { kind: 'user', userId: user.id, name: user.username, isAdmin: user.isAdmin, tokenName: null },
+          },
+          {
+            action: 'auth.login',
+            objectType: 'user',
+            objectId: user.username,
+          },
+        )
       })
       return { session, user: publicUser(user) }
     },
@@ -136,7 +218,11 @@ export function createAccountsService(deps: { store: Store; clock: Clock; audit:
     async logout(ctx: RequestContext, session: string): Promise<void> {
       await store.transaction(async (tx) => {
         await tx.tokens.revokeByHash(hashToken(session), clock.nowMs())
-        await audit.record(tx, ctx, { action: 'auth.logout', objectType: 'user', objectId: ctx.principal.kind === 'user' ? ctx.principal.name : null })
+        await audit.record(tx, ctx, {
+          action: 'auth.logout',
+          objectType: 'user',
+          objectId: ctx.principal.kind === 'user' ? ctx.principal.name : null,
+        })
       })
     },
   }

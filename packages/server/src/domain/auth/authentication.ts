@@ -4,8 +4,8 @@ import type { TokenOwner } from '../../storage/db/tokens-repository.js'
 import type { Store } from '../../storage/store.js'
 import type { AuditLog } from '../audit/audit-log.js'
 import type { Clock } from '../clock.js'
-import { hashToken, looksLikeToken, verifyPassword } from './secrets.js'
 import type { Principal, RequestContext } from './principal.js'
+import { hashToken, looksLikeToken, verifyPassword } from './secrets.js'
 
 /** What a request presented: a bearer token, basic credentials, or a session cookie. */
 export interface Credentials {
@@ -63,7 +63,12 @@ export function createAuthentication({ store, clock, audit }: { store: Store; cl
 
   async function failLogin(ctx: RequestContext, username: string, reason: string): Promise<never> {
     await store.transaction((tx) =>
-      audit.record(tx, ctx, { action: 'auth.login_failed', objectType: 'user', objectId: username, details: { reason } }),
+      audit.record(tx, ctx, {
+        action: 'auth.login_failed',
+        objectType: 'user',
+        objectId: username,
+        details: { reason },
+      }),
     )
     throw new UnauthenticatedError('invalid credentials')
   }

@@ -41,7 +41,9 @@ export function createAuthorizer({ defaultPermission }: { defaultPermission: Def
       const level = await levelOf(store, principal, object.type, object.id)
       if (level < RANK.READ) throw new NotFoundError(object.type.replace('_', ' '), object.id)
       if (level < RANK[needed]) {
-        throw new PermissionDeniedError(`${needed} permission on ${object.type.replace('_', ' ')} ${object.id} is required`)
+        throw new PermissionDeniedError(
+          `${needed} permission on ${object.type.replace('_', ' ')} ${object.id} is required`,
+        )
       }
     },
 

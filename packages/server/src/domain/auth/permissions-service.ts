@@ -1,9 +1,4 @@
-import {
-  type GrantPermissionBody,
-  NotFoundError,
-  type Permission,
-  type PermissionObjectType,
-} from '@provena/contract'
+import { type GrantPermissionBody, NotFoundError, type Permission, type PermissionObjectType } from '@provena/contract'
 import type { Store } from '../../storage/store.js'
 import type { AuditLog } from '../audit/audit-log.js'
 import type { Authorizer } from './authorizer.js'
@@ -11,9 +6,18 @@ import type { RequestContext } from './principal.js'
 
 export type PermissionsService = ReturnType<typeof createPermissionsService>
 
-export function createPermissionsService({ store, audit, authorizer }: { store: Store; audit: AuditLog; authorizer: Authorizer }) {
+export function createPermissionsService({
+  store,
+  audit,
+  authorizer,
+}: {
+  store: Store
+  audit: AuditLog
+  authorizer: Authorizer
+}) {
   async function mustExist(tx: Store, objectType: PermissionObjectType, objectId: string): Promise<void> {
-    const exists = objectType === 'experiment' && /^\d+$/.test(objectId) && (await tx.experiments.findById(objectId)) !== undefined
+    const exists =
+      objectType === 'experiment' && /^\d+$/.test(objectId) && (await tx.experiments.findById(objectId)) !== undefined
     if (!exists) throw new NotFoundError(objectType.replace('_', ' '), objectId)
   }
 
@@ -31,7 +35,12 @@ export function createPermissionsService({ store, audit, authorizer }: { store: 
     },
 
     /** Grants (or changes) a user's level on an object; needs MANAGE on it. */
-    async grant(ctx: RequestContext, objectType: PermissionObjectType, objectId: string, input: GrantPermissionBody): Promise<Permission> {
+    async grant(
+      ctx: RequestContext,
+      objectType: PermissionObjectType,
+      objectId: string,
+      input: GrantPermissionBody,
+    ): Promise<Permission> {
       return store.transaction(async (tx) => {
         await mustExist(tx, objectType, objectId)
         await authorizer.require(tx, ctx.principal, { type: objectType, id: objectId }, 'MANAGE')
@@ -50,14 +59,21 @@ export function createPermissionsService({ store, audit, authorizer }: { store: 
       })
     },
 
-    async revoke(ctx: RequestContext, objectType: PermissionObjectType, objectId: string, username: string): Promise<void> {
+    async revoke(
+      ctx: RequestContext,
+      objectType: PermissionObjectType,
+      objectId: string,
+      username: string,
+    ): Promise<void> {
       await store.transaction(async (tx) => {
         await mustExist(tx, objectType, objectId)
         await authorizer.require(tx, ctx.principal, { type: objectType, id: objectId }, 'MANAGE')
         const userId = await mustFindUserId(tx, username)
         const before = await tx.permissions.levelOf(objectType, objectId, userId)
         if (!before || !(await tx.permissions.revoke(objectType, objectId, userId))) {
-          throw new NotFoundError(`${username} has no explicit permission on ${objectType.replace('_', ' ')} ${objectId}`)
+          throw new NotFoundError(
+            `${username} has no explicit permission on ${objectType.replace('_', ' ')} ${objectId}`,
+          )
         }
         await audit.record(tx, ctx, {
           action: 'permission.revoke',

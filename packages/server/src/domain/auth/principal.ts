@@ -25,7 +25,9 @@ export const SYSTEM_CONTEXT: RequestContext = { principal: SYSTEM, sourceIp: nul
 
 /** Whether the principal may do anything (the local admin without auth, an admin user, the server). */
 export function isAdmin(principal: Principal): boolean {
-  return principal.kind === 'local-admin' || principal.kind === 'system' || (principal.kind === 'user' && principal.isAdmin)
+  return (
+    principal.kind === 'local-admin' || principal.kind === 'system' || (principal.kind === 'user' && principal.isAdmin)
+  )
 }
 
 /** How an actor is named in the audit trail: `alice`, `alice/token:ci`, `local-admin`, `anonymous`, `system`. */

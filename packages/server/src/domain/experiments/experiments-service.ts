@@ -57,7 +57,12 @@ export function createExperimentsService({ store, clock, audit, authorizer }: De
         })
         if (ctx.principal.kind === 'user') await tx.permissions.grant('experiment', id, ctx.principal.userId, 'MANAGE')
         const experiment = await mustFind(tx, id)
-        await audit.record(tx, ctx, { action: 'experiment.create', objectType: 'experiment', objectId: id, after: experiment })
+        await audit.record(tx, ctx, {
+          action: 'experiment.create',
+          objectType: 'experiment',
+          objectId: id,
+          after: experiment,
+        })
         return experiment
       })
     },
@@ -98,7 +103,13 @@ export function createExperimentsService({ store, clock, audit, authorizer }: De
         await tx.experiments.update(id, fields, clock.nowMs())
         if (tags) await tx.experiments.setTags(id, tags)
         const after = await mustFind(tx, id)
-        await audit.record(tx, ctx, { action: 'experiment.update', objectType: 'experiment', objectId: id, before, after })
+        await audit.record(tx, ctx, {
+          action: 'experiment.update',
+          objectType: 'experiment',
+          objectId: id,
+          before,
+          after,
+        })
         return after
       })
     },
@@ -110,7 +121,13 @@ export function createExperimentsService({ store, clock, audit, authorizer }: De
         if (before.lifecycle === 'deleted') throw new ConflictError(`experiment ${id} is already deleted`)
         await tx.experiments.setLifecycle(id, 'deleted', clock.nowMs())
         const after = await mustFind(tx, id)
-        await audit.record(tx, ctx, { action: 'experiment.delete', objectType: 'experiment', objectId: id, before, after })
+        await audit.record(tx, ctx, {
+          action: 'experiment.delete',
+          objectType: 'experiment',
+          objectId: id,
+          before,
+          after,
+        })
       })
     },
 
@@ -120,7 +137,13 @@ export function createExperimentsService({ store, clock, audit, authorizer }: De
         if (before.lifecycle === 'active') throw new ConflictError(`experiment ${id} is not deleted`)
         await tx.experiments.setLifecycle(id, 'active', clock.nowMs())
         const after = await mustFind(tx, id)
-        await audit.record(tx, ctx, { action: 'experiment.restore', objectType: 'experiment', objectId: id, before, after })
+        await audit.record(tx, ctx, {
+          action: 'experiment.restore',
+          objectType: 'experiment',
+          objectId: id,
+          before,
+          after,
+        })
         return after
       })
     },

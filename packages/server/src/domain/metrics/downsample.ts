@@ -1,5 +1,11 @@
+import {
+  type Extremes,
+  isRollupKept,
+  type PositionedPoint,
+  ROLLUP_BLOCK_SIZES,
+  widenExtremes,
+} from '../../storage/db/metric-rollups.js'
 import type { RollupBlock } from '../../storage/db/metrics-repository.js'
-import { type Extremes, isRollupKept, type PositionedPoint, ROLLUP_BLOCK_SIZES, widenExtremes } from '../../storage/db/metric-rollups.js'
 
 export interface ChartPoint {
   value: number
@@ -22,7 +28,8 @@ export interface DownsamplingPlan {
 
 export function planDownsampling(pointCount: number, maxPoints: number): DownsamplingPlan {
   const bucketLimit = Math.floor((maxPoints - 2) / 2)
-  if (bucketLimit < 1 || pointCount === 0) return { bucketWidth: Math.max(1, pointCount), bucketCount: 0, blockSize: undefined }
+  if (bucketLimit < 1 || pointCount === 0)
+    return { bucketWidth: Math.max(1, pointCount), bucketCount: 0, blockSize: undefined }
   const minWidth = Math.ceil(pointCount / bucketLimit)
   const blockSize = ROLLUP_BLOCK_SIZES.findLast((size) => 2 * size <= minWidth && isRollupKept(size, pointCount))
   const bucketWidth = blockSize === undefined ? minWidth : blockSize * Math.ceil(minWidth / blockSize)

@@ -63,22 +63,25 @@ describe.each(testDialects())('metrics service on %s', (dialect) => {
     }
   }
 
-  it.each([300, 100, 20])('downsamples from the rollup to exactly the answer computed from every point (maxPoints %i)', async (maxPoints) => {
-    const runId = await newRun()
-    await logNoisySeries(runId)
-    const raw = await rawHistory(runId, 'loss')
-    expect(planDownsampling(raw.length, maxPoints).blockSize).toBeDefined()
+  it.each([300, 100, 20])(
+    'downsamples from the rollup to exactly the answer computed from every point (maxPoints %i)',
+    async (maxPoints) => {
+      const runId = await newRun()
+      await logNoisySeries(runId)
+      const raw = await rawHistory(runId, 'loss')
+      expect(planDownsampling(raw.length, maxPoints).blockSize).toBeDefined()
 
-    const answer = await services.metrics.history(ADMIN, runId, 'loss', { maxResults: 10, maxPoints })
+      const answer = await services.metrics.history(ADMIN, runId, 'loss', { maxResults: 10, maxPoints })
 
-    expect(answer).toEqual({
-      key: 'loss',
-      points: downsampleMinMax(raw, maxPoints),
-      totalPoints: 20_000,
-      isDownsampled: true,
-      nextPageToken: null,
-    })
-  })
+      expect(answer).toEqual({
+        key: 'loss',
+        points: downsampleMinMax(raw, maxPoints),
+        totalPoints: 20_000,
+        isDownsampled: true,
+        nextPageToken: null,
+      })
+    },
+  )
 
   it('answers a downsampled history that keeps the first, last, lowest and highest points', async () => {
     const runId = await newRun()
@@ -98,7 +101,11 @@ describe.each(testDialects())('metrics service on %s', (dialect) => {
 
   it('applies nothing of a batch that is rejected', async () => {
     const runId = await newRun()
-    await services.metrics.logBatch(ADMIN, runId, { metrics: [{ key: 'loss', value: 1, step: 1 }], params: [{ key: 'lr', value: '0.1' }], tags: [] })
+    await services.metrics.logBatch(ADMIN, runId, {
+      metrics: [{ key: 'loss', value: 1, step: 1 }],
+      params: [{ key: 'lr', value: '0.1' }],
+      tags: [],
+    })
 
     const rejected = services.metrics.logBatch(ADMIN, runId, {
       metrics: [{ key: 'loss', value: 2, step: 2 }],

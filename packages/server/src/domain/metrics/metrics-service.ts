@@ -51,7 +51,10 @@ export type MetricsService = ReturnType<typeof createMetricsService>
  * What the audit trail keeps of a batch: its size and a sha256 over its content (the points as
  * stored, params and tags), not one event per point.
  */
-function batchDigest(points: { key: string; value: number; step: number; timestampMs: number }[], batch: LogBatchInput) {
+function batchDigest(
+  points: { key: string; value: number; step: number; timestampMs: number }[],
+  batch: LogBatchInput,
+) {
   const content = canonicalJson({
     metrics: points.map((p) => [p.key, Number.isFinite(p.value) ? p.value : String(p.value), p.step, p.timestampMs]),
     params: batch.params,
@@ -98,7 +101,12 @@ export function createMetricsService({ store, clock, audit, authorizer }: Deps) 
         await tx.runs.setTags(runId, batch.tags)
         await tx.metrics.appendHistory(runId, points)
         await tx.metrics.raiseLatest(runId, points)
-        await audit.record(tx, ctx, { action: 'run.log_batch', objectType: 'run', objectId: runId, details: batchDigest(points, batch) })
+        await audit.record(tx, ctx, {
+          action: 'run.log_batch',
+          objectType: 'run',
+          objectId: runId,
+          details: batchDigest(points, batch),
+        })
         return { applied: true }
       })
     },
@@ -125,11 +133,20 @@ export function createMetricsService({ store, clock, audit, authorizer }: Deps) 
 }
 
 /** A long series is downsampled from its rollup; a shorter one from its points (see planDownsampling). */
-async function downsampled(store: Store, runId: string, key: string, totalPoints: number, maxPoints: number): Promise<HistoryPoint[]> {
+async function downsampled(
+  store: Store,
+  runId: string,
+  key: string,
+  totalPoints: number,
+  maxPoints: number,
+): Promise<HistoryPoint[]> {
   if (totalPoints <= maxPoints) return readAll(store, runId, key)
   const plan = planDownsampling(totalPoints, maxPoints)
   if (plan.blockSize === undefined) return downsampleMinMax(await readAll(store, runId, key), maxPoints)
-  const [blocks, ends] = [await store.metrics.rollup(runId, key, plan.blockSize), await store.metrics.finiteEnds(runId, key)]
+  const [blocks, ends] = [
+    await store.metrics.rollup(runId, key, plan.blockSize),
+    await store.metrics.finiteEnds(runId, key),
+  ]
   return downsampleFromRollup(plan, blocks, ends)
 }
 

@@ -18,7 +18,10 @@ import { generateRunName } from './run-names.js'
 
 const TERMINAL_STATUSES: RunStatus[] = ['FINISHED', 'FAILED', 'KILLED']
 
-export type CreateRunInput = Omit<CreateRunBody, 'experimentId' | 'status'> & { experimentId: string; status: RunStatus }
+export type CreateRunInput = Omit<CreateRunBody, 'experimentId' | 'status'> & {
+  experimentId: string
+  status: RunStatus
+}
 
 export type RunsService = ReturnType<typeof createRunsService>
 
@@ -111,8 +114,14 @@ export function createRunsService({ store, clock, ids, audit, authorizer }: Deps
       return store.transaction(async (tx) => {
         const run = await newRunRecord(tx, ctx, input)
         await tx.runs.insert(run, clock.nowMs())
-        await tx.runs.insertParams(run.id, Object.entries(input.params ?? {}).map(([key, value]) => ({ key, value })))
-        await tx.runs.setTags(run.id, Object.entries(input.tags ?? {}).map(([key, value]) => ({ key, value })))
+        await tx.runs.insertParams(
+          run.id,
+          Object.entries(input.params ?? {}).map(([key, value]) => ({ key, value })),
+        )
+        await tx.runs.setTags(
+          run.id,
+          Object.entries(input.tags ?? {}).map(([key, value]) => ({ key, value })),
+        )
         const after = await loadRun(tx, run.id)
         await audit.record(tx, ctx, { action: 'run.create', objectType: 'run', objectId: run.id, after })
         return after
@@ -131,7 +140,12 @@ export function createRunsService({ store, clock, ids, audit, authorizer }: Deps
         const nowMs = clock.nowMs()
         const changes: RunPatch = { ...patch }
         // A run that ends without saying when ends now, so its duration is never open-ended.
-        if (patch.status && TERMINAL_STATUSES.includes(patch.status) && patch.endTimeMs === undefined && run.endTimeMs === null) {
+        if (
+          patch.status &&
+          TERMINAL_STATUSES.includes(patch.status) &&
+          patch.endTimeMs === undefined &&
+          run.endTimeMs === null
+        ) {
           changes.endTimeMs = nowMs
         }
         await tx.runs.update(runId, changes, nowMs)
@@ -176,7 +190,13 @@ export function createRunsService({ store, clock, ids, audit, authorizer }: Deps
         await activeRun(tx, ctx, runId)
         const before = (await loadRun(tx, runId)).tags[key] ?? null
         await tx.runs.setTags(runId, [{ key, value }])
-        await audit.record(tx, ctx, { action: 'run.set_tag', objectType: 'run', objectId: runId, before: { [key]: before }, after: { [key]: value } })
+        await audit.record(tx, ctx, {
+          action: 'run.set_tag',
+          objectType: 'run',
+          objectId: runId,
+          before: { [key]: before },
+          after: { [key]: value },
+        })
       })
     },
 
@@ -184,8 +204,15 @@ export function createRunsService({ store, clock, ids, audit, authorizer }: Deps
       await store.transaction(async (tx) => {
         await activeRun(tx, ctx, runId)
         const before = (await loadRun(tx, runId)).tags[key]
-        if (before === undefined || !(await tx.runs.deleteTag(runId, key))) throw new NotFoundError(`tag '${key}' not found on run ${runId}`)
-        await audit.record(tx, ctx, { action: 'run.delete_tag', objectType: 'run', objectId: runId, before: { [key]: before }, after: { [key]: null } })
+        if (before === undefined || !(await tx.runs.deleteTag(runId, key)))
+          throw new NotFoundError(`tag '${key}' not found on run ${runId}`)
+        await audit.record(tx, ctx, {
+          action: 'run.delete_tag',
+          objectType: 'run',
+          objectId: runId,
+          before: { [key]: before },
+          after: { [key]: null },
+        })
       })
     },
   }

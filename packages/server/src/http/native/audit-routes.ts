@@ -26,7 +26,10 @@ const VerifyResponse = z.object({
 export function registerAuditRoutes(app: App, { audit }: Services): void {
   app.get(
     '/api/v1/audit/events',
-    { config: { access: 'admin' }, schema: { tags, querystring: ListAuditEventsQuery, response: { 200: ListAuditEventsResponse } } },
+    {
+      config: { access: 'admin' },
+      schema: { tags, querystring: ListAuditEventsQuery, response: { 200: ListAuditEventsResponse } },
+    },
     async (req) => audit.list(req.ctx, req.query),
   )
 
@@ -41,12 +44,16 @@ export function registerAuditRoutes(app: App, { audit }: Services): void {
     return reply.type('application/x-ndjson').send(lines)
   })
 
-  app.post('/api/v1/audit/verify', { config: { access: 'admin' }, schema: { tags, response: { 200: VerifyResponse } } }, async (req) =>
-    audit.verify(req.ctx),
+  app.post(
+    '/api/v1/audit/verify',
+    { config: { access: 'admin' }, schema: { tags, response: { 200: VerifyResponse } } },
+    async (req) => audit.verify(req.ctx),
   )
 
-  app.post('/api/v1/audit/checkpoints', { config: { access: 'admin' }, schema: { tags, response: { 200: CheckpointResponse } } }, async (req) =>
-    audit.checkpoint(req.ctx),
+  app.post(
+    '/api/v1/audit/checkpoints',
+    { config: { access: 'admin' }, schema: { tags, response: { 200: CheckpointResponse } } },
+    async (req) => audit.checkpoint(req.ctx),
   )
 
   app.get(
@@ -63,13 +70,19 @@ export function registerAuditRoutes(app: App, { audit }: Services): void {
 
   app.get(
     '/api/v1/audit/proofs/inclusion',
-    { config: { access: 'admin' }, schema: { tags, querystring: InclusionProofQuery, response: { 200: InclusionProofResponse } } },
+    {
+      config: { access: 'admin' },
+      schema: { tags, querystring: InclusionProofQuery, response: { 200: InclusionProofResponse } },
+    },
     async (req) => audit.inclusionProof(req.ctx, req.query.seq, req.query.treeSize),
   )
 
   app.get(
     '/api/v1/audit/proofs/consistency',
-    { config: { access: 'admin' }, schema: { tags, querystring: ConsistencyProofQuery, response: { 200: ConsistencyProofResponse } } },
+    {
+      config: { access: 'admin' },
+      schema: { tags, querystring: ConsistencyProofQuery, response: { 200: ConsistencyProofResponse } },
+    },
     async (req) => audit.consistencyProof(req.ctx, req.query.fromSize, req.query.toSize),
   )
 }

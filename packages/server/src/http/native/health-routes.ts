@@ -3,9 +3,13 @@ import type { Services } from '../../services.js'
 import type { App } from '../app-type.js'
 
 export function registerHealthRoutes(app: App, { store }: Services): void {
-  app.get('/healthz', { config: { access: 'public' }, schema: { response: { 200: z.object({ status: z.literal('ok') }) } } }, async () => ({
-    status: 'ok' as const,
-  }))
+  app.get(
+    '/healthz',
+    { config: { access: 'public' }, schema: { response: { 200: z.object({ status: z.literal('ok') }) } } },
+    async () => ({
+      status: 'ok' as const,
+    }),
+  )
 
   app.get(
     '/readyz',

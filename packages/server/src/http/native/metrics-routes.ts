@@ -15,7 +15,10 @@ const tags = ['metrics']
 export function registerMetricsRoutes(app: App, { metrics }: Services): void {
   app.post(
     '/api/v1/runs/:runId/batch',
-    { config: { access: 'signed-in' }, schema: { tags, params: RunParams, body: LogBatchBody, response: { 200: LogBatchResponse } } },
+    {
+      config: { access: 'signed-in' },
+      schema: { tags, params: RunParams, body: LogBatchBody, response: { 200: LogBatchResponse } },
+    },
     async (req) => metrics.logBatch(req.ctx, req.params.runId, req.body),
   )
 

@@ -30,7 +30,10 @@ export function registerRunsRoutes(app: App, { runs, runSearch }: Services): voi
 
   app.patch(
     '/api/v1/runs/:runId',
-    { config: { access: 'signed-in' }, schema: { tags, params: RunParams, body: UpdateRunBody, response: { 200: RunResponse } } },
+    {
+      config: { access: 'signed-in' },
+      schema: { tags, params: RunParams, body: UpdateRunBody, response: { 200: RunResponse } },
+    },
     async (req) => ({ run: await runs.update(req.ctx, req.params.runId, req.body) }),
   )
 
@@ -51,7 +54,10 @@ export function registerRunsRoutes(app: App, { runs, runSearch }: Services): voi
 
   app.put(
     '/api/v1/runs/:runId/tags/:key',
-    { config: { access: 'signed-in' }, schema: { tags, params: RunTagParams, body: z.object({ value: TagValue }), response: { 204: z.null() } } },
+    {
+      config: { access: 'signed-in' },
+      schema: { tags, params: RunTagParams, body: z.object({ value: TagValue }), response: { 204: z.null() } },
+    },
     async (req, reply) => {
       await runs.setTag(req.ctx, req.params.runId, req.params.key, req.body.value)
       return reply.code(204).send(null)
@@ -70,6 +76,11 @@ export function registerRunsRoutes(app: App, { runs, runSearch }: Services): voi
   app.post(
     '/api/v1/runs/search',
     { config: { access: 'signed-in' }, schema: { tags, body: SearchRunsBody, response: { 200: SearchRunsResponse } } },
-    async (req) => runSearch.search(req.ctx, req.body),
+    async (req, reply) => {
+      // Up to 1,000 runs with all their params, tags and metrics: checking and copying them
+      // through the response schema took a quarter of the search's time. Storage builds them typed.
+      reply.serializer(JSON.stringify)
+      return runSearch.search(req.ctx, req.body)
+    },
   )
 }

@@ -51,13 +51,23 @@ export function createAuditRepository(db: Kysely<DB>) {
     },
 
     async head(): Promise<{ seq: number; hash: string }> {
-      const head = await db.selectFrom('auditHead').select(['seq', 'hash']).where('id', '=', 1).executeTakeFirstOrThrow()
+      const head = await db
+        .selectFrom('auditHead')
+        .select(['seq', 'hash'])
+        .where('id', '=', 1)
+        .executeTakeFirstOrThrow()
       return { seq: Number(head.seq), hash: head.hash }
     },
 
     /** Events in seq order, `afterSeq` excluded, at most `limit`. */
     async range(afterSeq: number, limit: number): Promise<AuditEventRow[]> {
-      const rows = await db.selectFrom('auditEvents').selectAll().where('seq', '>', afterSeq).orderBy('seq').limit(limit).execute()
+      const rows = await db
+        .selectFrom('auditEvents')
+        .selectAll()
+        .where('seq', '>', afterSeq)
+        .orderBy('seq')
+        .limit(limit)
+        .execute()
       return rows.map(toRow)
     },
 
@@ -100,7 +110,9 @@ export function createAuditRepository(db: Kysely<DB>) {
         .where('action', '=', 'auth.login_failed')
         .where('timeMs', '>=', since)
         .where((eb) =>
-          sourceIp === null ? eb('objectId', '=', username) : eb.or([eb('objectId', '=', username), eb('sourceIp', '=', sourceIp)]),
+          sourceIp === null
+            ? eb('objectId', '=', username)
+            : eb.or([eb('objectId', '=', username), eb('sourceIp', '=', sourceIp)]),
         )
         .executeTakeFirstOrThrow()
       return Number(row.count)
@@ -115,7 +127,12 @@ export function createAuditRepository(db: Kysely<DB>) {
     },
 
     async latestCheckpoint(): Promise<StoredCheckpoint | undefined> {
-      const row = await db.selectFrom('auditCheckpoints').selectAll().orderBy('treeSize', 'desc').limit(1).executeTakeFirst()
+      const row = await db
+        .selectFrom('auditCheckpoints')
+        .selectAll()
+        .orderBy('treeSize', 'desc')
+        .limit(1)
+        .executeTakeFirst()
       return row && { ...row, treeSize: Number(row.treeSize), createdAtMs: Number(row.createdAtMs) }
     },
   }

@@ -138,12 +138,15 @@ export function rewrittenRollupBlocks(
       const stored = storedChildren.get(blockSize / CHILDREN_PER_BLOCK) ?? []
       let extremes: Extremes | undefined
       for (let child = block * CHILDREN_PER_BLOCK; child < (block + 1) * CHILDREN_PER_BLOCK; child++) {
-        const childExtremes = child < below.from ? stored[child - from * CHILDREN_PER_BLOCK] : below.blocks[child - below.from]
+        const childExtremes =
+          child < below.from ? stored[child - from * CHILDREN_PER_BLOCK] : below.blocks[child - below.from]
         extremes = widenExtremes(extremes, childExtremes)
       }
       blocks.push(extremes)
     }
-    blocks.forEach((extremes, i) => updates.push({ blockSize, blockNo: from + i, extremes }))
+    blocks.forEach((extremes, i) => {
+      updates.push({ blockSize, blockNo: from + i, extremes })
+    })
     below = { from, blocks }
   }
   return updates

@@ -97,7 +97,12 @@ export function mergeColumns(stored: PointColumns, added: PointColumns): PointCo
     const takeStored =
       a >= addedLength ||
       (s < storedLength &&
-        compareKeys(stored.steps[s] as number, stored.timestamps[s] as number, added.steps[a] as number, added.timestamps[a] as number) <= 0)
+        compareKeys(
+          stored.steps[s] as number,
+          stored.timestamps[s] as number,
+          added.steps[a] as number,
+          added.timestamps[a] as number,
+        ) <= 0)
     const [from, j] = takeStored ? [stored, s++] : [added, a++]
     merged.steps[i] = from.steps[j] as number
     merged.timestamps[i] = from.timestamps[j] as number

@@ -44,7 +44,17 @@ describe.each(testDialects())('metrics repository on %s', (dialect) => {
   async function newRun(): Promise<string> {
     const id = randomBytes(16).toString('hex')
     await store.runs.insert(
-      { id, experimentId: '0', name: id, status: 'RUNNING', startTimeMs: 0, endTimeMs: null, userId: 'test', parentRunId: null, lifecycle: 'active' },
+      {
+        id,
+        experimentId: '0',
+        name: id,
+        status: 'RUNNING',
+        startTimeMs: 0,
+        endTimeMs: null,
+        userId: 'test',
+        parentRunId: null,
+        lifecycle: 'active',
+      },
       0,
     )
     return id
@@ -79,7 +89,10 @@ describe.each(testDialects())('metrics repository on %s', (dialect) => {
       }
       const wanted: { blockNo: number; extremes: Extremes | undefined }[] = []
       for (let from = 0; from < expected.length; from += blockSize) {
-        wanted.push({ blockNo: from / blockSize, extremes: extremesOf(columns, from, Math.min(from + blockSize, expected.length), from) })
+        wanted.push({
+          blockNo: from / blockSize,
+          extremes: extremesOf(columns, from, Math.min(from + blockSize, expected.length), from),
+        })
       }
       expect(blocks).toEqual(wanted)
     }
@@ -91,7 +104,9 @@ describe.each(testDialects())('metrics repository on %s', (dialect) => {
     for (let i = 0; i < logged.length; i += 300) await append(runId, logged.slice(i, i + 300))
 
     expect(await store.metrics.countHistory(runId, 'loss')).toBe(1000)
-    expect(await readAll(runId, 'loss', 128)).toEqual(logged.map(({ value, step, timestampMs }) => ({ value, step, timestampMs })))
+    expect(await readAll(runId, 'loss', 128)).toEqual(
+      logged.map(({ value, step, timestampMs }) => ({ value, step, timestampMs })),
+    )
   })
 
   it('merges points that arrive out of order into (step, timestamp, arrival) order and keeps the rollups exact', async () => {
@@ -131,7 +146,9 @@ describe.each(testDialects())('metrics repository on %s', (dialect) => {
     await append(runId, batch)
 
     expect(await readAll(runId, 'a', 1000)).toHaveLength(150)
-    expect(await readAll(runId, 'b', 1000)).toEqual(points('b', 10, (i) => ({ value: -i })).map(({ value, step, timestampMs }) => ({ value, step, timestampMs })))
+    expect(await readAll(runId, 'b', 1000)).toEqual(
+      points('b', 10, (i) => ({ value: -i })).map(({ value, step, timestampMs }) => ({ value, step, timestampMs })),
+    )
     expect(await store.metrics.countHistory(runId, 'missing')).toBe(0)
   })
 
@@ -143,14 +160,21 @@ describe.each(testDialects())('metrics repository on %s', (dialect) => {
 
     const second = await store.metrics.history(runId, 'loss', { after: first.next, limit: 1000 })
 
-    expect(second.points).toEqual(points('loss', 200).slice(100).map(({ value, step, timestampMs }) => ({ value, step, timestampMs })))
+    expect(second.points).toEqual(
+      points('loss', 200)
+        .slice(100)
+        .map(({ value, step, timestampMs }) => ({ value, step, timestampMs })),
+    )
   })
 
   it('pages through points that share one (step, timestamp) without losing or repeating any', async () => {
     const runId = await newRun()
     const logged = points('tied', 300, (i) => ({ step: 0, timestampMs: 7, value: i }))
     await append(runId, logged)
-    await append(runId, points('tied', 5, (i) => ({ step: 0, timestampMs: 7, value: 300 + i })))
+    await append(
+      runId,
+      points('tied', 5, (i) => ({ step: 0, timestampMs: 7, value: 300 + i })),
+    )
 
     const values = (await readAll(runId, 'tied', 64)).map((p) => p.value)
 
@@ -161,14 +185,22 @@ describe.each(testDialects())('metrics repository on %s', (dialect) => {
     const runId = await newRun()
     await append(runId, points('loss', 100))
     const failing = store.transaction(async (tx) => {
-      await tx.metrics.appendHistory(runId, points('loss', 500, (i) => ({ step: i < 50 ? i : 1000 + i, value: 99 })))
-      await tx.metrics.raiseLatest(runId, points('loss', 1, () => ({ step: 5000, value: 99 })))
+      await tx.metrics.appendHistory(
+        runId,
+        points('loss', 500, (i) => ({ step: i < 50 ? i : 1000 + i, value: 99 })),
+      )
+      await tx.metrics.raiseLatest(
+        runId,
+        points('loss', 1, () => ({ step: 5000, value: 99 })),
+      )
       throw new Error('the batch fails after its metrics are written')
     })
     await expect(failing).rejects.toThrow('the batch fails')
 
     expect(await store.metrics.countHistory(runId, 'loss')).toBe(100)
-    expect(await readAll(runId, 'loss', 1000)).toEqual(points('loss', 100).map(({ value, step, timestampMs }) => ({ value, step, timestampMs })))
+    expect(await readAll(runId, 'loss', 1000)).toEqual(
+      points('loss', 100).map(({ value, step, timestampMs }) => ({ value, step, timestampMs })),
+    )
     await expectRollupsMatch(runId, 'loss', points('loss', 100))
     const [run] = await store.runs.loadFull([runId])
     expect(run?.metrics).toEqual([{ key: 'loss', value: 9.9, step: 99, timestampMs: 1099 }])
@@ -191,6 +223,20 @@ describe.each(testDialects())('metrics repository on %s', (dialect) => {
       { key: 'acc', value: 'NaN', step: 3, timestampMs: 1000 },
       { key: 'loss', value: 0.9, step: 2, timestampMs: 2000 },
     ])
+  })
+
+  it('finds the first and last points that are not NaN past long runs of NaN at both ends', async () => {
+    const runId = await newRun()
+    await append(
+      runId,
+      points('edges', 1000, (i) => ({ value: i < 200 || i >= 850 ? Number.NaN : i })),
+    )
+
+    expect(await store.metrics.finiteEnds(runId, 'edges')).toEqual({
+      first: { position: 200, value: 200, step: 200, timestampMs: 1200 },
+      last: { position: 849, value: 849, step: 849, timestampMs: 1849 },
+    })
+    expect(await store.metrics.finiteEnds(runId, 'missing')).toBeUndefined()
   })
 
   it('stores NaN and the infinities and leaves NaN out of the rollups', async () => {

@@ -6,7 +6,9 @@ import { accessAndAuditMigration } from './migrations/0003-access-and-audit.js'
 import type { DB } from './schema.js'
 
 function migrationsFor(kind: DialectKind): Record<string, Migration> {
-  return { '0001-tracking': trackingMigration(kind), '0002-metric-series': metricSeriesMigration(kind),
+  return {
+    '0001-tracking': trackingMigration(kind),
+    '0002-metric-series': metricSeriesMigration(kind),
     '0003-access-and-audit': accessAndAuditMigration(kind),
   }
 }

@@ -7,7 +7,11 @@ export type PermissionsRepository = ReturnType<typeof createPermissionsRepositor
 export function createPermissionsRepository(db: Kysely<DB>) {
   return {
     /** The level explicitly granted to a user on an object, if any. */
-    async levelOf(objectType: PermissionObjectType, objectId: string, userId: string): Promise<PermissionLevel | undefined> {
+    async levelOf(
+      objectType: PermissionObjectType,
+      objectId: string,
+      userId: string,
+    ): Promise<PermissionLevel | undefined> {
       const row = await db
         .selectFrom('permissions')
         .select('level')
@@ -18,7 +22,12 @@ export function createPermissionsRepository(db: Kysely<DB>) {
       return row?.level as PermissionLevel | undefined
     },
 
-    async grant(objectType: PermissionObjectType, objectId: string, userId: string, level: PermissionLevel): Promise<void> {
+    async grant(
+      objectType: PermissionObjectType,
+      objectId: string,
+      userId: string,
+      level: PermissionLevel,
+    ): Promise<void> {
       await db
         .insertInto('permissions')
         .values({ objectType, objectId, userId: Number(userId), level })

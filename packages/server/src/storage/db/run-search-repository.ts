@@ -45,7 +45,12 @@ function comparison(column: RawBuilder<unknown>, clause: RunFilterClause): Condi
 /** The conditions that put row `alias` of a keyed table on the run `runId` and the clause's key. */
 function keyedConditions(alias: RawBuilder<unknown>, runId: RawBuilder<unknown>, clause: RunFilterClause): Condition[] {
   const nanGuard = clause.entity === 'metric' ? [sql`${alias}.is_nan = 0`] : []
-  return [sql`${alias}.run_id = ${runId}`, sql`${alias}.key = ${clause.key}`, ...nanGuard, comparison(sql`${alias}.value`, clause)]
+  return [
+    sql`${alias}.run_id = ${runId}`,
+    sql`${alias}.key = ${clause.key}`,
+    ...nanGuard,
+    comparison(sql`${alias}.value`, clause),
+  ]
 }
 
 /**
@@ -79,10 +84,19 @@ function compileOrder(orderBy: RunOrderBy[], firstAlias = 0): { joins: Condition
       return
     }
     const alias = sql.raw(`o${firstAlias + i}`)
-    joins.push(sql`left join ${sql.raw(KEYED_TABLES[order.entity])} ${alias} on ${alias}.run_id = runs.id and ${alias}.key = ${order.key}`)
-    // As in MLflow, runs without the key (and NaN metrics) sort last in either direction.
-    const missing = order.entity === 'metric' ? sql`${alias}.run_id is null or ${alias}.is_nan = 1` : sql`${alias}.run_id is null`
-    terms.push(sql`case when ${missing} then 1 else 0 end`, sql`${alias}.value ${direction}`)
+    joins.push(
+      sql`left join ${sql.raw(KEYED_TABLES[order.entity])} ${alias} on ${alias}.run_id = runs.id and ${alias}.key = ${order.key}`,
+    )
+    // As in MLflow, runs without the key (and NaN metrics) sort last in either direction. Among
+    // themselves they tie (value null), so the default order decides: comparing their stored
+    // values would put NaN (stored as 0) and absent keys (null) in a different order on SQLite
+    // and PostgreSQL, which sort nulls at opposite ends.
+    const missing =
+      order.entity === 'metric' ? sql`${alias}.run_id is null or ${alias}.is_nan = 1` : sql`${alias}.run_id is null`
+    terms.push(
+      sql`case when ${missing} then 1 else 0 end`,
+      sql`case when ${missing} then null else ${alias}.value end ${direction}`,
+    )
   })
   // MLflow's default order, which also makes paging stable: newest first, then by id.
   terms.push(sql`runs.start_time_ms desc`, sql`runs.id asc`)
@@ -118,7 +132,11 @@ async function searchFilterFirst(db: Kysely<DB>, query: RunSearchQuery): Promise
  * The tables are joined with CROSS JOIN, which SQLite takes as "in this order" (its planner does
  * not see that the walk stops early); PostgreSQL plans a CROSS JOIN like any inner join.
  */
-async function searchByOrderedWalk(db: Kysely<DB>, query: RunSearchQuery, first: RunOrderBy & { entity: 'metric' | 'param' | 'tag' }) {
+async function searchByOrderedWalk(
+  db: Kysely<DB>,
+  query: RunSearchQuery,
+  first: RunOrderBy & { entity: 'metric' | 'param' | 'tag' },
+) {
   const table = sql.raw(KEYED_TABLES[first.entity])
   const nanGuard = first.entity === 'metric' ? sql`and is_nan = 0` : sql``
   const direction = sql.raw(first.direction === 'DESC' ? 'desc' : 'asc')

@@ -1,5 +1,5 @@
-import type { AccessDB } from './access-schema.js'
 import type { ColumnType, Generated } from 'kysely'
+import type { AccessDB } from './access-schema.js'
 
 /** Row types of the metadata store; SQL names are snake_case, CamelCasePlugin maps them. */
 export interface ExperimentsTable {

@@ -81,7 +81,14 @@ export function createTokensRepository(db: Kysely<DB>) {
       let query = db
         .selectFrom('tokens')
         .innerJoin('users', 'users.id', 'tokens.userId')
-        .select(['tokens.id', 'tokens.name', 'users.username', 'tokens.createdAtMs', 'tokens.expiresAtMs', 'tokens.revokedAtMs'])
+        .select([
+          'tokens.id',
+          'tokens.name',
+          'users.username',
+          'tokens.createdAtMs',
+          'tokens.expiresAtMs',
+          'tokens.revokedAtMs',
+        ])
         .where('tokens.kind', '=', 'api')
       if (userId !== undefined) query = query.where('tokens.userId', '=', Number(userId))
       const rows = await query.orderBy('tokens.id').execute()
@@ -95,7 +102,9 @@ export function createTokensRepository(db: Kysely<DB>) {
       }))
     },
 
-    async findById(id: string): Promise<{ id: string; userId: string; name: string; kind: TokenKind; revokedAtMs: number | null } | undefined> {
+    async findById(
+      id: string,
+    ): Promise<{ id: string; userId: string; name: string; kind: TokenKind; revokedAtMs: number | null } | undefined> {
       const row = await db
         .selectFrom('tokens')
         .select(['id', 'userId', 'name', 'kind', 'revokedAtMs'])

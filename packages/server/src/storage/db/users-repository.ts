@@ -24,7 +24,12 @@ function toRecord(row: Selectable<UsersTable>): UserRecord {
 
 export function createUsersRepository(db: Kysely<DB>) {
   return {
-    async insert(user: { username: string; passwordHash: string; isAdmin: boolean; nowMs: number }): Promise<UserRecord> {
+    async insert(user: {
+      username: string
+      passwordHash: string
+      isAdmin: boolean
+      nowMs: number
+    }): Promise<UserRecord> {
       try {
         const row = await db
           .insertInto('users')
@@ -39,7 +44,8 @@ export function createUsersRepository(db: Kysely<DB>) {
           .executeTakeFirstOrThrow()
         return toRecord(row)
       } catch (error) {
-        if (isUniqueViolation(error)) throw new AlreadyExistsError(`a user named '${user.username}' exists already`, { cause: error })
+        if (isUniqueViolation(error))
+          throw new AlreadyExistsError(`a user named '${user.username}' exists already`, { cause: error })
         throw error
       }
     },

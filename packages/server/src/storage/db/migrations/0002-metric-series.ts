@@ -1,6 +1,7 @@
 import type { Kysely, Migration } from 'kysely'
 import { binaryColumnType } from '../dialects/binary-column.js'
 import type { DialectKind } from '../dialects/dialect-kind.js'
+import { addKeyValueStatistics } from '../dialects/key-value-statistics.js'
 import { createMetricsRepository } from '../metrics-repository.js'
 import type { DB } from '../schema.js'
 
@@ -63,6 +64,7 @@ export function metricSeriesMigration(kind: DialectKind): Migration {
         .on('latest_metrics')
         .columns(['key', 'is_nan', 'value', 'run_id'])
         .execute()
+      for (const table of ['params', 'run_tags']) await addKeyValueStatistics(db, kind, table)
     },
   }
 }
@@ -71,7 +73,13 @@ export function metricSeriesMigration(kind: DialectKind): Migration {
 async function copyPointRows(db: Kysely<DB>): Promise<void> {
   const metrics = createMetricsRepository(db)
   const legacy = db as unknown as Kysely<LegacyDB>
-  const series = await legacy.selectFrom('metrics').select(['runId', 'key']).distinct().orderBy('runId').orderBy('key').execute()
+  const series = await legacy
+    .selectFrom('metrics')
+    .select(['runId', 'key'])
+    .distinct()
+    .orderBy('runId')
+    .orderBy('key')
+    .execute()
   for (const { runId, key } of series) {
     let after: { step: number; timestampMs: number; id: number } | undefined
     for (;;) {

@@ -33,7 +33,11 @@ export function accessAndAuditMigration(kind: DialectKind): Migration {
         .addColumn('level', 'text', (c) => c.notNull())
         .addPrimaryKeyConstraint('permissions_pk', ['object_type', 'object_id', 'user_id'])
         .execute()
-      await db.schema.createIndex('permissions_user_idx').on('permissions').columns(['user_id', 'object_type']).execute()
+      await db.schema
+        .createIndex('permissions_user_idx')
+        .on('permissions')
+        .columns(['user_id', 'object_type'])
+        .execute()
 
       await db.schema
         .createTable('audit_events')
@@ -52,7 +56,11 @@ export function accessAndAuditMigration(kind: DialectKind): Migration {
         .addColumn('prev_hash', 'text', (c) => c.notNull())
         .addColumn('hash', 'text', (c) => c.notNull())
         .execute()
-      await db.schema.createIndex('audit_object_idx').on('audit_events').columns(['object_type', 'object_id', 'seq']).execute()
+      await db.schema
+        .createIndex('audit_object_idx')
+        .on('audit_events')
+        .columns(['object_type', 'object_id', 'seq'])
+        .execute()
       await db.schema.createIndex('audit_actor_idx').on('audit_events').columns(['actor', 'seq']).execute()
       await db.schema.createIndex('audit_action_idx').on('audit_events').columns(['action', 'time_ms']).execute()
       await db.schema.createIndex('audit_time_idx').on('audit_events').columns(['time_ms']).execute()

@@ -1,0 +1,305 @@
+import { randomUUID } from 'node:crypto'
+import type { Experiment, PermissionLevel, Run } from '@provena/contract'
+import Fastify from 'fastify'
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
+import { SYSTEM_CONTEXT } from '../domain/auth/principal.js'
+import type { Services } from '../services.js'
+import type { RecordedRoute } from '../test-support/route-recorder.js'
+import { openTestApp } from '../test-support/test-app.js'
+import { testDialects } from '../test-support/test-databases.js'
+import { type AccessPolicy, registerAccessControl } from './access-control.js'
+
+// Every Fastify instance built in this file records the routes it registers (see route-recorder.ts).
+const recorded = vi.hoisted((): RecordedRoute[] => [])
+vi.mock('fastify', async (importOriginal) => {
+  const { recordingFastify } = await import('../test-support/route-recorder.js')
+  return recordingFastify(await importOriginal(), recorded)
+})
+
+/**
+ * Who calls: nobody signed in; a user without any grant (the default permission is NONE); users
+ * holding READ, EDIT or MANAGE on the experiment the request is about; an instance admin.
+ */
+const CALLERS = ['anonymous', 'none', 'read', 'edit', 'manage', 'admin'] as const
+type Caller = (typeof CALLERS)[number]
+type Statuses = [anonymous: number, none: number, read: number, edit: number, manage: number, admin: number]
+
+/**
+ * One cell of the matrix: a unique suffix, and fresh objects (made on first use) so a destructive
+ * call cannot change another cell.
+ */
+interface Case {
+  services: Services
+  unique: string
+  objects(): Promise<{ experiment: Experiment; run: Run }>
+}
+
+interface Entry {
+  access: AccessPolicy
+  expected: Statuses
+  /** A valid request for the route about the case's objects; may first bring them into the needed state. */
+  request(c: Case): { url: string; body?: object } | Promise<{ url: string; body?: object }>
+}
+
+const PASSWORD = 'matrix-password-1'
+const GRANTS: [username: string, level: PermissionLevel][] = [
+  ['reader', 'READ'],
+  ['editor', 'EDIT'],
+  ['manager', 'MANAGE'],
+]
+
+const entry = (access: AccessPolicy, expected: Statuses, request: Entry['request']): Entry => ({
+  access,
+  expected,
+  request,
+})
+const exp = async (c: Case) => `/api/v1/experiments/${(await c.objects()).experiment.id}`
+const run = async (c: Case) => `/api/v1/runs/${(await c.objects()).run.id}`
+const perms = async (c: Case) => `/api/v1/permissions/experiment/${(await c.objects()).experiment.id}`
+
+/** Every route, its declared policy, and the status each caller gets: [anonymous, none, read, edit, manage, admin]. */
+const MATRIX: Record<string, Entry> = {
+  'GET /healthz': entry('public', [200, 200, 200, 200, 200, 200], () => ({ url: '/healthz' })),
+  'GET /readyz': entry('public', [200, 200, 200, 200, 200, 200], () => ({ url: '/readyz' })),
+  'GET /api/v1/openapi.json': entry('public', [200, 200, 200, 200, 200, 200], () => ({ url: '/api/v1/openapi.json' })),
+
+  'POST /api/v1/experiments': entry('signed-in', [401, 201, 201, 201, 201, 201], async (c) => ({
+    url: '/api/v1/experiments',
+    body: { name: `matrix-new-${c.unique}` },
+  })),
+  'GET /api/v1/experiments': entry('signed-in', [401, 200, 200, 200, 200, 200], () => ({ url: '/api/v1/experiments' })),
+  'GET /api/v1/experiments/by-name/:name': entry('signed-in', [401, 404, 200, 200, 200, 200], async (c) => ({
+    url: `/api/v1/experiments/by-name/${encodeURIComponent((await c.objects()).experiment.name)}`,
+  })),
+  'GET /api/v1/experiments/:experimentId': entry('signed-in', [401, 404, 200, 200, 200, 200], async (c) => ({
+    url: await exp(c),
+  })),
+  'PATCH /api/v1/experiments/:experimentId': entry('signed-in', [401, 404, 403, 200, 200, 200], async (c) => ({
+    url: await exp(c),
+    body: { description: 'changed' },
+  })),
+  'DELETE /api/v1/experiments/:experimentId': entry('signed-in', [401, 404, 403, 403, 204, 204], async (c) => ({
+    url: await exp(c),
+  })),
+  'POST /api/v1/experiments/:experimentId/restore': entry('signed-in', [401, 404, 403, 403, 200, 200], async (c) => {
+    await c.services.experiments.delete(SYSTEM_CONTEXT, (await c.objects()).experiment.id)
+    return { url: `${await exp(c)}/restore` }
+  }),
+
+  'POST /api/v1/runs': entry('signed-in', [401, 404, 403, 201, 201, 201], async (c) => ({
+    url: '/api/v1/runs',
+    body: { experimentId: (await c.objects()).experiment.id },
+  })),
+  'POST /api/v1/runs/search': entry('signed-in', [401, 404, 200, 200, 200, 200], async (c) => ({
+    url: '/api/v1/runs/search',
+    body: { experimentIds: [(await c.objects()).experiment.id] },
+  })),
+  'GET /api/v1/runs/:runId': entry('signed-in', [401, 404, 200, 200, 200, 200], async (c) => ({ url: await run(c) })),
+  'PATCH /api/v1/runs/:runId': entry('signed-in', [401, 404, 403, 200, 200, 200], async (c) => ({
+    url: await run(c),
+    body: { status: 'FINISHED' },
+  })),
+  'DELETE /api/v1/runs/:runId': entry('signed-in', [401, 404, 403, 204, 204, 204], async (c) => ({
+    url: await run(c),
+  })),
+  'POST /api/v1/runs/:runId/restore': entry('signed-in', [401, 404, 403, 200, 200, 200], async (c) => {
+    await c.services.runs.delete(SYSTEM_CONTEXT, (await c.objects()).run.id)
+    return { url: `${await run(c)}/restore` }
+  }),
+  'PUT /api/v1/runs/:runId/tags/:key': entry('signed-in', [401, 404, 403, 204, 204, 204], async (c) => ({
+    url: `${await run(c)}/tags/stage`,
+    body: { value: 'prod' },
+  })),
+  'DELETE /api/v1/runs/:runId/tags/:key': entry('signed-in', [401, 404, 403, 204, 204, 204], async (c) => {
+    await c.services.runs.setTag(SYSTEM_CONTEXT, (await c.objects()).run.id, 'stage', 'dev')
+    return { url: `${await run(c)}/tags/stage` }
+  }),
+  'POST /api/v1/runs/:runId/batch': entry('signed-in', [401, 404, 403, 200, 200, 200], async (c) => ({
+    url: `${await run(c)}/batch`,
+    body: { metrics: [{ key: 'loss', value: 0.5, step: 1, timestampMs: 1000 }] },
+  })),
+  'GET /api/v1/runs/:runId/metrics/:key/history': entry('signed-in', [401, 404, 200, 200, 200, 200], async (c) => ({
+    url: `${await run(c)}/metrics/loss/history`,
+  })),
+
+  'GET /api/v1/auth/whoami': entry('public', [200, 200, 200, 200, 200, 200], () => ({ url: '/api/v1/auth/whoami' })),
+  'POST /api/v1/auth/login': entry('public', [200, 200, 200, 200, 200, 200], () => ({
+    url: '/api/v1/auth/login',
+    body: { username: 'reader', password: PASSWORD },
+  })),
+  'POST /api/v1/auth/logout': entry('signed-in', [401, 204, 204, 204, 204, 204], () => ({
+    url: '/api/v1/auth/logout',
+  })),
+
+  'POST /api/v1/users': entry('admin', [401, 403, 403, 403, 403, 201], async (c) => ({
+    url: '/api/v1/users',
+    body: { username: `user-${c.unique}`, password: PASSWORD },
+  })),
+  'GET /api/v1/users': entry('admin', [401, 403, 403, 403, 403, 200], () => ({ url: '/api/v1/users' })),
+  'PATCH /api/v1/users/:username': entry('signed-in', [401, 403, 403, 403, 403, 200], () => ({
+    url: '/api/v1/users/target',
+    body: { isAdmin: false },
+  })),
+  'POST /api/v1/tokens': entry('signed-in', [401, 201, 201, 201, 201, 201], async (c) => ({
+    url: '/api/v1/tokens',
+    body: { name: `matrix-${c.unique}` },
+  })),
+  'GET /api/v1/tokens': entry('signed-in', [401, 200, 200, 200, 200, 200], () => ({ url: '/api/v1/tokens' })),
+  // Another user's token: only an admin may revoke it, and others are not told it exists.
+  'DELETE /api/v1/tokens/:tokenId': entry('signed-in', [401, 404, 404, 404, 404, 204], async (c) => {
+    const { apiToken } = await c.services.accounts.createToken(SYSTEM_CONTEXT, { name: `t-${c.unique}` }, 'target')
+    return { url: `/api/v1/tokens/${apiToken.id}` }
+  }),
+
+  'GET /api/v1/permissions/:objectType/:objectId': entry('signed-in', [401, 404, 200, 200, 200, 200], async (c) => ({
+    url: await perms(c),
+  })),
+  'PUT /api/v1/permissions/:objectType/:objectId': entry('signed-in', [401, 404, 403, 403, 200, 200], async (c) => ({
+    url: await perms(c),
+    body: { username: 'target', level: 'READ' },
+  })),
+  'DELETE /api/v1/permissions/:objectType/:objectId/:username': entry(
+    'signed-in',
+    [401, 404, 403, 403, 204, 204],
+    async (c) => {
+      await c.services.permissions.grant(SYSTEM_CONTEXT, 'experiment', (await c.objects()).experiment.id, {
+        username: 'target',
+        level: 'READ',
+      })
+      return { url: `${await perms(c)}/target` }
+    },
+  ),
+
+  'GET /api/v1/audit/events': entry('admin', [401, 403, 403, 403, 403, 200], () => ({ url: '/api/v1/audit/events' })),
+  'GET /api/v1/audit/export': entry('admin', [401, 403, 403, 403, 403, 200], () => ({ url: '/api/v1/audit/export' })),
+  'POST /api/v1/audit/verify': entry('admin', [401, 403, 403, 403, 403, 200], () => ({ url: '/api/v1/audit/verify' })),
+  'POST /api/v1/audit/checkpoints': entry('admin', [401, 403, 403, 403, 403, 200], () => ({
+    url: '/api/v1/audit/checkpoints',
+  })),
+  'GET /api/v1/audit/checkpoints/latest': entry('signed-in', [401, 200, 200, 200, 200, 200], () => ({
+    url: '/api/v1/audit/checkpoints/latest',
+  })),
+  'GET /api/v1/audit/public-key': entry('public', [200, 200, 200, 200, 200, 200], () => ({
+    url: '/api/v1/audit/public-key',
+  })),
+  'GET /api/v1/audit/proofs/inclusion': entry('admin', [401, 403, 403, 403, 403, 200], () => ({
+    url: '/api/v1/audit/proofs/inclusion?seq=1',
+  })),
+  'GET /api/v1/audit/proofs/consistency': entry('admin', [401, 403, 403, 403, 403, 200], () => ({
+    url: '/api/v1/audit/proofs/consistency?fromSize=1',
+  })),
+}
+
+const byCaller = (statuses: number[]) => Object.fromEntries(CALLERS.map((caller, i) => [caller, statuses[i]]))
+
+/** The routes the app registers, each as Fastify's onRoute hook saw it. */
+async function routesOfTheApp(): Promise<RecordedRoute[]> {
+  recorded.length = 0
+  const t = await openTestApp('sqlite')
+  await t.close()
+  return [...recorded]
+}
+
+/** `METHOD url` of each route, without the HEAD routes Fastify adds for every GET. */
+const keysOf = (routes: RecordedRoute[]) =>
+  [...new Set(routes.filter((r) => r.method !== 'HEAD').map((r) => `${r.method} ${r.url}`))].sort()
+
+describe('the authorization matrix', () => {
+  it('lists every registered route, and no route that is not registered', async () => {
+    expect(keysOf(await routesOfTheApp())).toEqual(Object.keys(MATRIX).sort())
+  })
+
+  it('names the access policy each route declares', async () => {
+    const routes = await routesOfTheApp()
+    const declared = Object.fromEntries(routes.map((r) => [`${r.method} ${r.url}`, r.access]))
+    expect(Object.fromEntries(keysOf(routes).map((key) => [key, declared[key]]))).toEqual(
+      Object.fromEntries(Object.entries(MATRIX).map(([key, { access }]) => [key, access])),
+    )
+  })
+
+  it('gives the HEAD route Fastify adds for each GET the policy of the GET', async () => {
+    const routes = await routesOfTheApp()
+    const policyOf = (method: string) =>
+      Object.fromEntries(routes.filter((r) => r.method === method).map((r) => [r.url, r.access]))
+    expect(policyOf('HEAD')).toEqual(policyOf('GET'))
+  })
+
+  it('refuses to register a route that declares no access policy', async () => {
+    const t = await openTestApp('sqlite')
+    const app = Fastify()
+    registerAccessControl(app, { authentication: t.services.authentication, isAuthEnabled: true })
+    try {
+      expect(() => app.get('/api/v1/undeclared', async () => ({}))).toThrow(
+        'route GET /api/v1/undeclared declares no access policy (config.access)',
+      )
+      expect(() => app.get('/api/v1/declared', { config: { access: 'admin' } }, async () => ({}))).not.toThrow()
+    } finally {
+      await app.close()
+      await t.close()
+    }
+  })
+})
+
+describe.each(testDialects())('authorization matrix on %s', (dialect) => {
+  let t: Awaited<ReturnType<typeof openTestApp>>
+  const tokens = new Map<Caller, string>()
+
+  const userIds = new Map<string, string>()
+  let counter = 0
+
+  function newCase(): Case {
+    const { services, store } = t
+    const unique = `${++counter}-${randomUUID().slice(0, 8)}`
+    let objects: Promise<{ experiment: Experiment; run: Run }> | undefined
+    async function seed() {
+      const experiment = await services.experiments.create(SYSTEM_CONTEXT, { name: `matrix-${unique}` })
+      const seeded = await services.runs.create(SYSTEM_CONTEXT, { experimentId: experiment.id, status: 'RUNNING' })
+      // Granted straight in storage, in one transaction: the grants are setup here, not the subject.
+      await store.transaction(async (tx) => {
+        for (const [username, level] of GRANTS) {
+          await tx.permissions.grant('experiment', experiment.id, userIds.get(username)!, level)
+        }
+      })
+      return { experiment, run: seeded }
+    }
+    return { services, unique, objects: () => (objects ??= seed()) }
+  }
+
+  beforeAll(async () => {
+    t = await openTestApp(dialect, { auth: true, defaultPermission: 'NONE' })
+    // `target` is a user other callers act on (a token to revoke, a grant to give); it never calls.
+    const users: [username: string, caller?: Caller][] = [
+      ['nobody', 'none'],
+      ['reader', 'read'],
+      ['editor', 'edit'],
+      ['manager', 'manage'],
+      ['target'],
+    ]
+    for (const [username, caller] of users) {
+      userIds.set(username, (await t.services.accounts.createUser(SYSTEM_CONTEXT, { username, password: PASSWORD })).id)
+      const { token } = await t.services.accounts.createToken(SYSTEM_CONTEXT, { name: 'matrix' }, username)
+      if (caller) tokens.set(caller, token)
+    }
+    tokens.set('admin', (await t.services.accounts.createToken(SYSTEM_CONTEXT, { name: 'matrix' }, 'admin')).token)
+    await t.services.audit.checkpoint(SYSTEM_CONTEXT)
+  })
+  afterAll(async () => t.close())
+
+  it.each(Object.keys(MATRIX))('%s answers each caller with the status the matrix lists', async (route) => {
+    const { request, expected } = MATRIX[route]!
+    const method = route.split(' ')[0] as 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE'
+    const statuses: number[] = []
+    for (const caller of CALLERS) {
+      const { url, body } = await request(newCase())
+      const token = tokens.get(caller)
+      const res = await t.app.inject({
+        method,
+        url,
+        headers: token === undefined ? {} : { authorization: `Bearer ${token}` },
+        ...(body !== undefined ? { payload: body } : method === 'POST' ? { payload: {} } : {}),
+      })
+      statuses.push(res.statusCode)
+    }
+    expect(byCaller(statuses)).toEqual(byCaller(expected))
+  })
+})
