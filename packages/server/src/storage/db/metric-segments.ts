@@ -38,7 +38,7 @@ export function encodeSegment(columns: PointColumns, from: number, to: number): 
 }
 
 /** Decodes a segment into `into`, starting at index `at`; returns the number of points. */
-export function decodeSegment(segment: Buffer, into: PointColumns, at: number): number {
+function decodeSegment(segment: Buffer, into: PointColumns, at: number): number {
   const count = segmentLength(segment)
   for (let i = 0; i < count; i++) {
     into.steps[at + i] = segment.readDoubleLE(i * 8)
