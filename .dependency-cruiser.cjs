@@ -4,7 +4,13 @@
  */
 module.exports = {
   forbidden: [
-    { name: 'no-circular', severity: 'error', comment: 'No import cycles, not even type-only ones.', from: {}, to: { circular: true } },
+    {
+      name: 'no-circular',
+      severity: 'error',
+      comment: 'No import cycles, not even type-only ones.',
+      from: {},
+      to: { circular: true },
+    },
     {
       name: 'contract-is-leaf',
       severity: 'error',
@@ -22,8 +28,11 @@ module.exports = {
     {
       name: 'cli-server-only-from-server-command',
       severity: 'error',
-      comment: 'Only the CLI\'s `server` and `db` commands may start the server or run migrations.',
-      from: { path: '^packages/cli/src', pathNot: '(server-command|db-command|audit-command)\\.ts$|\\.test\\.ts$|/test-support/' },
+      comment: "Only the CLI's `server` and `db` commands may start the server or run migrations.",
+      from: {
+        path: '^packages/cli/src',
+        pathNot: '(server-command|db-command|audit-command)\\.ts$|\\.test\\.ts$|/test-support/',
+      },
       to: { path: '^packages/server/' },
     },
     {

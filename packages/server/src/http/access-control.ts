@@ -44,7 +44,7 @@ export function sessionCookieOf(request: FastifyRequest): string | undefined {
 }
 
 /** Bearer token, basic credentials (the mlflow client's MLFLOW_TRACKING_USERNAME/PASSWORD) or session cookie. */
-export function credentialsOf(request: FastifyRequest): Credentials {
+function credentialsOf(request: FastifyRequest): Credentials {
   const authorization = request.headers.authorization ?? ''
   const [scheme, value = ''] = authorization.split(' ', 2)
   if (scheme?.toLowerCase() === 'bearer' && value) return { bearer: value.trim() }

@@ -16,7 +16,7 @@ import { consistencyProof, eventLeafHash, inclusionProof, rootFromLeafHashes } f
 import { formatCheckpoint, signNote, verifierKeyOf } from './signed-note.js'
 import { verifyStoredChain } from './stored-chain.js'
 
-export const CHECKPOINT_ORIGIN = 'provena-audit'
+const CHECKPOINT_ORIGIN = 'provena-audit'
 const EXPORT_PAGE = 10_000
 
 export type AuditService = ReturnType<typeof createAuditService>

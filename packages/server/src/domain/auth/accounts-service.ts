@@ -172,8 +172,7 @@ export function createAccountsService(deps: {
       await store.transaction(async (tx) => {
         const token = await tx.tokens.findById(tokenId)
         const isOwn = token !== undefined && ctx.principal.kind === 'user' && token.userId === ctx.principal.userId
-        if (!token || token.kind !== 'api' || (!isOwn && !isAdmin(ctx.principal)))
-          throw new NotFoundError('token', tokenId)
+        if (token?.kind !== 'api' || (!isOwn && !isAdmin(ctx.principal))) throw new NotFoundError('token', tokenId)
         if (token.revokedAtMs !== null) return
         await tx.tokens.revoke(tokenId, clock.nowMs())
         await audit.record(tx, ctx, {

@@ -15,7 +15,7 @@ export interface Credentials {
 }
 
 export const MAX_FAILED_LOGINS = 10
-export const FAILED_LOGIN_WINDOW_MS = 15 * 60 * 1000
+const FAILED_LOGIN_WINDOW_MS = 15 * 60 * 1000
 // Checking a password costs a deliberately slow scrypt; a client sending basic auth on every
 // request (as the mlflow client does) would pay it each time. A verified (stored hash, password
 // digest) pair is remembered; a changed password changes the stored hash, so nothing stale is kept.
@@ -101,7 +101,7 @@ export function createAuthentication({ store, clock, audit }: { store: Store; cl
         // The mlflow client sends a token as the basic-auth password when given one.
         if (looksLikeToken(password)) {
           const principal = await byToken(password, 'api')
-          if (!principal || principal.kind !== 'user' || principal.name !== username) {
+          if (principal?.kind !== 'user' || principal.name !== username) {
             throw new UnauthenticatedError('invalid, expired or revoked token')
           }
           return principal

@@ -11,7 +11,7 @@ export type Principal =
 
 export const LOCAL_ADMIN: Principal = { kind: 'local-admin', name: 'local-admin' }
 export const ANONYMOUS: Principal = { kind: 'anonymous' }
-export const SYSTEM: Principal = { kind: 'system' }
+const SYSTEM: Principal = { kind: 'system' }
 
 /** The principal plus where the request came from, which every audit event records. */
 export interface RequestContext {
