@@ -32,7 +32,7 @@ export function createStore(db: Kysely<DB>, kind: DialectKind, isInTransaction =
   const store: Store = {
     kind,
     experiments: createExperimentsRepository(db),
-    runs: createRunsRepository(db),
+    runs: createRunsRepository(db, kind),
     metrics: createMetricsRepository(db),
     runSearch: createRunSearchRepository(db),
     users: createUsersRepository(db),

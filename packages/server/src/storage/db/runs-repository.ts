@@ -1,6 +1,8 @@
 import type { Lifecycle, Run, RunStatus } from '@provena/contract'
 import { encodeMetricValue } from '@provena/contract'
-import type { Kysely, Selectable } from 'kysely'
+import { type Kysely, type Selectable, sql } from 'kysely'
+import type { DialectKind } from './dialects/dialect-kind.js'
+import { jsonObjectOf, jsonTuplesOf } from './dialects/json-aggregates.js'
 import type { DB, RunsTable } from './schema.js'
 
 /** A run's own row, without params, tags and metrics. */
@@ -37,39 +39,42 @@ function toRecord(row: Selectable<RunsTable>): RunRecord {
 // SQLite allows at most 32,766 bound parameters per statement; IN lists stay far below it.
 const MAX_IDS_PER_QUERY = 1000
 
-export function createRunsRepository(db: Kysely<DB>) {
+export function createRunsRepository(db: Kysely<DB>, kind: DialectKind) {
   async function keyValues(table: 'params' | 'runTags', ids: string[]): Promise<Map<string, Record<string, string>>> {
     const byRun = new Map<string, Record<string, string>>(ids.map((id) => [id, {}]))
     for (let i = 0; i < ids.length; i += MAX_IDS_PER_QUERY) {
       const rows = await db
         .selectFrom(table)
-        .select(['runId', 'key', 'value'])
+        .select(['runId', jsonObjectOf(kind, sql.ref('key'), sql.ref('value')).as('entries')])
         .where('runId', 'in', ids.slice(i, i + MAX_IDS_PER_QUERY))
+        .groupBy('runId')
         .execute()
-      for (const row of rows) {
-        const entries = byRun.get(row.runId)
-        if (entries) entries[row.key] = row.value
-      }
+      for (const row of rows) byRun.set(row.runId, JSON.parse(row.entries) as Record<string, string>)
     }
     return byRun
   }
 
   async function latestMetricsOf(ids: string[]): Promise<Map<string, Run['metrics']>> {
     const byRun = new Map<string, Run['metrics']>(ids.map((id) => [id, []]))
+    const columns = ['key', 'value', 'is_nan', 'step', 'timestamp_ms'].map((column) => sql.ref(column))
     for (let i = 0; i < ids.length; i += MAX_IDS_PER_QUERY) {
       const rows = await db
         .selectFrom('latestMetrics')
-        .selectAll()
+        .select(['runId', jsonTuplesOf(kind, columns, sql.ref('key')).as('metrics')])
         .where('runId', 'in', ids.slice(i, i + MAX_IDS_PER_QUERY))
-        .orderBy('key')
+        .groupBy('runId')
         .execute()
       for (const row of rows) {
-        byRun.get(row.runId)?.push({
-          key: row.key,
-          value: encodeMetricValue(row.isNan ? Number.NaN : Number(row.value)),
-          step: Number(row.step),
-          timestampMs: Number(row.timestampMs),
-        })
+        const tuples = JSON.parse(row.metrics) as [string, number | string, number, number, number][]
+        byRun.set(
+          row.runId,
+          tuples.map(([key, value, isNan, step, timestampMs]) => ({
+            key,
+            value: encodeMetricValue(isNan ? Number.NaN : Number(value)),
+            step: Number(step),
+            timestampMs: Number(timestampMs),
+          })),
+        )
       }
     }
     return byRun
