@@ -1,14 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { openTestApp } from '../../server/src/test-support/test-app.js'
 import { AlreadyExistsError, ConflictError, InvalidInputError, NotFoundError, Provena } from './index.js'
+import { listeningTestServer } from './test-support/listening-test-server.js'
 
 describe('experiments through the SDK', () => {
-  let server: Awaited<ReturnType<typeof openTestApp>>
+  let server: Awaited<ReturnType<typeof listeningTestServer>>
   let serverUrl: string
   let provena: Provena
   beforeAll(async () => {
-    server = await openTestApp('sqlite')
-    serverUrl = await server.app.listen({ host: '127.0.0.1', port: 0 })
+    server = await listeningTestServer()
+    serverUrl = server.url
     provena = new Provena({ url: serverUrl })
   })
   afterAll(async () => server.close())

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
-import { openTestApp } from '../../server/src/test-support/test-app.js'
 import { Provena } from './index.js'
+import { listeningTestServer } from './test-support/listening-test-server.js'
 import { recordingFetch } from './test-support/recording-fetch.js'
 
 const HOUR_MS = 3_600_000
@@ -8,12 +8,12 @@ const HOUR_MS = 3_600_000
 const WAIT = { timeout: 10_000, interval: 20 }
 
 describe('metric buffering against a real server', () => {
-  let server: Awaited<ReturnType<typeof openTestApp>>
+  let server: Awaited<ReturnType<typeof listeningTestServer>>
   let serverUrl: string
   let direct: Provena
   beforeAll(async () => {
-    server = await openTestApp('sqlite')
-    serverUrl = await server.app.listen({ host: '127.0.0.1', port: 0 })
+    server = await listeningTestServer()
+    serverUrl = server.url
     direct = new Provena({ url: serverUrl })
   })
   afterAll(async () => server.close())

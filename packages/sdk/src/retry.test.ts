@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { openTestApp } from '../../server/src/test-support/test-app.js'
 import { ConnectionError, InternalError, Provena } from './index.js'
 import { backoffDelayMs } from './retry.js'
 import { type Fault, type ProxiedRequest, startFaultyProxy } from './test-support/faulty-proxy.js'
+import { listeningTestServer } from './test-support/listening-test-server.js'
 
 /** Injects `fault` into the first `times` requests that `matches` accepts, and relays the rest. */
 function faultFirst(times: number, fault: Fault, matches: (r: ProxiedRequest) => boolean) {
@@ -19,12 +19,12 @@ const idempotencyKeyOf = (r: ProxiedRequest): unknown =>
   (JSON.parse(r.body) as { idempotencyKey?: unknown }).idempotencyKey
 
 describe('retries against a real server behind a faulty proxy', () => {
-  let server: Awaited<ReturnType<typeof openTestApp>>
+  let server: Awaited<ReturnType<typeof listeningTestServer>>
   let serverUrl: string
   let direct: Provena
   beforeAll(async () => {
-    server = await openTestApp('sqlite')
-    serverUrl = await server.app.listen({ host: '127.0.0.1', port: 0 })
+    server = await listeningTestServer()
+    serverUrl = server.url
     direct = new Provena({ url: serverUrl })
   })
   afterAll(async () => server.close())
