@@ -1,37 +1,16 @@
-import { type ChildProcess, execFile, spawn, spawnSync } from 'node:child_process'
-import { mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs'
+import { type ChildProcess, execFile, spawn } from 'node:child_process'
+import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
+import { buildWorkspacePackage } from '../../../server/src/test-support/workspace-build.js'
 
 const REPO_ROOT = path.resolve(import.meta.dirname, '../../../..')
 const CLI_MAIN = path.join(REPO_ROOT, 'packages/cli/dist/main.js')
-const TSC = path.join(REPO_ROOT, 'node_modules/typescript/bin/tsc')
-const BUILD_LOCK = path.join(tmpdir(), 'provena-cli-test-build.lock')
-const STALE_LOCK_MS = 3 * 60_000
 
-/**
- * Builds the CLI and what it references. Suites run in parallel and each builds in beforeAll; the
- * lock keeps one build from rewriting dist/ files while another suite already runs the CLI.
- */
-export async function buildCli(): Promise<void> {
-  for (;;) {
-    try {
-      mkdirSync(BUILD_LOCK)
-      break
-    } catch {
-      const lockedAtMs = statSync(BUILD_LOCK, { throwIfNoEntry: false })?.mtimeMs ?? Date.now()
-      if (Date.now() - lockedAtMs > STALE_LOCK_MS) rmSync(BUILD_LOCK, { recursive: true, force: true })
-      await sleep(200)
-    }
-  }
-  try {
-    // tsc reports compile errors on stdout, which execFileSync would leave out of its error message.
-    const build = spawnSync(process.execPath, [TSC, '-b', 'packages/cli'], { cwd: REPO_ROOT, encoding: 'utf8' })
-    if (build.status !== 0) throw new Error(`tsc -b packages/cli failed:\n${build.stdout}${build.stderr}`)
-  } finally {
-    rmSync(BUILD_LOCK, { recursive: true, force: true })
-  }
+/** Builds the CLI and what it references. */
+export function buildCli(): Promise<void> {
+  return buildWorkspacePackage('cli')
 }
 
 /**

@@ -1,35 +1,14 @@
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process'
-import { mkdirSync, rmSync, statSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { type ChildProcess, spawn } from 'node:child_process'
 import path from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
+import { buildWorkspacePackage } from './workspace-build.js'
 
 const REPO_ROOT = path.resolve(import.meta.dirname, '../../../..')
-const TSC = path.join(REPO_ROOT, 'node_modules/typescript/bin/tsc')
 const REPLICA_SCRIPT = path.join(import.meta.dirname, 'replica-server.mjs')
-// The CLI suites build the server too (it is a project reference of the CLI) and hold this lock
-// while they do, so two builds never rewrite packages/server/dist at the same time.
-const BUILD_LOCK = path.join(tmpdir(), 'provena-cli-test-build.lock')
-const STALE_LOCK_MS = 3 * 60_000
 
 /** Builds packages/server/dist, which the replica processes run. */
-export async function buildServer(): Promise<void> {
-  for (;;) {
-    try {
-      mkdirSync(BUILD_LOCK)
-      break
-    } catch {
-      const lockedAtMs = statSync(BUILD_LOCK, { throwIfNoEntry: false })?.mtimeMs ?? Date.now()
-      if (Date.now() - lockedAtMs > STALE_LOCK_MS) rmSync(BUILD_LOCK, { recursive: true, force: true })
-      await sleep(200)
-    }
-  }
-  try {
-    const build = spawnSync(process.execPath, [TSC, '-b', 'packages/server'], { cwd: REPO_ROOT, encoding: 'utf8' })
-    if (build.status !== 0) throw new Error(`tsc -b packages/server failed:\n${build.stdout}${build.stderr}`)
-  } finally {
-    rmSync(BUILD_LOCK, { recursive: true, force: true })
-  }
+export function buildServer(): Promise<void> {
+  return buildWorkspacePackage('server')
 }
 
 export interface ServerProcess {
