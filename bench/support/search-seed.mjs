@@ -114,7 +114,7 @@ export async function seedSearchRuns({ url, runCount }) {
   const database = openDatabase({ url, sqliteSynchronous: 'NORMAL', postgresPoolSize: 4 })
   try {
     await migrateToLatest(database.db, database.kind)
-    const store = createStore(database.db, database.kind)
+    const store = createStore(database)
     const nowMs = Date.now()
     const experimentId = await store.experiments.insert({ name: `search-${nowMs}`, description: null, tags: {}, nowMs })
     const random = prng(42)

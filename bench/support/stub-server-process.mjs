@@ -10,7 +10,7 @@ const [, db, sqliteSynchronous = 'FULL'] = process.argv.slice(2)
 const database = openDatabase({ url: db, sqliteSynchronous })
 await migrateToLatest(database.db, database.kind)
 const services = createServices({
-  store: createStore(database.db, database.kind),
+  store: createStore(database),
   signerKey: generateSignerKey('bench'),
 })
 services.metrics = { ...services.metrics, logBatch: async () => ({ applied: true }) }

@@ -71,7 +71,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
   try {
     await migrateToLatest(database.db, database.kind)
     const services = createServices({
-      store: createStore(database.db, database.kind),
+      store: createStore(database),
       signerKey,
       isAuthEnabled: config.auth,
       defaultPermission: config.defaultPermission,

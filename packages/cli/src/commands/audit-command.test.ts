@@ -177,6 +177,13 @@ describe('provena audit verify on the database of a stopped server', () => {
   }
 
   beforeAll(() => stopCliServer(server))
+  const countEvents = async (dir: string) => {
+    let count = 0
+    sqlite(dir, (db) => {
+      count = (db.prepare('SELECT count(*) AS n FROM audit_events').get() as { n: number }).n
+    })
+    return count
+  }
 
   it('exits 0 on the untouched data, without a server', async () => {
     const result = await runCli([
@@ -207,6 +214,38 @@ describe('provena audit verify on the database of a stopped server', () => {
       stdout: '',
       stderr:
         'provena: audit trail verification FAILED: first broken event is 3: hash does not match its content (edited?)\n',
+    })
+  })
+
+  it('verifies in several threads, each over its own connection, with the same verdicts', async () => {
+    const events = await countEvents(dataDir)
+    const copy = copyOfData()
+    // The last third's first event: with 3 threads it is where a segment starts, so only the join can catch it.
+    const joinSeq = Math.floor((events * 2) / 3) + 1
+    sqlite(copy, (db) =>
+      db
+        .prepare("UPDATE audit_events SET prev_hash = replace(prev_hash, substr(prev_hash, 1, 1), 'x') WHERE seq = ?")
+        .run(joinSeq),
+    )
+
+    const intact = await runCli(['audit', 'verify', '--data-dir', dataDir, '--threads', '3'])
+    const broken = await runCli(['audit', 'verify', '--data-dir', copy, '--threads', '3'])
+
+    expect(intact).toMatchObject({ code: 0, stdout: `OK: ${events} events, chain intact\n` })
+    expect(broken).toMatchObject({
+      code: 1,
+      stderr: expect.stringContaining(
+        `first broken event is ${joinSeq}: prevHash does not match the hash of event ${joinSeq - 1}`,
+      ),
+    })
+  })
+
+  it('refuses --threads when verifying a running server', async () => {
+    const result = await runCli(['audit', 'verify', '--url', 'http://127.0.0.1:1', '--threads', '2'])
+
+    expect(result).toMatchObject({
+      code: 1,
+      stderr: expect.stringContaining('--threads applies to verifying a database'),
     })
   })
 

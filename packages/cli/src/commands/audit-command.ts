@@ -22,7 +22,7 @@ interface CheckpointFlags {
   key?: string
 }
 
-type VerifyOptions = ClientFlags & StorageFlags & CheckpointFlags
+type VerifyOptions = ClientFlags & StorageFlags & CheckpointFlags & { threads?: number }
 
 interface ProveOptions extends ClientFlags, CheckpointFlags {
   treeSize?: number
@@ -62,6 +62,11 @@ function registerVerify(audit: Command, io: CliIo): void {
     )
     .option('--data-dir <dir>', "verify the database in a server's data directory directly; no server needed")
     .option('--db <location>', 'verify this database directly: a SQLite file path or a postgres:// URL')
+    .option(
+      '--threads <n>',
+      'with --db/--data-dir: verify in this many threads, each over its own connection (default: one per core for long chains)',
+      parsePositiveInt,
+    )
   addCheckpointOptions(verify).addHelpText(
     'after',
     `
@@ -163,6 +168,11 @@ async function verifyTrail(options: VerifyOptions, io: CliIo): Promise<void> {
   if (isOffline && (options.url !== undefined || options.token !== undefined)) {
     throw new CliError('verify either a running server (--url, --token) or a database (--db, --data-dir), not both')
   }
+  if (!isOffline && options.threads !== undefined) {
+    throw new CliError(
+      '--threads applies to verifying a database (--db, --data-dir); a server is verified as it downloads',
+    )
+  }
   const toolkit = await import('@provena/server')
   const { count, checkpoint } = isOffline
     ? await verifyDatabase(toolkit, options, io)
@@ -230,10 +240,10 @@ async function verifyDatabase(toolkit: AuditToolkit, options: VerifyOptions, io:
   const checkpoint = await trustedCheckpoint(toolkit, options, undefined)
   // An empty environment: the location comes from the flags alone, never from a PROVENA_DB left set.
   const { db } = toolkit.loadServerConfig({ dataDir: options.dataDir, db: options.db }, {})
-  const { store, close } = await toolkit.openStoreForVerification({ db })
+  const { store, verifyChain, close } = await toolkit.openStoreForVerification({ db })
   const progress = createProgress(io.stderr, 'Verified events')
   try {
-    const chain = await toolkit.verifyStoredChain(store, (checked, total) => progress.update(checked, total))
+    const chain = await verifyChain((checked, total) => progress.update(checked, total), { threads: options.threads })
     if (!chain.ok) failChain(chain)
     if (checkpoint) {
       const hashes = chain.count < checkpoint.treeSize ? [] : await store.audit.hashesUpTo(checkpoint.treeSize)

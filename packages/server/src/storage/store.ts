@@ -1,3 +1,4 @@
+import type BetterSqlite3 from 'better-sqlite3'
 import type { Kysely } from 'kysely'
 import { sql } from 'kysely'
 import { createAuditRepository } from './db/audit-repository.js'
@@ -28,7 +29,25 @@ export interface Store {
   ping(): Promise<void>
 }
 
-export function createStore(db: Kysely<DB>, kind: DialectKind, isInTransaction = false): Store {
+/** What a store is made over: the Kysely instance, its dialect and, on SQLite, the raw connection. */
+export interface StoreDatabase {
+  db: Kysely<DB>
+  kind: DialectKind
+  sqlite?: BetterSqlite3.Database | null
+  /** `db` is a transaction already open, which `transaction()` joins instead of nesting. */
+  isInTransaction?: boolean
+}
+
+export function createStore(database: StoreDatabase): Store {
+  return createStoreOver(database.db, database.kind, database.sqlite ?? null, database.isInTransaction ?? false)
+}
+
+function createStoreOver(
+  db: Kysely<DB>,
+  kind: DialectKind,
+  sqlite: BetterSqlite3.Database | null,
+  isInTransaction: boolean,
+): Store {
   const store: Store = {
     kind,
     experiments: createExperimentsRepository(db),
@@ -38,10 +57,10 @@ export function createStore(db: Kysely<DB>, kind: DialectKind, isInTransaction =
     users: createUsersRepository(db),
     tokens: createTokensRepository(db),
     permissions: createPermissionsRepository(db),
-    audit: createAuditRepository(db),
+    audit: createAuditRepository(db, sqlite),
     transaction(work) {
       if (isInTransaction) return work(store)
-      return db.transaction().execute((trx) => work(createStore(trx, kind, true)))
+      return db.transaction().execute((trx) => work(createStoreOver(trx, kind, sqlite, true)))
     },
     async ping() {
       await sql`select 1`.execute(db)

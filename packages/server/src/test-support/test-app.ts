@@ -13,7 +13,7 @@ export async function openTestStore(kind: DialectKind) {
   const url = await createTestDatabaseUrl(kind)
   const database = openDatabase({ url, sqliteSynchronous: 'NORMAL', postgresPoolSize: 4 })
   await migrateToLatest(database.db, database.kind)
-  return { url, database, store: createStore(database.db, database.kind) }
+  return { url, database, store: createStore(database) }
 }
 
 export interface TestAppOptions {

@@ -21,7 +21,7 @@ describe('the audit chain under two server processes on one PostgreSQL database'
     const url = await createTestDatabaseUrl('postgres')
     const database = openDatabase({ url, postgresPoolSize: 2 })
     await migrateToLatest(database.db, database.kind)
-    store = createStore(database.db, database.kind)
+    store = createStore(database)
     closeDatabase = () => database.close()
     // Started together on a new database, so both may try to create the first admin at once.
     const started = await Promise.allSettled([1, 2].map(() => startServerProcess(url, ADMIN_PASSWORD)))

@@ -300,6 +300,25 @@ describe('hashStoredEvent', () => {
     expect(hashStoredEvent(row)).toBe(hashEvent(body))
   })
 
+  it('equals hashEvent for null columns and strings that need escaping', () => {
+    const body = {
+      seq: 123_456_789,
+      timeMs: 0,
+      actor: 'bob "the builder"\\',
+      actorKind: 'user',
+      sourceIp: null,
+      requestId: null,
+      action: 'auth.login_failed\t',
+      objectType: 'user\u0001',
+      objectId: null,
+      before: null,
+      after: 'text',
+      details: [{ z: 1, a: 2 }],
+      prevHash: GENESIS_HASH,
+    }
+    expect(hashStoredEvent(eventToRow({ ...body, hash: hashEvent(body) }))).toBe(hashEvent(body))
+  })
+
   it('changes when stored JSON text gains white space that keeps its value', () => {
     const row = {
       seq: 1,

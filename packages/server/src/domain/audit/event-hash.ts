@@ -81,20 +81,28 @@ export interface StoredEventFields extends Omit<AuditEventBody, 'before' | 'afte
   detailsJson: string
 }
 
-const STORED_TEXT = { before: 'beforeJson', after: 'afterJson', details: 'detailsJson' } as const
+/** canonicalJson of a string-or-null column: the common case without canonicalJson's dispatch. */
+function textOrNull(value: string | null): string {
+  return value === null ? 'null' : canonicalJson(value)
+}
 
 /**
  * hashEvent of a stored row without parsing its JSON fields: their stored text goes into the
  * hash as it is. The server only stores canonical text, so for an untouched row this equals
  * hashEvent of the parsed event; any changed byte (even white space) changes the hash.
+ *
+ * Verification calls this a million times for a million events, so the canonical text is written
+ * out in one template in RFC 8785 key order rather than through the generic loop of hashEvent;
+ * tests check that both give the same hash.
  */
 export function hashStoredEvent(row: StoredEventFields): string {
-  let text = ''
-  for (const { name, prefix } of BODY_FIELDS) {
-    const stored = name === 'before' || name === 'after' || name === 'details' ? row[STORED_TEXT[name]] : undefined
-    text += prefix + (stored ?? canonicalJson(row[name as Exclude<typeof name, 'before' | 'after' | 'details'>]))
-  }
-  return hash('sha256', `${text}}`, 'hex')
+  const text =
+    `{"action":${canonicalJson(row.action)},"actor":${canonicalJson(row.actor)},` +
+    `"actorKind":${canonicalJson(row.actorKind)},"after":${row.afterJson},"before":${row.beforeJson},` +
+    `"details":${row.detailsJson},"objectId":${textOrNull(row.objectId)},"objectType":${canonicalJson(row.objectType)},` +
+    `"prevHash":${canonicalJson(row.prevHash)},"requestId":${textOrNull(row.requestId)},"seq":${canonicalJson(row.seq)},` +
+    `"sourceIp":${textOrNull(row.sourceIp)},"timeMs":${canonicalJson(row.timeMs)}}`
+  return hash('sha256', text, 'hex')
 }
 
 /** Where a verification starts: by default at seq 1, whose prevHash is GENESIS_HASH. */

@@ -1,3 +1,4 @@
+import type BetterSqlite3 from 'better-sqlite3'
 import type { Kysely, Selectable } from 'kysely'
 import type { AuditEventsTable } from './access-schema.js'
 import type { DB } from './schema.js'
@@ -29,7 +30,37 @@ function toRow(row: AuditEventRow): AuditEventRow {
   return { ...row, seq: Number(row.seq), timeMs: Number(row.timeMs) }
 }
 
-export function createAuditRepository(db: Kysely<DB>) {
+// The columns of audit_events in the order rangeFromSqlite reads them.
+const RANGE_SQL =
+  'select seq, time_ms, actor, actor_kind, source_ip, request_id, action, object_type, object_id, ' +
+  'before_json, after_json, details_json, prev_hash, hash from audit_events where seq > ? order by seq limit ?'
+
+/**
+ * `range` straight from better-sqlite3 as arrays: Kysely's per-row work (result objects, the
+ * camel-case plugin) costs three times the query when a verification walks a million events.
+ */
+function rangeFromSqlite(sqlite: BetterSqlite3.Database, afterSeq: number, limit: number): AuditEventRow[] {
+  const rows = sqlite.prepare(RANGE_SQL).raw(true).all(afterSeq, limit) as unknown[][]
+  return rows.map((r) => ({
+    seq: Number(r[0]),
+    timeMs: Number(r[1]),
+    actor: r[2] as string,
+    actorKind: r[3] as string,
+    sourceIp: r[4] as string | null,
+    requestId: r[5] as string | null,
+    action: r[6] as string,
+    objectType: r[7] as string,
+    objectId: r[8] as string | null,
+    beforeJson: r[9] as string,
+    afterJson: r[10] as string,
+    detailsJson: r[11] as string,
+    prevHash: r[12] as string,
+    hash: r[13] as string,
+  }))
+}
+
+/** `sqlite`: on SQLite, the connection under `db`, for bulk reads that bypass Kysely. */
+export function createAuditRepository(db: Kysely<DB>, sqlite: BetterSqlite3.Database | null = null) {
   return {
     /**
      * Appends one event at the head of the chain. Moving the single `audit_head` row first takes
@@ -61,6 +92,7 @@ export function createAuditRepository(db: Kysely<DB>) {
 
     /** Events in seq order, `afterSeq` excluded, at most `limit`. */
     async range(afterSeq: number, limit: number): Promise<AuditEventRow[]> {
+      if (sqlite) return rangeFromSqlite(sqlite, afterSeq, limit)
       const rows = await db
         .selectFrom('auditEvents')
         .selectAll()

@@ -8,8 +8,11 @@ export interface SqliteOptions {
   synchronous: 'FULL' | 'NORMAL'
 }
 
-/** Opens (and creates) a SQLite file in WAL mode. */
-export function createSqliteDialect(file: string, { synchronous }: SqliteOptions): SqliteDialect {
+/** Opens (and creates) a SQLite file in WAL mode; `handle` is the connection under the dialect. */
+export function createSqliteDialect(
+  file: string,
+  { synchronous }: SqliteOptions,
+): { dialect: SqliteDialect; handle: Database.Database } {
   if (file !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true })
   const database = new Database(file)
   database.pragma('journal_mode = WAL')
@@ -19,7 +22,7 @@ export function createSqliteDialect(file: string, { synchronous }: SqliteOptions
   database.pragma('busy_timeout = 10000')
   // MLflow's LIKE is case-sensitive (ILIKE is the insensitive one); SQLite's LIKE is not by default.
   database.pragma('case_sensitive_like = ON')
-  return new SqliteDialect({ database: withStatementCache(database) })
+  return { dialect: new SqliteDialect({ database: withStatementCache(database) }), handle: database }
 }
 
 const CACHED_STATEMENTS = 500
