@@ -11,9 +11,31 @@ import { formatInt, formatMiB, formatMs, percentile } from './support/stats.mjs'
 const CLIENT_ENTRY = fileURLToPath(new URL('./support/ingest-client.mjs', import.meta.url))
 const TARGET_POINTS_PER_SECOND = { sqlite: 300_000 }
 
-const options = parseBenchArgs(process.argv.slice(2), { clients: 4, duration: 10, batch: 1000, keys: 1 }, ['ceiling'])
+const TARGET_AUTH_RATIO = 0.9
+const ADMIN_PASSWORD = 'bench-admin-password'
 
-async function measure(kind, { isStub = false } = {}) {
+const options = parseBenchArgs(process.argv.slice(2), { clients: 4, duration: 10, batch: 1000, keys: 1 }, [
+  'ceiling',
+  'auth',
+])
+
+/**
+ * With access control on: an admin creates the experiment, a user who is not an admin gets EDIT
+ * on it and an API token, and the clients log with that token, so every batch pays for the token
+ * lookup and the permission check as a real client's would.
+ */
+async function setUpAccess(server) {
+  const admin = createJsonClient(server.url, {
+    authorization: `Basic ${Buffer.from(`admin:${ADMIN_PASSWORD}`).toString('base64')}`,
+  })
+  const { experiment } = await admin.post('/api/v1/experiments', { name: `ingest-${Date.now()}` })
+  await admin.post('/api/v1/users', { username: 'bench-writer', password: 'bench-writer-password' })
+  await admin.put(`/api/v1/permissions/experiment/${experiment.id}`, { username: 'bench-writer', level: 'EDIT' })
+  const { token } = await admin.post('/api/v1/tokens', { name: 'ingest', username: 'bench-writer' })
+  return { api: admin, experiment, clientAuthorization: `Bearer ${token}` }
+}
+
+async function measure(kind, { isStub = false, isAuth = false } = {}) {
   const database = await openBenchDatabase(kind, options)
   const server = await startServerProcess({
     dataDir: database.dataDir,
@@ -21,10 +43,17 @@ async function measure(kind, { isStub = false } = {}) {
     sqliteSynchronous: database.sqliteSynchronous,
     execArgv: options.serverExecArgv,
     isStub,
+    adminPassword: isAuth ? ADMIN_PASSWORD : undefined,
   })
   try {
-    const api = createJsonClient(server.url)
-    const { experiment } = await api.post('/api/v1/experiments', { name: `ingest-${Date.now()}` })
+    let api
+    let experiment
+    let clientAuthorization
+    if (isAuth) ({ api, experiment, clientAuthorization } = await setUpAccess(server))
+    else {
+      api = createJsonClient(server.url)
+      ;({ experiment } = await api.post('/api/v1/experiments', { name: `ingest-${Date.now()}` }))
+    }
     const clients = Array.from({ length: options.clients }, () =>
       fork(CLIENT_ENTRY, [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] }),
     )
@@ -32,6 +61,7 @@ async function measure(kind, { isStub = false } = {}) {
     clients.forEach((child, clientIndex) => {
       child.send({
         url: server.url,
+        authorization: clientAuthorization,
         experimentId: experiment.id,
         clientIndex,
         batchSize: options.batch,
@@ -100,7 +130,41 @@ function describeCeiling(r) {
   return `- ceiling on this machine: the same clients against the real app with the work behind the batch route left out (no storage, no audit event; HTTP, JSON parsing and request validation only): ${formatInt(r.pointsPerSecond)} points/s, server ${(100 * r.serverCoreShare).toFixed(0)}% of a core`
 }
 
+/**
+ * Auth off and on, twice each in the order off, on, on, off so that a drift in the machine's
+ * load during the runs weighs on both alike; the ratio is of the mean throughputs.
+ */
+async function measureAuthRatio(kind) {
+  const off = [await measure(kind)]
+  const on = [await measure(kind, { isAuth: true }), await measure(kind, { isAuth: true })]
+  off.push(await measure(kind))
+  const mean = (results) => results.reduce((sum, r) => sum + r.pointsPerSecond, 0) / results.length
+  const ratio = mean(on) / mean(off)
+  const each = (results) => results.map((r) => formatInt(r.pointsPerSecond)).join(' and ')
+  return [
+    `- database: ${off[0].settings}`,
+    `- load: ${options.clients} client processes, batches of ${formatInt(options.batch)} points over ${options.keys} key(s), ${options.duration} s per run, loopback HTTP; runs in the order off, on, on, off`,
+    '- auth off: the server on loopback without access control (anonymous local admin), audit trail on',
+    '- auth on: `--auth`; the clients are a user who is not an admin, with EDIT on the experiment, sending `Authorization: Bearer <API token>` (token hash lookup and permission check on every batch), audit trail on',
+    `- throughput auth off: **${formatInt(mean(off))} points/s** (runs: ${each(off)})`,
+    `- throughput auth on: **${formatInt(mean(on))} points/s** (runs: ${each(on)})`,
+    `- ratio auth on / off: **${(100 * ratio).toFixed(1)}%**; target >= ${100 * TARGET_AUTH_RATIO}%: ${verdict(ratio >= TARGET_AUTH_RATIO)}`,
+  ].join('\n')
+}
+
 for (const kind of options.dbs) {
+  if (options.auth) {
+    const body = await measureAuthRatio(kind)
+    console.log(`\ningest with auth on and off, on ${DB_LABELS[kind]}\n${body}\n`)
+    if (options.isRecording) {
+      recordSection(
+        `ingest-auth-${kind}`,
+        `ingest with access control on and off — ${DB_LABELS[kind]}`,
+        `${machineLine()}\n\n${body}`,
+      )
+    }
+    continue
+  }
   const result = await measure(kind)
   let body = describe(result)
   if (options.ceiling) body += `\n${describeCeiling(await measure(kind, { isStub: true }))}`

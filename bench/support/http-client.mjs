@@ -1,7 +1,10 @@
 import http from 'node:http'
 
-/** A tiny JSON-over-HTTP client on one keep-alive agent; cheaper per request than fetch. */
-export function createJsonClient(baseUrl, { maxSockets = 4 } = {}) {
+/**
+ * A tiny JSON-over-HTTP client on one keep-alive agent; cheaper per request than fetch.
+ * `authorization` is sent as the Authorization header of every request.
+ */
+export function createJsonClient(baseUrl, { maxSockets = 4, authorization } = {}) {
   const agent = new http.Agent({ keepAlive: true, maxSockets })
   const { hostname, port } = new URL(baseUrl)
 
@@ -15,10 +18,12 @@ export function createJsonClient(baseUrl, { maxSockets = 4 } = {}) {
           port,
           method,
           path,
-          headers:
-            payload === undefined
+          headers: {
+            ...(authorization === undefined ? {} : { authorization }),
+            ...(payload === undefined
               ? {}
-              : { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) },
+              : { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) }),
+          },
         },
         (res) => {
           const chunks = []
@@ -42,6 +47,7 @@ export function createJsonClient(baseUrl, { maxSockets = 4 } = {}) {
   return {
     get: (path) => request('GET', path),
     post: (path, body) => request('POST', path, body),
+    put: (path, body) => request('PUT', path, body),
     close: () => agent.destroy(),
   }
 }

@@ -5,8 +5,8 @@ import { createJsonClient } from './http-client.mjs'
 const WARM_UP_BATCHES = 5
 const VALUE_PERIOD = 9973
 
-process.once('message', async ({ url, experimentId, clientIndex, batchSize, keyCount, durationMs }) => {
-  const client = createJsonClient(url, { maxSockets: 1 })
+process.once('message', async ({ url, authorization, experimentId, clientIndex, batchSize, keyCount, durationMs }) => {
+  const client = createJsonClient(url, { maxSockets: 1, authorization })
   const { run } = await client.post('/api/v1/runs', { experimentId, name: `ingest-${clientIndex}` })
   const keys = Array.from({ length: keyCount }, (_, k) => (keyCount === 1 ? 'loss' : `metric_${k}`))
   let step = 0

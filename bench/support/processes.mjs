@@ -20,9 +20,18 @@ export function firstMessage(child) {
 /**
  * Starts a Provena server in a child process; `execArgv` lets a caller add e.g. --cpu-prof.
  * With `isStub`, the server leaves out the storing of metric batches (stub-server-process.mjs).
+ * With `adminPassword`, access control is on and `admin` signs in with that password.
  */
-export async function startServerProcess({ dataDir, db, sqliteSynchronous = 'FULL', execArgv = [], isStub = false }) {
-  const child = fork(isStub ? STUB_SERVER_ENTRY : SERVER_ENTRY, [dataDir, db, sqliteSynchronous], {
+export async function startServerProcess({
+  dataDir,
+  db,
+  sqliteSynchronous = 'FULL',
+  execArgv = [],
+  isStub = false,
+  adminPassword,
+}) {
+  const args = [dataDir, db, sqliteSynchronous, ...(adminPassword === undefined ? [] : [adminPassword])]
+  const child = fork(isStub ? STUB_SERVER_ENTRY : SERVER_ENTRY, args, {
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     execArgv,
   })

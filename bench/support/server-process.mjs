@@ -3,8 +3,12 @@
 // and shuts down cleanly on 'stop' or when the parent goes away.
 import { loadServerConfig, startServer } from '../../packages/server/dist/index.js'
 
-const [dataDir, db, sqliteSynchronous = 'FULL'] = process.argv.slice(2)
-const config = loadServerConfig({ port: 0, dataDir, db, logLevel: 'warn', sqliteSynchronous })
+const [dataDir, db, sqliteSynchronous = 'FULL', adminPassword] = process.argv.slice(2)
+// With an admin password, access control is on (--auth) and `admin` is the first admin.
+const config = loadServerConfig(
+  { port: 0, dataDir, db, logLevel: 'warn', sqliteSynchronous, auth: adminPassword !== undefined },
+  adminPassword === undefined ? {} : { PROVENA_ADMIN_PASSWORD: adminPassword },
+)
 const server = await startServer(config)
 
 let isStopping = false

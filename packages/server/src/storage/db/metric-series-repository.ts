@@ -255,7 +255,8 @@ export function createMetricSeriesRepository(db: Kysely<DB>) {
 
   async function writeRollups(runId: string, updates: { key: string; update: RollupBlockUpdate }[]): Promise<void> {
     const perRow = 11
-    for (const group of chunks(updates, Math.floor(MAX_PARAMETERS / perRow))) {
+    // Each row binds the run id too: perRow + 1 parameters a row.
+    for (const group of chunks(updates, Math.floor(MAX_PARAMETERS / (perRow + 1)))) {
       await executeTemplate(
         db,
         `writeRollups:${group.length}`,

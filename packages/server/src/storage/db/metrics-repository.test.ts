@@ -140,6 +140,22 @@ describe.each(testDialects())('metrics repository on %s', (dialect) => {
     await expectRollupsMatch(runId, 'lr', inHistoryOrder(logged))
   })
 
+  it('merges a point into the start of a long series, rewriting thousands of rollup blocks in one batch', async () => {
+    // 200,000 points: 3,125 finest rollup blocks and 390 of the next level, all moved by one early point,
+    // more rows than one statement may bind parameters for.
+    const runId = await newRun()
+    const logged = points('long', 200_000, (i) => ({ step: i + 1, value: (i * 7919) % 1000 }))
+    for (let i = 0; i < logged.length; i += 50_000) await append(runId, logged.slice(i, i + 50_000))
+    const early = { key: 'long', value: -1, step: 0, timestampMs: 0 }
+
+    await append(runId, [early])
+
+    const expected = inHistoryOrder([...logged, early])
+    expect(await store.metrics.countHistory(runId, 'long')).toBe(200_001)
+    expect((await store.metrics.history(runId, 'long', { limit: 2 })).points).toEqual(expected.slice(0, 2))
+    await expectRollupsMatch(runId, 'long', expected)
+  })
+
   it('keeps one series per key when a batch mixes keys', async () => {
     const runId = await newRun()
     const batch = [...points('a', 150), ...points('b', 10, (i) => ({ value: -i }))]
