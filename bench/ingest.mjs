@@ -141,6 +141,9 @@ async function measureAuthRatio(kind) {
   const mean = (results) => results.reduce((sum, r) => sum + r.pointsPerSecond, 0) / results.length
   const ratio = mean(on) / mean(off)
   const each = (results) => results.map((r) => formatInt(r.pointsPerSecond)).join(' and ')
+  // Server CPU time per batch is less swayed than throughput by other work on a shared machine.
+  const cpuMsPerBatch = (results) =>
+    results.reduce((sum, r) => sum + (1000 * r.serverCoreShare * r.seconds) / r.batches, 0) / results.length
   return [
     `- database: ${off[0].settings}`,
     `- load: ${options.clients} client processes, batches of ${formatInt(options.batch)} points over ${options.keys} key(s), ${options.duration} s per run, loopback HTTP; runs in the order off, on, on, off`,
@@ -148,6 +151,7 @@ async function measureAuthRatio(kind) {
     '- auth on: `--auth`; the clients are a user who is not an admin, with EDIT on the experiment, sending `Authorization: Bearer <API token>` (token hash lookup and permission check on every batch), audit trail on',
     `- throughput auth off: **${formatInt(mean(off))} points/s** (runs: ${each(off)})`,
     `- throughput auth on: **${formatInt(mean(on))} points/s** (runs: ${each(on)})`,
+    `- server CPU per batch: auth off ${cpuMsPerBatch(off).toFixed(2)} ms, auth on ${cpuMsPerBatch(on).toFixed(2)} ms (throughput on one core at that cost: ${(100 * (cpuMsPerBatch(off) / cpuMsPerBatch(on))).toFixed(1)}% of auth off)`,
     `- ratio auth on / off: **${(100 * ratio).toFixed(1)}%**; target >= ${100 * TARGET_AUTH_RATIO}%: ${verdict(ratio >= TARGET_AUTH_RATIO)}`,
   ].join('\n')
 }

@@ -1,6 +1,7 @@
 import type { Permission, PermissionLevel, PermissionObjectType } from '@provena/contract'
 import type { Kysely } from 'kysely'
 import type { DB } from './schema.js'
+import { executeTemplate } from './statement-templates.js'
 
 export type PermissionsRepository = ReturnType<typeof createPermissionsRepository>
 
@@ -12,13 +13,19 @@ export function createPermissionsRepository(db: Kysely<DB>) {
       objectId: string,
       userId: string,
     ): Promise<PermissionLevel | undefined> {
-      const row = await db
-        .selectFrom('permissions')
-        .select('level')
-        .where('objectType', '=', objectType)
-        .where('objectId', '=', objectId)
-        .where('userId', '=', Number(userId))
-        .executeTakeFirst()
+      // Every request on an object by a user who is not an admin runs this: compiled once (see executeTemplate).
+      const [row] = await executeTemplate(
+        db,
+        'permissionLevelOf',
+        (value) =>
+          db
+            .selectFrom('permissions')
+            .select('level')
+            .where('objectType', '=', value(0))
+            .where('objectId', '=', value(1))
+            .where('userId', '=', value(2)),
+        [objectType, objectId, Number(userId)],
+      )
       return row?.level as PermissionLevel | undefined
     },
 

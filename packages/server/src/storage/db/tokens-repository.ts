@@ -1,6 +1,7 @@
 import type { ApiToken } from '@provena/contract'
 import type { Kysely } from 'kysely'
 import type { DB } from './schema.js'
+import { executeTemplate } from './statement-templates.js'
 
 export type TokenKind = 'api' | 'session'
 
@@ -46,22 +47,28 @@ export function createTokensRepository(db: Kysely<DB>) {
     },
 
     async findOwnerByHash(tokenHash: string): Promise<TokenOwner | undefined> {
-      const row = await db
-        .selectFrom('tokens')
-        .innerJoin('users', 'users.id', 'tokens.userId')
-        .select([
-          'tokens.id as tokenId',
-          'tokens.name as tokenName',
-          'tokens.kind',
-          'tokens.expiresAtMs',
-          'tokens.revokedAtMs',
-          'users.id as userId',
-          'users.username',
-          'users.isAdmin',
-          'users.isDisabled',
-        ])
-        .where('tokens.tokenHash', '=', tokenHash)
-        .executeTakeFirst()
+      // Every authenticated request runs this: compiled once (see executeTemplate).
+      const [row] = await executeTemplate(
+        db,
+        'findOwnerByHash',
+        (value) =>
+          db
+            .selectFrom('tokens')
+            .innerJoin('users', 'users.id', 'tokens.userId')
+            .select([
+              'tokens.id as tokenId',
+              'tokens.name as tokenName',
+              'tokens.kind',
+              'tokens.expiresAtMs',
+              'tokens.revokedAtMs',
+              'users.id as userId',
+              'users.username',
+              'users.isAdmin',
+              'users.isDisabled',
+            ])
+            .where('tokens.tokenHash', '=', value(0)),
+        [tokenHash],
+      )
       if (!row) return undefined
       return {
         tokenId: String(row.tokenId),
