@@ -36,18 +36,26 @@ export interface StoreDatabase {
   sqlite?: BetterSqlite3.Database | null
   /** `db` is a transaction already open, which `transaction()` joins instead of nesting. */
   isInTransaction?: boolean
+  /** Awaited after each transaction's commit, before `transaction()` resolves: makes it durable (SQLite FULL). */
+  syncCommits?: (() => Promise<void>) | null
 }
 
 export function createStore(database: StoreDatabase): Store {
-  return createStoreOver(database.db, database.kind, database.sqlite ?? null, database.isInTransaction ?? false)
+  return createStoreOver(database.db, database.kind, {
+    sqlite: database.sqlite ?? null,
+    isInTransaction: database.isInTransaction ?? false,
+    syncCommits: database.syncCommits ?? null,
+  })
 }
 
-function createStoreOver(
-  db: Kysely<DB>,
-  kind: DialectKind,
-  sqlite: BetterSqlite3.Database | null,
-  isInTransaction: boolean,
-): Store {
+interface StoreOptions {
+  sqlite: BetterSqlite3.Database | null
+  isInTransaction: boolean
+  syncCommits: (() => Promise<void>) | null
+}
+
+function createStoreOver(db: Kysely<DB>, kind: DialectKind, options: StoreOptions): Store {
+  const { sqlite, isInTransaction, syncCommits } = options
   const store: Store = {
     kind,
     experiments: createExperimentsRepository(db),
@@ -58,9 +66,13 @@ function createStoreOver(
     tokens: createTokensRepository(db),
     permissions: createPermissionsRepository(db),
     audit: createAuditRepository(db, sqlite),
-    transaction(work) {
+    async transaction(work) {
       if (isInTransaction) return work(store)
-      return db.transaction().execute((trx) => work(createStoreOver(trx, kind, sqlite, true)))
+      const inner = { sqlite, isInTransaction: true, syncCommits: null }
+      const result = await db.transaction().execute((trx) => work(createStoreOver(trx, kind, inner)))
+      // Every write goes through a transaction, so every write is durable before it is acknowledged.
+      await syncCommits?.()
+      return result
     },
     async ping() {
       await sql`select 1`.execute(db)

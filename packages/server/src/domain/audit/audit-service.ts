@@ -64,12 +64,15 @@ export function createAuditService({ store, clock, authorizer, signerKey }: Deps
     const { seq } = await store.audit.head()
     const rootHash = rootFromLeafHashes(await leafHashesUpTo(seq))
     const note = signNote(formatCheckpoint({ origin: CHECKPOINT_ORIGIN, treeSize: seq, rootHash }), signerKey)
-    await store.audit.insertCheckpoint({
-      treeSize: seq,
-      rootHash: rootHash.toString('hex'),
-      note,
-      createdAtMs: clock.nowMs(),
-    })
+    // In a transaction like every write, so the checkpoint is durable before it is handed out.
+    await store.transaction((tx) =>
+      tx.audit.insertCheckpoint({
+        treeSize: seq,
+        rootHash: rootHash.toString('hex'),
+        note,
+        createdAtMs: clock.nowMs(),
+      }),
+    )
     return { treeSize: seq, rootHash: rootHash.toString('hex'), note, verifierKey: verifierKeyOf(signerKey) }
   }
 

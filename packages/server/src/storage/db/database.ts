@@ -21,6 +21,8 @@ export interface Database {
    * costs more than the query (e.g. walking a million audit events). Null on PostgreSQL.
    */
   sqlite: BetterSqlite3.Database | null
+  /** SQLite with synchronous FULL: makes the commits so far durable; the store awaits it after each transaction. */
+  syncCommits: (() => Promise<void>) | null
   close(): Promise<void>
 }
 
@@ -28,8 +30,9 @@ export function openDatabase({ url, sqliteSynchronous = 'FULL', postgresPoolSize
   const kind = dialectOf(url)
   let dialect: Dialect
   let sqlite: BetterSqlite3.Database | null = null
+  let syncCommits: (() => Promise<void>) | null = null
   if (kind === 'postgres') dialect = createPostgresDialect(url, postgresPoolSize)
-  else ({ dialect, handle: sqlite } = createSqliteDialect(url, { synchronous: sqliteSynchronous }))
+  else ({ dialect, handle: sqlite, syncCommits } = createSqliteDialect(url, { synchronous: sqliteSynchronous }))
   const db = new Kysely<DB>({ dialect, plugins: [new CamelCasePlugin()] })
-  return { db, kind, sqlite, close: () => db.destroy() }
+  return { db, kind, sqlite, syncCommits, close: () => db.destroy() }
 }
