@@ -47,6 +47,45 @@ function isCursor(value: unknown): value is HistoryCursor {
 
 export type MetricsService = ReturnType<typeof createMetricsService>
 
+const BATCH_DIGEST_HEADER = Buffer.from('provena-metric-batch-v1\n', 'utf8')
+
+/**
+ * The bytes a batch's sha256 is taken over (format `provena-metric-batch-v1`, in
+ * docs/audit-format.md): a header, the number of points, each point as its key's length and
+ * UTF-8 bytes and its value, step and timestamp as big-endian float64, then the canonical JSON of
+ * the params and tags. Binary, because writing a thousand numbers as text cost a tenth of the
+ * server's time per batch.
+ */
+function batchDigestBytes(
+  points: { key: string; value: number; step: number; timestampMs: number }[],
+  batch: LogBatchInput,
+): Buffer {
+  const keyBytes = new Map<string, Buffer>()
+  let size = BATCH_DIGEST_HEADER.length + 4
+  for (const p of points) {
+    let bytes = keyBytes.get(p.key)
+    if (bytes === undefined) {
+      bytes = Buffer.from(p.key, 'utf8')
+      keyBytes.set(p.key, bytes)
+    }
+    size += 4 + bytes.length + 24
+  }
+  const rest = Buffer.from(canonicalJson({ params: batch.params, tags: batch.tags }), 'utf8')
+  const out = Buffer.allocUnsafe(size + rest.length)
+  let at = BATCH_DIGEST_HEADER.copy(out, 0)
+  at = out.writeUInt32BE(points.length, at)
+  for (const p of points) {
+    const bytes = keyBytes.get(p.key) as Buffer
+    at = out.writeUInt32BE(bytes.length, at)
+    at += bytes.copy(out, at)
+    at = out.writeDoubleBE(p.value, at)
+    at = out.writeDoubleBE(p.step, at)
+    at = out.writeDoubleBE(p.timestampMs, at)
+  }
+  rest.copy(out, at)
+  return out
+}
+
 /**
  * What the audit trail keeps of a batch: its size and a sha256 over its content (the points as
  * stored, params and tags), not one event per point.
@@ -55,17 +94,13 @@ function batchDigest(
   points: { key: string; value: number; step: number; timestampMs: number }[],
   batch: LogBatchInput,
 ) {
-  const content = canonicalJson({
-    metrics: points.map((p) => [p.key, Number.isFinite(p.value) ? p.value : String(p.value), p.step, p.timestampMs]),
-    params: batch.params,
-    tags: batch.tags,
-  })
   return {
     metrics: points.length,
     params: batch.params.length,
     tags: batch.tags.length,
     idempotencyKey: batch.idempotencyKey ?? null,
-    sha256: createHash('sha256').update(content).digest('hex'),
+    digestFormat: 'provena-metric-batch-v1',
+    sha256: createHash('sha256').update(batchDigestBytes(points, batch)).digest('hex'),
   }
 }
 

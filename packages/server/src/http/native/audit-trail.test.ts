@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { rowToEvent } from '../../domain/audit/audit-log.js'
-import { canonicalJson } from '../../domain/audit/canonical-json.js'
 import { apiCaller } from '../../test-support/api-caller.js'
 import {
   ADMIN,
@@ -159,14 +158,21 @@ describe.each(testDialects())('audit trail of the API on %s', (dialect) => {
         tags: [{ key: 'stage', value: 'dev' }],
       }
       const { events, requestId } = await t.appended((api) => api.post(`/api/v1/runs/${run.id}/batch`, batch))
-      const content = canonicalJson({
-        metrics: [
-          ['loss', 0.5, 1, 1000],
-          ['loss', 'NaN', 2, 2000],
-        ],
-        params: batch.params,
-        tags: batch.tags,
-      })
+      // The digest format of docs/audit-format.md, written out by hand.
+      const point = (value: number, step: number, timestampMs: number) => {
+        const numbers = Buffer.alloc(24)
+        numbers.writeDoubleBE(value, 0)
+        numbers.writeDoubleBE(step, 8)
+        numbers.writeDoubleBE(timestampMs, 16)
+        return Buffer.concat([Buffer.from([0, 0, 0, 4]), Buffer.from('loss'), numbers])
+      }
+      const content = Buffer.concat([
+        Buffer.from('provena-metric-batch-v1\n'),
+        Buffer.from([0, 0, 0, 2]),
+        point(0.5, 1, 1000),
+        point(Number.NaN, 2, 2000),
+        Buffer.from('{"params":[{"key":"lr","value":"0.1"}],"tags":[{"key":"stage","value":"dev"}]}'),
+      ])
       expect(events).toEqual([
         event(requestId, {
           action: 'run.log_batch',
@@ -177,6 +183,7 @@ describe.each(testDialects())('audit trail of the API on %s', (dialect) => {
             params: 1,
             tags: 1,
             idempotencyKey: null,
+            digestFormat: 'provena-metric-batch-v1',
             sha256: createHash('sha256').update(content).digest('hex'),
           },
         }),
