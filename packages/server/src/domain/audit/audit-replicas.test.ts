@@ -2,15 +2,19 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { migrateToLatest, openDatabase } from '../../storage/index.js'
 import { createStore, type Store } from '../../storage/store.js'
 import { buildServer, type ServerProcess, startServerProcess } from '../../test-support/server-process.js'
-import { createTestDatabaseUrl } from '../../test-support/test-databases.js'
+import { createTestDatabaseUrl, testDialects } from '../../test-support/test-databases.js'
 import { verifyStoredChain } from './stored-chain.js'
 
 const ADMIN_PASSWORD = 'replica-admin-password'
 const EXPERIMENTS_PER_REPLICA = 50
 const RUNS_PER_REPLICA = 25
 
-/** Several replicas share one PostgreSQL: the chain head is serialised by the database, not by a process. */
-describe('the audit chain under two server processes on one PostgreSQL database', () => {
+/**
+ * Several replicas share one database (PostgreSQL, or one SQLite file on one machine): the chain
+ * head is serialised by the database, not by a process, and concurrent writes from both wait for
+ * each other instead of failing.
+ */
+describe.each(testDialects())('the audit chain under two server processes on one %s database', (dialect) => {
   let replicas: ServerProcess[] = []
   let store: Store
   let closeDatabase: () => Promise<void>
@@ -18,7 +22,7 @@ describe('the audit chain under two server processes on one PostgreSQL database'
 
   beforeAll(async () => {
     await buildServer()
-    const url = await createTestDatabaseUrl('postgres')
+    const url = await createTestDatabaseUrl(dialect)
     const database = openDatabase({ url, postgresPoolSize: 2 })
     await migrateToLatest(database.db, database.kind)
     store = createStore(database)

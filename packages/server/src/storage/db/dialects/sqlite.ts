@@ -54,7 +54,12 @@ function withStatementCache(database: Database.Database): SqliteDatabase {
   const statements = new Map<string, Database.Statement>()
   return {
     close: () => database.close(),
-    prepare(sql: string) {
+    prepare(text: string) {
+      // Kysely opens transactions with a plain (deferred) BEGIN, which takes the write lock only at
+      // the first write. A transaction that read first then cannot wait for another process's
+      // write to end: SQLite answers "database is locked" at once (waiting could deadlock). Ours
+      // are write transactions, so they take the lock up front and wait their turn (busy_timeout).
+      const sql = text === 'begin' ? 'begin immediate' : text
       const cached = statements.get(sql)
       if (cached) statements.delete(sql)
       const statement = cached ?? database.prepare(sql)
