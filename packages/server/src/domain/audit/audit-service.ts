@@ -12,7 +12,8 @@ import type { Authorizer } from '../auth/authorizer.js'
 import type { RequestContext } from '../auth/principal.js'
 import type { Clock } from '../clock.js'
 import { rowToEvent } from './audit-log.js'
-import { consistencyProof, eventLeafHash, inclusionProof, rootFromLeafHashes } from './merkle-tree.js'
+import { createChunkedTree } from './merkle-chunks.js'
+import { consistencyProofOf, eventLeafHash, inclusionProofOf } from './merkle-tree.js'
 import { formatCheckpoint, signNote, verifierKeyOf } from './signed-note.js'
 import { verifyStoredChain } from './stored-chain.js'
 
@@ -48,9 +49,8 @@ interface Deps {
 }
 
 export function createAuditService({ store, clock, authorizer, signerKey }: Deps) {
-  async function leafHashesUpTo(treeSize: number): Promise<Buffer[]> {
-    return (await store.audit.hashesUpTo(treeSize)).map(eventLeafHash)
-  }
+  // Leaf i of the tree is event i + 1.
+  const tree = createChunkedTree(async (from, to) => (await store.audit.hashesBetween(from, to)).map(eventLeafHash))
 
   async function checkedSize(size: number | undefined): Promise<number> {
     const { seq } = await store.audit.head()
@@ -62,7 +62,7 @@ export function createAuditService({ store, clock, authorizer, signerKey }: Deps
   /** Signs the tree head of the whole log now and stores the checkpoint. */
   async function signCheckpoint(): Promise<CheckpointResponse> {
     const { seq } = await store.audit.head()
-    const rootHash = rootFromLeafHashes(await leafHashesUpTo(seq))
+    const rootHash = (await tree.nodes(seq)).root(0, seq)
     const note = signNote(formatCheckpoint({ origin: CHECKPOINT_ORIGIN, treeSize: seq, rootHash }), signerKey)
     // In a transaction like every write, so the checkpoint is durable before it is handed out.
     await store.transaction((tx) =>
@@ -144,13 +144,13 @@ export function createAuditService({ store, clock, authorizer, signerKey }: Deps
       authorizer.requireAdmin(ctx.principal)
       const size = await checkedSize(treeSize)
       if (seq > size) throw new InvalidInputError(`event ${seq} is not in a tree of size ${size}`)
-      const leaves = await leafHashesUpTo(size)
+      const nodes = await tree.nodes(size, [seq - 1])
       return {
         seq,
         treeSize: size,
-        leafHash: (leaves[seq - 1] as Buffer).toString('hex'),
-        rootHash: rootFromLeafHashes(leaves).toString('hex'),
-        proof: inclusionProof(leaves, seq - 1).map((h) => h.toString('hex')),
+        leafHash: nodes.leaf(seq - 1).toString('hex'),
+        rootHash: nodes.root(0, size).toString('hex'),
+        proof: inclusionProofOf(nodes, seq - 1).map((h) => h.toString('hex')),
       }
     },
 
@@ -158,13 +158,14 @@ export function createAuditService({ store, clock, authorizer, signerKey }: Deps
       authorizer.requireAdmin(ctx.principal)
       const size = await checkedSize(toSize)
       if (fromSize > size) throw new InvalidInputError(`fromSize ${fromSize} is larger than the tree (${size})`)
-      const leaves = await leafHashesUpTo(size)
+      // The proof and the old root go down to single leaves around the old tree's end.
+      const nodes = await tree.nodes(size, [fromSize - 1, Math.min(fromSize, size - 1)])
       return {
         fromSize,
         toSize: size,
-        fromRoot: rootFromLeafHashes(leaves.slice(0, fromSize)).toString('hex'),
-        toRoot: rootFromLeafHashes(leaves).toString('hex'),
-        proof: consistencyProof(leaves, fromSize).map((h) => h.toString('hex')),
+        fromRoot: nodes.root(0, fromSize).toString('hex'),
+        toRoot: nodes.root(0, size).toString('hex'),
+        proof: consistencyProofOf(nodes, fromSize).map((h) => h.toString('hex')),
       }
     },
   }

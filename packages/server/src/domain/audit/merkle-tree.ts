@@ -38,6 +38,34 @@ export function rootFromLeafHashes(leafHashes: readonly Uint8Array[]): Buffer {
 }
 
 /**
+ * A tree of `size` leaves as the proofs need it: MTH(D[start:end]) of its nodes (and of its
+ * prefixes), from the leaf hashes themselves or from subtree roots known already.
+ */
+export interface MerkleNodes {
+  size: number
+  root(start: number, end: number): Buffer
+}
+
+/** MerkleNodes over every leaf hash of the tree, in memory. */
+function nodesOfLeaves(leafHashes: readonly Uint8Array[]): MerkleNodes {
+  return { size: leafHashes.length, root: (start, end) => subtreeRoot(leafHashes, start, end) }
+}
+
+/** MTH(D[start:end]) of `leafHashes[from:to]` taken as leaves start..end (bottom-up, as subtreeRoot). */
+export function rootOfLeafRange(leafHashes: readonly Uint8Array[], from: number, to: number): Buffer {
+  return subtreeRoot(leafHashes, from, to)
+}
+
+/**
+ * The MTH of consecutive subtrees given by their roots, each a perfect subtree of the same size
+ * but the last, which may be smaller: pairing level by level with the odd last node carried up,
+ * which is what RFC 6962's split gives for leaves grouped so.
+ */
+export function rootOfSubtreeRoots(roots: readonly Uint8Array[]): Buffer {
+  return subtreeRoot(roots, 0, roots.length)
+}
+
+/**
  * MTH(D[start:end]), bottom-up: pairing neighbours level by level and carrying an odd last node up
  * unchanged builds exactly the tree that RFC 6962's split at the largest power of two describes.
  */
@@ -92,21 +120,26 @@ function splitPoint(n: number): number {
  * recompute the root from that leaf. Throws a RangeError for an index outside the tree.
  */
 export function inclusionProof(leafHashes: readonly Uint8Array[], index: number): Buffer[] {
-  if (!Number.isSafeInteger(index) || index < 0 || index >= leafHashes.length) {
-    throw new RangeError(`leaf index ${index} is outside a tree of ${leafHashes.length} leaves`)
+  return inclusionProofOf(nodesOfLeaves(leafHashes), index)
+}
+
+/** inclusionProof over any MerkleNodes of the tree. */
+export function inclusionProofOf(nodes: MerkleNodes, index: number): Buffer[] {
+  if (!Number.isSafeInteger(index) || index < 0 || index >= nodes.size) {
+    throw new RangeError(`leaf index ${index} is outside a tree of ${nodes.size} leaves`)
   }
   const proof: Buffer[] = []
   // PATH(m, D[start:end]) recurses into the half holding m and appends the other half's root, so
   // walking down and collecting the siblings gives them top-down; the proof lists them bottom-up.
   let start = 0
-  let end = leafHashes.length
+  let end = nodes.size
   while (end - start > 1) {
     const k = splitPoint(end - start)
     if (index - start < k) {
-      proof.push(subtreeRoot(leafHashes, start + k, end))
+      proof.push(nodes.root(start + k, end))
       end = start + k
     } else {
-      proof.push(subtreeRoot(leafHashes, start, start + k))
+      proof.push(nodes.root(start, start + k))
       start += k
     }
   }
@@ -151,30 +184,35 @@ export function verifyInclusion(
  * PROOF(m, D[n])). Empty when oldSize equals the tree size; a RangeError when it is 0 or larger.
  */
 export function consistencyProof(leafHashes: readonly Uint8Array[], oldSize: number): Buffer[] {
-  if (!Number.isSafeInteger(oldSize) || oldSize < 1 || oldSize > leafHashes.length) {
-    throw new RangeError(`old size ${oldSize} is not between 1 and the tree size ${leafHashes.length}`)
+  return consistencyProofOf(nodesOfLeaves(leafHashes), oldSize)
+}
+
+/** consistencyProof over any MerkleNodes of the tree. */
+export function consistencyProofOf(nodes: MerkleNodes, oldSize: number): Buffer[] {
+  if (!Number.isSafeInteger(oldSize) || oldSize < 1 || oldSize > nodes.size) {
+    throw new RangeError(`old size ${oldSize} is not between 1 and the tree size ${nodes.size}`)
   }
   const proof: Buffer[] = []
   // SUBPROOF(m, D[start:end], b) recurses into one half and appends the other half's root, so
   // walking down collects the nodes top-down; the proof lists them bottom-up.
   let start = 0
-  let end = leafHashes.length
+  let end = nodes.size
   let m = oldSize
   let isWholeOldTree = true
   while (m !== end - start) {
     const k = splitPoint(end - start)
     if (m <= k) {
-      proof.push(subtreeRoot(leafHashes, start + k, end))
+      proof.push(nodes.root(start + k, end))
       end = start + k
     } else {
-      proof.push(subtreeRoot(leafHashes, start, start + k))
+      proof.push(nodes.root(start, start + k))
       start += k
       m -= k
       isWholeOldTree = false
     }
   }
   // When the old tree is itself a subtree of the new one, the verifier already knows its root.
-  if (!isWholeOldTree) proof.push(subtreeRoot(leafHashes, start, end))
+  if (!isWholeOldTree) proof.push(nodes.root(start, end))
   return proof.reverse()
 }
 

@@ -117,6 +117,18 @@ export function createAuditRepository(db: Kysely<DB>, sqlite: BetterSqlite3.Data
       return rows.map(toRow)
     },
 
+    /** Hashes of the events afterSeq+1..toSeq in order. */
+    async hashesBetween(afterSeq: number, toSeq: number): Promise<string[]> {
+      const rows = await db
+        .selectFrom('auditEvents')
+        .select('hash')
+        .where('seq', '>', afterSeq)
+        .where('seq', '<=', toSeq)
+        .orderBy('seq')
+        .execute()
+      return rows.map((row) => row.hash)
+    },
+
     /** Hashes of the events 1..treeSize in order: the leaves of the Merkle tree. */
     async hashesUpTo(treeSize: number): Promise<string[]> {
       const hashes: string[] = []
