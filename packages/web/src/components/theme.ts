@@ -6,7 +6,13 @@ const STORAGE_KEY = 'provena.theme'
 
 function initialTheme(): Theme {
   const stored = window.localStorage.getItem(STORAGE_KEY)
-  if (stored === 'light' || stored === 'dark') return stored
+  const theme = stored === 'light' || stored === 'dark' ? stored : systemTheme()
+  // Set before the first paint, so a dark page does not flash white.
+  document.documentElement.dataset.theme = theme
+  return theme
+}
+
+function systemTheme(): Theme {
   return window.matchMedia('(prefers-color-scheme: dark)').matches ? 'dark' : 'light'
 }
 

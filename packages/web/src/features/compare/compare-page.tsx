@@ -14,11 +14,14 @@ import { ScatterPlot } from './scatter-plot'
 
 function ColumnSelect({
   label,
+  description,
   value,
   columns,
   onChange,
 }: {
   label: string
+  /** The accessible name, which says which plot the choice is for. */
+  description: string
   value: string
   columns: string[]
   onChange: (column: string) => void
@@ -26,7 +29,7 @@ function ColumnSelect({
   return (
     <label>
       {label}
-      <select value={value} onChange={(e) => onChange(e.target.value)}>
+      <select aria-label={description} value={value} onChange={(e) => onChange(e.target.value)}>
         {columns.map((column) => (
           <option key={column} value={column}>
             {column}
@@ -172,6 +175,7 @@ export function ComparePage() {
         </fieldset>
         <ColumnSelect
           label="Metric"
+          description="Metric of the parallel coordinates"
           value={plots.metric}
           columns={plots.all.filter((c) => c.startsWith('metrics.'))}
           onChange={(parallelMetric) => setState((s) => ({ ...s, parallelMetric }))}
@@ -183,12 +187,14 @@ export function ComparePage() {
       <div className="toolbar">
         <ColumnSelect
           label="X"
+          description="X axis of the scatter plot"
           value={plots.scatterX}
           columns={plots.all}
           onChange={(scatterX) => setState((s) => ({ ...s, scatterX }))}
         />
         <ColumnSelect
           label="Y"
+          description="Y axis of the scatter plot"
           value={plots.scatterY}
           columns={plots.all}
           onChange={(scatterY) => setState((s) => ({ ...s, scatterY }))}
