@@ -3,7 +3,7 @@ import { keepPreviousData, useQueries } from '@tanstack/react-query'
 import { useProvena } from '../api/provena-context'
 
 /** How many points a chart of `widthPx` CSS pixels asks for: about one per pixel, within the server's limits. */
-export function pointsForWidth(widthPx: number): number {
+function pointsForWidth(widthPx: number): number {
   return Math.max(100, Math.min(MAX_DOWNSAMPLED_POINTS, Math.round(widthPx)))
 }
 

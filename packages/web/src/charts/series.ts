@@ -15,7 +15,7 @@ export interface ChartLine {
 }
 
 /** The x of a point on each kind of axis: the step, seconds since the epoch, or seconds since the run started. */
-export function xOf(point: ChartPoint, axis: XAxis, runStartMs: number): number {
+function xOf(point: ChartPoint, axis: XAxis, runStartMs: number): number {
   if (axis === 'step') return point.step
   if (axis === 'wall') return point.timestampMs / 1000
   return (point.timestampMs - runStartMs) / 1000

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs'
 import { type Browser, chromium, type Page } from 'playwright-core'
 
 /** Debian's Chromium; playwright's own browser downloads are never used. */
-export const CHROMIUM_PATH = '/usr/bin/chromium'
+const CHROMIUM_PATH = '/usr/bin/chromium'
 
 /**
  * Whether browser suites run here: when Chromium is installed, or when PROVENA_REQUIRE_BROWSER=1

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
-import { compareRows, layoutAxis } from './compare-values'
+import { type ComparedRun, compareRows, layoutAxis } from './compare-values'
 
-const runs = [
+const runs: ComparedRun[] = [
   { id: 'a', name: 'a', params: { lr: '0.1', opt: 'adam', seed: '1' }, metrics: [{ key: 'acc', value: 0.9 }] },
   { id: 'b', name: 'b', params: { lr: '0.01', opt: 'sgd', seed: '1' }, metrics: [{ key: 'acc', value: 0.8 }] },
   { id: 'c', name: 'c', params: { lr: '0.05', seed: '1' }, metrics: [] },

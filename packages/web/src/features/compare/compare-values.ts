@@ -36,7 +36,7 @@ export function compareRows(runs: ComparedRun[]): CompareRow[] {
 }
 
 /** A column's value for one run as a number when it is one (params are strings that may hold numbers). */
-export function numericValue(run: ComparedRun, column: string): number | undefined {
+function numericValue(run: ComparedRun, column: string): number | undefined {
   const dot = column.indexOf('.')
   const key = column.slice(dot + 1)
   if (column.startsWith('metrics.')) {
@@ -50,7 +50,7 @@ export function numericValue(run: ComparedRun, column: string): number | undefin
 }
 
 /** A column's value for one run as text ('' when absent). */
-export function textValue(run: ComparedRun, column: string): string {
+function textValue(run: ComparedRun, column: string): string {
   const key = column.slice(column.indexOf('.') + 1)
   if (column.startsWith('metrics.')) {
     const value = run.metrics.find((m) => m.key === key)?.value

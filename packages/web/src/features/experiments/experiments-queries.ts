@@ -5,7 +5,7 @@ import { useProvena } from '../../api/provena-context'
 const EXPERIMENTS_KEY = ['experiments'] as const
 
 /** A search box text as a LIKE pattern: the text anywhere in the name. */
-export function nameLikePattern(search: string): string | undefined {
+function nameLikePattern(search: string): string | undefined {
   const trimmed = search.trim()
   return trimmed === '' ? undefined : `%${trimmed}%`
 }

@@ -18,7 +18,7 @@ const ENTITIES = ['metrics.', 'params.', 'tags.', 'attributes.']
 const MAX_SUGGESTIONS = 12
 
 /** Writes a column reference the filter parser reads back: keys with spaces etc. in backticks. */
-export function columnReference(entity: string, key: string): string {
+function columnReference(entity: string, key: string): string {
   return /^[\w.\-/:]+$/.test(key) ? `${entity}.${key}` : `${entity}.\`${key}\``
 }
 

@@ -3,7 +3,7 @@ import { type KeyboardEvent, useEffect, useId, useRef, useState } from 'react'
 import { type Completion, type CompletionKeys, completeFilter } from './filter-completion'
 
 /** The filter's syntax error, if any, found in the browser with the server's own parser. */
-export function filterError(text: string): RunFilterSyntaxError | null {
+function filterError(text: string): RunFilterSyntaxError | null {
   try {
     parseRunFilter(text)
     return null

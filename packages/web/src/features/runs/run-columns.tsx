@@ -7,7 +7,7 @@ import { paths } from '../../routes'
 import type { TreeRow } from './run-tree'
 
 /** The value of a `params.`, `metrics.` or `tags.` column of a run, as text. */
-export function columnValue(run: Run, column: string): string {
+function columnValue(run: Run, column: string): string {
   const dot = column.indexOf('.')
   const [entity, key] = [column.slice(0, dot), column.slice(dot + 1)]
   if (entity === 'params') return run.params[key] ?? ''

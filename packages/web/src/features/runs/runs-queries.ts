@@ -4,7 +4,7 @@ import { useProvena } from '../../api/provena-context'
 import type { RunsViewState } from '../../navigation/url-state'
 
 /** Runs fetched per request while scrolling: a few screens, small enough to answer fast. */
-export const RUNS_PAGE_SIZE = 200
+const RUNS_PAGE_SIZE = 200
 
 /** The runs of a runs view, page by page as the table scrolls; filtered and sorted by the server. */
 export function useRunSearch(view: Pick<RunsViewState, 'experimentIds' | 'filter' | 'orderBy' | 'view'>) {

@@ -2,9 +2,6 @@ import { parseRunOrderBy } from '@provena/contract'
 
 export type SortDirection = 'ASC' | 'DESC'
 
-/** Table columns that are run attributes, by the filter language's attribute name. */
-export const ATTRIBUTE_COLUMNS = ['run_name', 'status', 'start_time', 'end_time', 'user_id'] as const
-
 const ENTITY_PREFIX = { param: 'params', metric: 'metrics', tag: 'tags' } as const
 
 /** The order-by clause for sorting a table column, e.g. `metrics.\`val loss\` DESC`. */
