@@ -98,26 +98,28 @@ function ExperimentRow({
       </td>
       <td className="muted">{experiment.description ?? ''}</td>
       <td>{formatTime(experiment.createdAtMs)}</td>
-      <td className="actions">
-        {isDeleted ? (
-          <button type="button" onClick={() => restore.mutate(experiment)}>
-            Restore
-          </button>
-        ) : (
-          <>
-            <button type="button" onClick={() => setDraft(experiment.name)} aria-label={`Rename ${experiment.name}`}>
-              Rename
+      <td>
+        <div className="actions">
+          {isDeleted ? (
+            <button type="button" onClick={() => restore.mutate(experiment)}>
+              Restore
             </button>
-            <button
-              type="button"
-              className="danger"
-              onClick={() => remove.mutate(experiment)}
-              aria-label={`Delete ${experiment.name}`}
-            >
-              Delete
-            </button>
-          </>
-        )}
+          ) : (
+            <>
+              <button type="button" onClick={() => setDraft(experiment.name)} aria-label={`Rename ${experiment.name}`}>
+                Rename
+              </button>
+              <button
+                type="button"
+                className="danger"
+                onClick={() => remove.mutate(experiment)}
+                aria-label={`Delete ${experiment.name}`}
+              >
+                Delete
+              </button>
+            </>
+          )}
+        </div>
       </td>
     </tr>
   )
