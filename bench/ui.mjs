@@ -25,7 +25,8 @@ function buildUi() {
 }
 
 async function seedLongMetric(api, experimentId) {
-  const { run } = await api.post('/api/v1/runs', { experimentId, name: 'long-history' })
+  // Created finished, so the run page does not poll it as a live run while it is measured.
+  const { run } = await api.post('/api/v1/runs', { experimentId, name: 'long-history', status: 'FINISHED' })
   const startMs = Date.now()
   for (let start = 0; start < options.points; start += POINTS_PER_BATCH) {
     const metrics = []
@@ -35,7 +36,6 @@ async function seedLongMetric(api, experimentId) {
     }
     await api.post(`/api/v1/runs/${run.id}/batch`, { metrics })
   }
-  await api.patch(`/api/v1/runs/${run.id}`, { status: 'FINISHED', endTimeMs: Date.now() })
   return run.id
 }
 
@@ -116,7 +116,7 @@ function describe(r) {
   return [
     `- database: ${r.settings}; ${formatInt(options.runs)} runs × 20 params × 10 metrics (seeded with multi-row inserts) plus one run whose metric has ${formatInt(options.points)} points (logged over HTTP); ${r.seedSeconds.toFixed(0)} s to seed`,
     `- headless Chromium (Debian, --disable-gpu), 1400×900, a fresh browser context (empty cache) per visit; times are the page's own performance marks, from navigation start; the first visit after the server started, then ${options.repetitions} more`,
-    `- runs table of the experiment (200 rows per page, newest first) to its first rows: first ${formatMs(r.runsFirstMs)}, p50 ${formatMs(r.runsP50)}, max ${formatMs(r.runsMax)} (target <= ${TARGET_RUNS_MS} ms: ${verdict(r.runsP50 <= TARGET_RUNS_MS)})`,
+    `- runs table of the experiment (first page 100 runs with all their params and metrics, newest first) to its first rows: first ${formatMs(r.runsFirstMs)}, p50 ${formatMs(r.runsP50)}, max ${formatMs(r.runsMax)} (target <= ${TARGET_RUNS_MS} ms: ${verdict(r.runsP50 <= TARGET_RUNS_MS)})`,
     `- run page, chart of the ${formatInt(options.points)}-point metric (downsampled on the server to the chart's width) drawn: first ${formatMs(r.chartFirstMs)}, p50 ${formatMs(r.chartP50)}, max ${formatMs(r.chartMax)} (target <= ${TARGET_CHART_MS} ms: ${verdict(r.chartP50 <= TARGET_CHART_MS)})`,
   ].join('\n')
 }

@@ -27,9 +27,10 @@ function Page({ route }: { route: Route }) {
 export function App() {
   const { pathname } = useLocation()
   const whoami = useWhoAmI()
-  if (whoami.isPending) return null
+  // The page renders (and fetches) while whoami is on its way: one round trip less before data.
+  // Without a session its requests answer 401, and the login page takes over.
   if (whoami.error) return <ErrorMessage error={whoami.error} what="The server did not answer" />
-  if (whoami.data.kind === 'anonymous' && whoami.data.isAuthEnabled) return <LoginPage />
+  if (whoami.data?.kind === 'anonymous' && whoami.data.isAuthEnabled) return <LoginPage />
   const route = matchRoute(pathname)
   const nav: NavItem[] = [
     { label: 'Experiments', href: paths.experiments(), isCurrent: route.page === 'experiments' },

@@ -187,6 +187,29 @@ describe.runIf(shouldRunBrowserTests('tracking UI'))('the tracking UI in headles
     expect(new URL(page.url()).searchParams.get('sy')).toBe('metrics.loss')
   })
 
+  it('loads more runs as the table scrolls, keeping only the visible rows in the page', async () => {
+    const many = await server.provena.experiments.create({ name: 'many-runs' })
+    for (let i = 0; i < 125; i += 25) {
+      await Promise.all(
+        Array.from({ length: 25 }, (_, k) =>
+          server.provena.startRun({ experiment: many.id, name: `bulk-${i + k}` }).then((run) => run.end()),
+        ),
+      )
+    }
+    await page.goto(`${server.url}/runs?e=${many.id}`)
+    const footer = page.locator('.data-table-footer')
+    await footer.getByText('100 runs loaded, more below').waitFor()
+    const grid = page.getByRole('grid', { name: 'Runs' })
+    await grid.focus()
+    for (let i = 0; i < 3; i++) {
+      await grid.press('End')
+      await page.waitForTimeout(300)
+    }
+    await footer.getByText('125 runs', { exact: true }).waitFor()
+    expect(await rowCount()).toBeLessThan(80)
+    expect(await page.locator('[role=row][aria-rowindex="126"]').count()).toBe(1)
+  })
+
   it('shows a run: overview, params, and a drawn chart per metric on a log scale', async () => {
     await page.goto(`${server.url}/runs/${demo.runIds['resnet-03']}`)
     await page.getByRole('heading', { name: /resnet-03/ }).waitFor()
@@ -199,6 +222,21 @@ describe.runIf(shouldRunBrowserTests('tracking UI'))('the tracking UI in headles
     expect(new URL(page.url()).searchParams.get('log')).toBe('1')
     await page.waitForFunction(() => document.querySelectorAll('.chart-canvas[data-drawn=true]').length === 2)
     expect(await countPixelsOfColor(page, '.chart-grid', FIRST_LINE)).toBeGreaterThan(200)
+  })
+
+  it('fetches the zoomed step range again at full density when a chart is zoomed in', async () => {
+    const plotArea = page.locator('.chart-canvas .u-over').first()
+    const box = await plotArea.boundingBox()
+    if (!box) throw new Error('the chart has no plot area')
+    const zoomed = page.waitForRequest((request) => /[?&]minStep=\d+&maxStep=\d+/.test(request.url()))
+    await page.mouse.move(box.x + box.width * 0.3, box.y + box.height / 2)
+    await page.mouse.down()
+    await page.mouse.move(box.x + box.width * 0.5, box.y + box.height / 2, { steps: 5 })
+    await page.mouse.up()
+    const url = new URL((await zoomed).url())
+    const [minStep, maxStep] = [Number(url.searchParams.get('minStep')), Number(url.searchParams.get('maxStep'))]
+    expect(minStep).toBeGreaterThan(20)
+    expect(maxStep).toBeLessThan(80)
   })
 
   it('lists the nested runs of a parent on its overview', async () => {

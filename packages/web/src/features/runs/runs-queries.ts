@@ -3,7 +3,9 @@ import { keepPreviousData, useInfiniteQuery, useQuery } from '@tanstack/react-qu
 import { useProvena } from '../../api/provena-context'
 import type { RunsViewState } from '../../navigation/url-state'
 
-/** Runs fetched per request while scrolling: a few screens, small enough to answer fast. */
+/** Runs of the first request: a screenful and some, so the table shows up fast. */
+const FIRST_PAGE_SIZE = 100
+/** Runs fetched per request while scrolling on: a few screens. */
 const RUNS_PAGE_SIZE = 200
 
 /** The runs of a runs view, page by page as the table scrolls; filtered and sorted by the server. */
@@ -17,7 +19,8 @@ export function useRunSearch(view: Pick<RunsViewState, 'experimentIds' | 'filter
         filter: view.filter,
         orderBy: view.orderBy === '' ? [] : [view.orderBy],
         view: view.view,
-        maxResults: RUNS_PAGE_SIZE,
+        // Page tokens hold an offset, so pages of different sizes follow on from each other.
+        maxResults: pageParam === undefined ? FIRST_PAGE_SIZE : RUNS_PAGE_SIZE,
         pageToken: pageParam,
       }),
     initialPageParam: undefined as string | undefined,
