@@ -54,6 +54,9 @@ export const MetricHistoryQuery = z.object({
   pageToken: PageToken.optional(),
   /** When set, the server returns at most this many points chosen to keep the chart's shape. */
   maxPoints: z.coerce.number().int().min(2).max(MAX_DOWNSAMPLED_POINTS).optional(),
+  /** With maxPoints: only the points with minStep <= step <= maxStep (a chart zoomed in). */
+  minStep: z.coerce.number().int().optional(),
+  maxStep: z.coerce.number().int().optional(),
 })
 export type MetricHistoryQuery = z.input<typeof MetricHistoryQuery>
 

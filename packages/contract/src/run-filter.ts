@@ -8,7 +8,15 @@ export const MAX_FILTER_CLAUSES = 50
 export const MAX_FILTER_LIST_VALUES = 1000
 
 /** Run attributes a filter or order-by may name, for autocompletion; MLflow's `created` means `start_time`. */
-export const RUN_FILTER_ATTRIBUTES = ['status', 'run_name', 'user_id', 'run_id', 'start_time', 'end_time'] as const
+export const RUN_FILTER_ATTRIBUTES = [
+  'status',
+  'run_name',
+  'user_id',
+  'run_id',
+  'parent_run_id',
+  'start_time',
+  'end_time',
+] as const
 /** A run attribute a filter or order-by may name. */
 export type RunFilterAttribute = (typeof RUN_FILTER_ATTRIBUTES)[number]
 const NUMBER_ATTRIBUTES = ['start_time', 'end_time'] as const satisfies readonly RunFilterAttribute[]

@@ -95,3 +95,17 @@ export const SearchRunsResponse = z.object({
   nextPageToken: z.string().nullable(),
 })
 export type SearchRunsResponse = z.infer<typeof SearchRunsResponse>
+
+/** Experiments whose run keys to list: comma-separated ids, e.g. `1,2`. */
+export const RunKeysQuery = z.object({
+  experimentIds: z.string().regex(/^\d{1,18}(,\d{1,18}){0,99}$/, 'must be up to 100 comma-separated experiment ids'),
+})
+export type RunKeysQuery = z.infer<typeof RunKeysQuery>
+
+/** The distinct keys of the params, latest metrics and tags of recent runs, each sorted. */
+export const RunKeysResponse = z.object({
+  params: z.array(z.string()),
+  metrics: z.array(z.string()),
+  tags: z.array(z.string()),
+})
+export type RunKeysResponse = z.infer<typeof RunKeysResponse>

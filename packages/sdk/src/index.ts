@@ -21,6 +21,7 @@ export {
   type PermissionLevel,
   type PermissionObjectType,
   RateLimitedError,
+  type RunKeysResponse,
   type RunStatus,
   UnauthenticatedError,
   type UpdateExperimentBody,

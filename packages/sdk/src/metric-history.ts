@@ -15,6 +15,10 @@ export interface MetricHistoryOptions {
   maxPoints?: number
   /** Points per request while reading the raw history page by page (server default 10,000). */
   pageSize?: number
+  /** With `maxPoints`: only the points from this step on (a chart zoomed in). */
+  minStep?: number
+  /** With `maxPoints`: only the points up to this step. */
+  maxStep?: number
 }
 
 /** Reads a metric's history in order of step, then time: all raw points, or a downsampled view. */
@@ -22,7 +26,7 @@ export async function fetchMetricHistory(
   http: HttpClient,
   runId: string,
   key: string,
-  { maxPoints, pageSize }: MetricHistoryOptions = {},
+  { maxPoints, pageSize, minStep, maxStep }: MetricHistoryOptions = {},
 ): Promise<MetricHistoryPoint[]> {
   const path = runPath(runId, `/metrics/${encodeURIComponent(key)}/history`)
   const points: MetricHistoryPoint[] = []
@@ -31,7 +35,7 @@ export async function fetchMetricHistory(
     const page = await http.request({
       method: 'GET',
       path,
-      query: maxPoints === undefined ? { maxResults: pageSize, pageToken } : { maxPoints },
+      query: maxPoints === undefined ? { maxResults: pageSize, pageToken } : { maxPoints, minStep, maxStep },
       response: MetricHistoryResponse,
       isIdempotent: true,
     })

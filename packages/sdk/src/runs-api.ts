@@ -1,6 +1,7 @@
 import {
   type CreateRunBody,
   decodeMetricValue,
+  RunKeysResponse,
   RunResponse,
   type RunStatus,
   SearchRunsResponse,
@@ -46,6 +47,8 @@ export interface RunsApi {
   delete(runId: string): Promise<void>
   restore(runId: string): Promise<Run>
   search(options: SearchRunsOptions): Promise<{ runs: Run[]; nextPageToken: string | null }>
+  /** The param, metric and tag keys in use among the newest runs of some experiments, e.g. for completion. */
+  keys(experimentIds: string[]): Promise<RunKeysResponse>
 }
 
 /** The REST path of a run, or of something below it. */
@@ -86,6 +89,14 @@ export function createRunsApi(http: HttpClient): RunsApi {
       one(
         http.request({ method: 'POST', path: runPath(runId, '/restore'), response: RunResponse, isIdempotent: false }),
       ),
+    keys: (experimentIds) =>
+      http.request({
+        method: 'GET',
+        path: '/api/v1/runs/keys',
+        query: { experimentIds: experimentIds.join(',') },
+        response: RunKeysResponse,
+        isIdempotent: true,
+      }),
     async search(options) {
       const path = '/api/v1/runs/search'
       const page = await http.request({

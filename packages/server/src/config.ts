@@ -17,6 +17,7 @@ export interface ServerFlags {
   defaultPermission?: string | undefined
   checkpointEvery?: number | string | undefined
   checkpointMinutes?: number | string | undefined
+  webDir?: string | undefined
 }
 
 const ENV_NAMES: Record<keyof ServerFlags, string> = {
@@ -32,6 +33,7 @@ const ENV_NAMES: Record<keyof ServerFlags, string> = {
   defaultPermission: 'PROVENA_DEFAULT_PERMISSION',
   checkpointEvery: 'PROVENA_AUDIT_CHECKPOINT_EVERY',
   checkpointMinutes: 'PROVENA_AUDIT_CHECKPOINT_MINUTES',
+  webDir: 'PROVENA_WEB_DIR',
 }
 
 /** Flags whose name is not the kebab-case of their config key. */
@@ -65,6 +67,7 @@ const ServerConfigSchema = z.object({
   defaultPermission: z.enum(['NONE', 'READ', 'EDIT', 'MANAGE']).default('READ'),
   checkpointEvery: z.coerce.number().int().min(1).default(1000),
   checkpointMinutes: z.coerce.number().min(0.01).default(60),
+  webDir: z.string().min(1).optional(),
 })
 
 export interface ServerConfig {
@@ -89,7 +92,12 @@ export interface ServerConfig {
   /** Sign a checkpoint after this many new audit events, and at least every so many minutes. */
   checkpointEvery: number
   checkpointMinutes: number
+  /** The built web UI served at `/`: by default packages/web/dist/app of this checkout. */
+  webDir: string
 }
+
+// Where `npm run build` puts the UI, seen from this file in src/ or dist/ of packages/server.
+const DEFAULT_WEB_DIR = path.resolve(import.meta.dirname, '../../web/dist/app')
 
 const LOOPBACK_NAMES = ['localhost', '127.0.0.1', '::1']
 
@@ -122,6 +130,7 @@ export function loadServerConfig(flags: ServerFlags = {}, env: NodeJS.ProcessEnv
     dataDir,
     db: parsed.data.db ?? path.join(dataDir, 'provena.db'),
     allowedHosts: parsed.data.allowedHosts ?? defaultAllowedHosts(parsed.data.host),
+    webDir: path.resolve(parsed.data.webDir ?? DEFAULT_WEB_DIR),
     adminPassword: env.PROVENA_ADMIN_PASSWORD || undefined,
     auditSigningKey: env.PROVENA_AUDIT_SIGNING_KEY || undefined,
   }

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs'
 import type { AddressInfo } from 'node:net'
 import path from 'node:path'
 import { ConfigError, type ServerConfig } from './config.js'
@@ -14,6 +15,8 @@ export interface RunningServer {
   /** Where metadata lives: the SQLite file, or the PostgreSQL URL without its password. */
   databaseLocation: string
   isAuthEnabled: boolean
+  /** Whether the web UI is built, so that `/` shows it (else `/` says how to build it). */
+  isWebUiBuilt: boolean
   /** Set on the first start with auth on: the first admin, and their password if it was generated. */
   initialAdmin: { username: string; password: string | null } | null
   /** The public key that verifies audit checkpoints. */
@@ -79,7 +82,11 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     const initialAdmin = config.auth
       ? await services.accounts.bootstrapAdmin(SYSTEM_CONTEXT, config.adminPassword)
       : null
-    const app = await buildApp(services, { logLevel: config.logLevel, allowedHosts: config.allowedHosts })
+    const app = await buildApp(services, {
+      logLevel: config.logLevel,
+      allowedHosts: config.allowedHosts,
+      webDir: config.webDir,
+    })
     const timer = setInterval(() => {
       services.audit
         .checkpointIfDue({ everyEvents: config.checkpointEvery, everyMs: config.checkpointMinutes * 60_000 })
@@ -93,6 +100,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
       url: `http://${host}:${port}`,
       databaseLocation: redactDatabaseUrl(config.db),
       isAuthEnabled: config.auth,
+      isWebUiBuilt: existsSync(path.join(config.webDir, 'index.html')),
       initialAdmin,
       auditVerifierKey: services.audit.verifierKey,
       async close() {

@@ -51,6 +51,10 @@ export function registerServerCommand(program: Command, io: CliIo): void {
       'and at least this often while events arrive (default: 60; env PROVENA_AUDIT_CHECKPOINT_MINUTES)',
     )
     .option(
+      '--web-dir <dir>',
+      'the built web UI to serve at / (default: packages/web/dist/app of this checkout; env PROVENA_WEB_DIR)',
+    )
+    .option(
       '--insecure-no-auth',
       'allow listening on a non-loopback address without --auth: whoever reaches it is admin (env PROVENA_INSECURE_NO_AUTH=1)',
     )
@@ -95,6 +99,7 @@ function banner(config: ServerConfig, running: RunningServer): string {
     `  data dir: ${config.dataDir}`,
     `  database: ${running.databaseLocation}`,
     `  auth:     ${auth}`,
+    `  web UI:   ${running.isWebUiBuilt ? `${running.url}/` : `not built (run npm run build; looked in ${config.webDir})`}`,
     `  audit:    verifier key ${running.auditVerifierKey}`,
     '            (keep a copy where the server cannot change it: `provena audit verify --key` checks checkpoints with it)',
     ...(running.initialAdmin ? initialAdminNotice(running.initialAdmin, running.url) : []),

@@ -19,6 +19,7 @@ import { registerExperimentsRoutes } from './native/experiments-routes.js'
 import { registerHealthRoutes } from './native/health-routes.js'
 import { registerMetricsRoutes } from './native/metrics-routes.js'
 import { registerRunsRoutes } from './native/runs-routes.js'
+import { registerWebUi } from './web-ui.js'
 
 export interface AppOptions {
   logLevel?: string
@@ -26,13 +27,15 @@ export interface AppOptions {
   allowedHosts?: string[] | null
   /** Largest accepted request body; a larger one is answered 413. */
   bodyLimitBytes?: number
+  /** The built web UI (packages/web/dist/app) to serve at `/`; null serves a page saying it is not built. */
+  webDir?: string | null
 }
 
 const REQUEST_ID = /^[\w.-]{1,64}$/
 
 export async function buildApp(
   services: Services,
-  { logLevel = 'info', bodyLimitBytes = 8 * 1024 * 1024, allowedHosts = null }: AppOptions = {},
+  { logLevel = 'info', bodyLimitBytes = 8 * 1024 * 1024, allowedHosts = null, webDir = null }: AppOptions = {},
 ) {
   const app: App = Fastify({
     logger: { level: logLevel },
@@ -74,6 +77,7 @@ export async function buildApp(
   registerAccessRoutes(app, services)
   registerAuditRoutes(app, services)
   app.get('/api/v1/openapi.json', { config: { access: 'public' }, schema: { hide: true } }, async () => app.swagger())
+  registerWebUi(app, { webDir })
 
   await app.ready()
   return app

@@ -62,6 +62,9 @@ const MATRIX: Record<string, Entry> = {
   'GET /healthz': entry('public', [200, 200, 200, 200, 200, 200], () => ({ url: '/healthz' })),
   'GET /readyz': entry('public', [200, 200, 200, 200, 200, 200], () => ({ url: '/readyz' })),
   'GET /api/v1/openapi.json': entry('public', [200, 200, 200, 200, 200, 200], () => ({ url: '/api/v1/openapi.json' })),
+  // The web UI's files are the same for everyone (the test app has no UI build: a page says so).
+  'GET /': entry('public', [503, 503, 503, 503, 503, 503], () => ({ url: '/' })),
+  'GET /*': entry('public', [503, 503, 503, 503, 503, 503], () => ({ url: '/runs' })),
 
   'POST /api/v1/experiments': entry('signed-in', [401, 201, 201, 201, 201, 201], async (c) => ({
     url: '/api/v1/experiments',
@@ -93,6 +96,9 @@ const MATRIX: Record<string, Entry> = {
   'POST /api/v1/runs/search': entry('signed-in', [401, 404, 200, 200, 200, 200], async (c) => ({
     url: '/api/v1/runs/search',
     body: { experimentIds: [(await c.objects()).experiment.id] },
+  })),
+  'GET /api/v1/runs/keys': entry('signed-in', [401, 404, 200, 200, 200, 200], async (c) => ({
+    url: `/api/v1/runs/keys?experimentIds=${(await c.objects()).experiment.id}`,
   })),
   'GET /api/v1/runs/:runId': entry('signed-in', [401, 404, 200, 200, 200, 200], async (c) => ({ url: await run(c) })),
   'PATCH /api/v1/runs/:runId': entry('signed-in', [401, 404, 403, 200, 200, 200], async (c) => ({

@@ -1,5 +1,11 @@
 import { createHash } from 'node:crypto'
-import { ConflictError, decodeMetricValue, MAX_HISTORY_PAGE, type MetricPointInput } from '@provena/contract'
+import {
+  ConflictError,
+  decodeMetricValue,
+  InvalidInputError,
+  MAX_HISTORY_PAGE,
+  type MetricPointInput,
+} from '@provena/contract'
 import type { HistoryCursor, HistoryPoint } from '../../storage/db/metrics-repository.js'
 import { decodePageToken, encodePageToken } from '../../storage/db/page-token.js'
 import type { Store } from '../../storage/store.js'
@@ -22,6 +28,8 @@ export interface HistoryInput {
   maxResults: number
   pageToken?: string | undefined
   maxPoints?: number | undefined
+  minStep?: number | undefined
+  maxStep?: number | undefined
 }
 
 export interface MetricHistory {
@@ -150,6 +158,11 @@ export function createMetricsService({ store, clock, audit, authorizer }: Deps) 
     async history(ctx: RequestContext, runId: string, key: string, input: HistoryInput): Promise<MetricHistory> {
       await findAuthorizedRun(store, authorizer, ctx, runId, 'READ')
       const totalPoints = await store.metrics.countHistory(runId, key)
+      if (input.minStep !== undefined || input.maxStep !== undefined) {
+        if (input.maxPoints === undefined) throw new InvalidInputError('minStep and maxStep need maxPoints')
+        const points = await stepRangeDownsampled(store, runId, key, input, input.maxPoints)
+        return { key, points: points.kept, totalPoints, isDownsampled: points.isDownsampled, nextPageToken: null }
+      }
       if (input.maxPoints !== undefined) {
         const points = await downsampled(store, runId, key, totalPoints, input.maxPoints)
         return { key, points, totalPoints, isDownsampled: points.length < totalPoints, nextPageToken: null }
@@ -165,6 +178,29 @@ export function createMetricsService({ store, clock, audit, authorizer }: Deps) 
       }
     },
   }
+}
+
+/**
+ * The points of a step range, downsampled to `maxPoints` when there are more: what a chart
+ * needs when zoomed in. The range is read point by point, which costs in proportion to its
+ * length; a whole long series is better asked for without a range (it is read from rollups).
+ */
+async function stepRangeDownsampled(
+  store: Store,
+  runId: string,
+  key: string,
+  { minStep, maxStep }: Pick<HistoryInput, 'minStep' | 'maxStep'>,
+  maxPoints: number,
+): Promise<{ kept: HistoryPoint[]; isDownsampled: boolean }> {
+  const { from, to } = await store.metrics.stepRange(
+    runId,
+    key,
+    minStep ?? Number.MIN_SAFE_INTEGER,
+    maxStep ?? Number.MAX_SAFE_INTEGER,
+  )
+  const inRange = await store.metrics.pointsBetween(runId, key, from, to)
+  const kept = downsampleMinMax(inRange, maxPoints)
+  return { kept, isDownsampled: kept.length < inRange.length }
 }
 
 /** A long series is downsampled from its rollup; a shorter one from its points (see planDownsampling). */

@@ -1,4 +1,10 @@
-import { parseRunFilter, parseRunOrderBy, type SearchRunsBody, type SearchRunsResponse } from '@provena/contract'
+import {
+  parseRunFilter,
+  parseRunOrderBy,
+  type RunKeysResponse,
+  type SearchRunsBody,
+  type SearchRunsResponse,
+} from '@provena/contract'
 import { decodePageToken, encodePageToken, isOffsetPosition } from '../../storage/db/page-token.js'
 import type { Store } from '../../storage/store.js'
 import type { Authorizer } from '../auth/authorizer.js'
@@ -29,6 +35,18 @@ export function createRunSearchService({ store, authorizer }: { store: Store; au
       const hasMore = ids.length > input.maxResults
       const runs = await store.runs.loadFull(ids.slice(0, input.maxResults))
       return { runs, nextPageToken: hasMore ? encodePageToken({ offset: offset + input.maxResults }) : null }
+    },
+
+    /**
+     * The param, metric and tag keys in use in some experiments, for column choosers and filter
+     * completion. Only the newest runs are looked at (KEY_SAMPLE_RUNS), so the answer comes at the
+     * same cost for a hundred runs or a million; keys used only by older runs may be missing.
+     */
+    async keys(ctx: RequestContext, experimentIds: string[]): Promise<RunKeysResponse> {
+      for (const id of new Set(experimentIds)) {
+        await authorizer.require(store, ctx.principal, { type: 'experiment', id }, 'READ')
+      }
+      return store.runSearch.keys(experimentIds)
     },
   }
 }

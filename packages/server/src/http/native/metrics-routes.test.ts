@@ -248,6 +248,33 @@ describe.each(testDialects())('batch logging and metric history on %s', (dialect
     expect(steps).toEqual([...steps].sort((a, b) => a - b))
   })
 
+  it('downsamples only a step range when asked for minStep and maxStep, at the same density', async () => {
+    const run = await api.run()
+    const metrics = Array.from({ length: 3000 }, (_, i) => ({ key: 'z', value: i === 1500 ? -7 : i, step: i * 2 }))
+    await api.post(`/api/v1/runs/${run.id}/batch`, { metrics })
+    const narrow = await api.get(`/api/v1/runs/${run.id}/metrics/z/history?maxPoints=100&minStep=1000&maxStep=1100`)
+    expect(narrow.status).toBe(200)
+    expect(narrow.body.isDownsampled).toBe(false)
+    expect(narrow.body.points.map((p: { step: number }) => p.step)).toEqual(
+      Array.from({ length: 51 }, (_, i) => 1000 + 2 * i),
+    )
+    const wide = await api.get(`/api/v1/runs/${run.id}/metrics/z/history?maxPoints=100&minStep=2000&maxStep=5000`)
+    const steps: number[] = wide.body.points.map((p: { step: number }) => p.step)
+    expect(wide.body.isDownsampled).toBe(true)
+    expect(steps.length).toBeLessThanOrEqual(100)
+    expect([steps[0], steps.at(-1)]).toEqual([2000, 5000])
+    expect(wide.body.points.map((p: { value: number }) => p.value)).toContain(-7)
+    const outside = await api.get(`/api/v1/runs/${run.id}/metrics/z/history?maxPoints=100&minStep=7000`)
+    expect(outside.body.points).toEqual([])
+  })
+
+  it('rejects a step range without maxPoints with 400', async () => {
+    const run = await api.run()
+    const res = await api.get(`/api/v1/runs/${run.id}/metrics/z/history?minStep=1`)
+    expect(res.status).toBe(400)
+    expect(res.body.error.message).toContain('maxPoints')
+  })
+
   it('answers 404 for the history of an unknown run', async () => {
     const res = await api.get(`/api/v1/runs/${'c'.repeat(32)}/metrics/loss/history`)
     expect(res.status).toBe(404)

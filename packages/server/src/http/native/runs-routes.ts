@@ -1,6 +1,8 @@
 import {
   CreateRunBody,
   Key,
+  RunKeysQuery,
+  RunKeysResponse,
   RunParams,
   RunResponse,
   SearchRunsBody,
@@ -20,6 +22,15 @@ export function registerRunsRoutes(app: App, { runs, runSearch }: Services): voi
     '/api/v1/runs',
     { config: { access: 'signed-in' }, schema: { tags, body: CreateRunBody, response: { 201: RunResponse } } },
     async (req, reply) => reply.code(201).send({ run: await runs.create(req.ctx, req.body) }),
+  )
+
+  app.get(
+    '/api/v1/runs/keys',
+    {
+      config: { access: 'signed-in' },
+      schema: { tags, querystring: RunKeysQuery, response: { 200: RunKeysResponse } },
+    },
+    async (req) => runSearch.keys(req.ctx, req.query.experimentIds.split(',')),
   )
 
   app.get(

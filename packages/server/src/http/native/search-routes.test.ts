@@ -150,6 +150,25 @@ describe.each(testDialects())('run search on %s', (dialect) => {
     expect(await names({})).toEqual(before)
   })
 
+  it('finds the nested runs of a run by parent_run_id', async () => {
+    const child = await api.run({ experimentId, name: 'alpha-child', parentRunId: ids.alpha })
+    expect(await names({ filter: `attributes.parent_run_id = '${ids.alpha}'` })).toEqual(['alpha-child'])
+    await api.delete(`/api/v1/runs/${child.id}`)
+  })
+
+  it('lists the distinct param, metric and tag keys of some experiments, sorted', async () => {
+    const res = await api.get(`/api/v1/runs/keys?experimentIds=${experimentId},${otherExperimentId}`)
+    expect(res.status).toBe(200)
+    expect(res.body).toEqual({ params: ['lr'], metrics: ['acc'], tags: ['team'] })
+  })
+
+  it('rejects a malformed experiment list for keys with 400', async () => {
+    for (const query of ['', '?experimentIds=', '?experimentIds=1,,2', "?experimentIds=1'%20or%201=1"]) {
+      const res = await api.get(`/api/v1/runs/keys${query}`)
+      expect(res.status, query).toBe(400)
+    }
+  })
+
   it('rejects a forged page token and an empty experiment list', async () => {
     const forged = await api.post('/api/v1/runs/search', {
       experimentIds: [experimentId],

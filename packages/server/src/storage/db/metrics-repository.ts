@@ -309,6 +309,36 @@ export function createMetricsRepository(db: Kysely<DB>) {
       return { points, next: { position: start + points.length, step: last.step, timestampMs: last.timestampMs, tie } }
     },
 
+    /**
+     * The history positions [from, to) of the points with minStep <= step <= maxStep: history
+     * order is by step first, so they are one stretch, found by binary search.
+     */
+    async stepRange(
+      runId: string,
+      key: string,
+      minStep: number,
+      maxStep: number,
+    ): Promise<{ from: number; to: number }> {
+      const pointCount = await countHistory(runId, key)
+      // The first position whose step passes `isPast`, which is false up to some point and true after.
+      async function firstPast(isPast: (step: number) => boolean): Promise<number> {
+        let [low, high] = [0, pointCount]
+        while (low < high) {
+          const middle = Math.floor((low + high) / 2)
+          const [point] = await historyPoints(runId, key, middle, middle + 1)
+          if (point && isPast(point.step)) high = middle
+          else low = middle + 1
+        }
+        return low
+      }
+      const from = await firstPast((step) => step >= minStep)
+      const to = await firstPast((step) => step > maxStep)
+      return { from, to: Math.max(from, to) }
+    },
+
+    /** The points at history positions [from, to), as far as they exist. */
+    pointsBetween: historyPoints,
+
     /** The blocks of one rollup level of a series, in order; the level must be kept (isRollupKept). */
     rollup: series.readRollupLevel,
 

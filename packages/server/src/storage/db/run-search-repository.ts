@@ -16,6 +16,7 @@ const ATTRIBUTE_COLUMNS = {
   run_name: sql.ref('runs.name'),
   user_id: sql.ref('runs.user_id'),
   run_id: sql.ref('runs.id'),
+  parent_run_id: sql.ref('runs.parent_run_id'),
   start_time: sql.ref('runs.start_time_ms'),
   end_time: sql.ref('runs.end_time_ms'),
 } as const
@@ -171,8 +172,31 @@ async function searchByOrderedWalk(
   return ids.length === query.limit ? ids : undefined
 }
 
+/** How many of the newest runs `keys` looks at, so its cost stays flat whatever the number of runs. */
+const KEY_SAMPLE_RUNS = 1000
+/** Most keys of one kind that `keys` returns. */
+const MAX_LISTED_KEYS = 1000
+
 export function createRunSearchRepository(db: Kysely<DB>) {
+  async function keysOf(table: 'params' | 'latest_metrics' | 'run_tags', experimentIds: string[]): Promise<string[]> {
+    const ids = sql.join(experimentIds.map((id) => sql`${Number(id)}`))
+    const statement = sql<{ key: string }>`select distinct key from ${sql.table(table)} where run_id in (
+        select id from runs where experiment_id in (${ids}) and lifecycle = 'active'
+        order by start_time_ms desc limit ${KEY_SAMPLE_RUNS})
+      order by key limit ${MAX_LISTED_KEYS}`
+    return (await statement.execute(db)).rows.map((row) => row.key)
+  }
+
   return {
+    /** The distinct param, metric and tag keys of the newest active runs of some experiments. */
+    async keys(experimentIds: string[]): Promise<{ params: string[]; metrics: string[]; tags: string[] }> {
+      return {
+        params: await keysOf('params', experimentIds),
+        metrics: await keysOf('latest_metrics', experimentIds),
+        tags: await keysOf('run_tags', experimentIds),
+      }
+    },
+
     /** Ids of the matching runs, in order, for one page. */
     async searchIds(query: RunSearchQuery): Promise<string[]> {
       const [first] = query.orderBy

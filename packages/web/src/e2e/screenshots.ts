@@ -1,0 +1,72 @@
+import { mkdirSync } from 'node:fs'
+import path from 'node:path'
+import type { Browser, Page } from 'playwright-core'
+import { afterAll, beforeAll, describe, it } from 'vitest'
+import { launchBrowser } from '../test-support/browser.js'
+import { type DemoData, seedDemoData } from '../test-support/demo-data.js'
+import { startUiServer, UI_ADMIN_PASSWORD } from '../test-support/ui-server.js'
+
+const OUT = path.resolve(import.meta.dirname, '../../../../docs/screenshots')
+
+describe('screenshots of the main pages', () => {
+  let server: Awaited<ReturnType<typeof startUiServer>>
+  let browser: Browser
+  let page: Page
+  let demo: DemoData
+
+  const shoot = (name: string, fullPage = false) => page.screenshot({ path: path.join(OUT, `${name}.png`), fullPage })
+  const chartsDrawn = (count: number) =>
+    page.waitForFunction((n) => document.querySelectorAll('.chart-canvas[data-drawn=true]').length >= n, count)
+
+  beforeAll(async () => {
+    mkdirSync(OUT, { recursive: true })
+    server = await startUiServer()
+    demo = await seedDemoData(server.provena)
+    browser = await launchBrowser()
+    page = await browser.newPage({ viewport: { width: 1400, height: 860 }, colorScheme: 'light' })
+  })
+  afterAll(async () => {
+    await browser?.close()
+    await server?.stop()
+  })
+
+  it('takes them', async () => {
+    await page.goto(`${server.url}/`)
+    await page.getByLabel('User name').fill('admin')
+    await page.getByLabel('Password').fill(UI_ADMIN_PASSWORD)
+    await shoot('login')
+    await page.getByRole('button', { name: 'Sign in' }).click()
+    await page.getByRole('link', { name: 'image-classifier' }).waitFor()
+    await shoot('experiments')
+
+    const a = demo.runIds['resnet-02'] ?? ''
+    const b = demo.runIds['resnet-07'] ?? ''
+    const c = demo.runIds['resnet-09'] ?? ''
+    const runs = `/runs?e=${demo.experiment.id}&col=metrics.accuracy&col=metrics.loss&col=params.lr&col=params.optimizer&sel=${a}&sel=${b}&sel=${c}`
+    await page.goto(`${server.url}${runs}`)
+    await page.waitForSelector('[role=row][data-row-id]')
+    await page.getByRole('combobox', { name: 'Filter' }).pressSequentially('metrics.acc')
+    await page.getByRole('option').first().waitFor()
+    await shoot('runs')
+    await page.getByRole('combobox', { name: 'Filter' }).fill('metrics.accuracy >> 0.5')
+    await page.locator('.filter-error').waitFor()
+    await shoot('runs-filter-error')
+
+    await page.goto(`${server.url}/runs/${demo.runIds['resnet-03']}?tab=charts&smooth=0.6`)
+    await chartsDrawn(2)
+    await shoot('run-charts')
+    await page.goto(`${server.url}/runs/${demo.runIds['lr-sweep']}`)
+    await page.locator('.facts').getByRole('link', { name: 'trial-0' }).waitFor()
+    await shoot('run-overview')
+
+    await page.goto(`${server.url}/compare?run=${a}&run=${b}&run=${c}`)
+    await chartsDrawn(2)
+    await shoot('compare', true)
+
+    await page.getByRole('button', { name: 'Switch to dark theme' }).click()
+    await page.goto(`${server.url}/runs/${demo.runIds['resnet-03']}?tab=charts`)
+    await chartsDrawn(2)
+    await shoot('run-charts-dark')
+    await page.getByRole('button', { name: 'Switch to light theme' }).click()
+  })
+})

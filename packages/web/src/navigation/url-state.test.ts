@@ -1,0 +1,73 @@
+import { describe, expect, it } from 'vitest'
+import {
+  type CompareViewState,
+  DEFAULT_CHART_OPTIONS,
+  decodeCompareView,
+  decodeRunsView,
+  decodeRunView,
+  encodeCompareView,
+  encodeRunsView,
+  encodeRunView,
+  type RunsViewState,
+} from './url-state'
+
+const RUN_A = 'a'.repeat(32)
+const RUN_B = 'b'.repeat(32)
+const query = (text: string) => new URLSearchParams(text)
+
+describe('the URL state of the runs page', () => {
+  it('survives a round trip through the URL, keys with commas, quotes and spaces included', () => {
+    const state: RunsViewState = {
+      experimentIds: ['1', '22'],
+      filter: "metrics.`val loss` < 0.5 and params.opt IN ('adam', 'sgd')",
+      orderBy: 'metrics.`val, loss` DESC',
+      columns: ['metrics.val, loss', 'params.lr', 'tags.team name'],
+      selectedRunIds: [RUN_A, RUN_B],
+      view: 'all',
+    }
+    expect(decodeRunsView(query(encodeRunsView(state)))).toEqual(state)
+  })
+
+  it('leaves defaults out of the URL', () => {
+    expect(
+      encodeRunsView({ experimentIds: [], filter: '', orderBy: '', columns: [], selectedRunIds: [], view: 'active' }),
+    ).toBe('')
+  })
+
+  it('drops values a hand-edited URL gets wrong instead of failing', () => {
+    expect(decodeRunsView(query('e=1&e=x&e=1&sel=nothex&col=bogus&col=params.lr&view=weird'))).toEqual({
+      experimentIds: ['1'],
+      filter: '',
+      orderBy: '',
+      columns: ['params.lr'],
+      selectedRunIds: [],
+      view: 'active',
+    })
+  })
+})
+
+describe('the URL state of chart options', () => {
+  it('round-trips the x axis, log scale and smoothing of the run page', () => {
+    const state = { tab: 'charts' as const, chart: { xAxis: 'relative' as const, isLogScale: true, smoothing: 0.6 } }
+    expect(encodeRunView(state)).toBe('?tab=charts&x=relative&log=1&smooth=0.6')
+    expect(decodeRunView(query(encodeRunView(state)))).toEqual(state)
+  })
+
+  it('clamps smoothing into 0 to 0.99 and ignores an unknown axis', () => {
+    expect(decodeRunView(query('x=sideways&smooth=7')).chart).toEqual({ ...DEFAULT_CHART_OPTIONS, smoothing: 0.99 })
+    expect(decodeRunView(query('smooth=NaN')).chart.smoothing).toBe(0)
+  })
+
+  it('round-trips the compare page with its plot choices', () => {
+    const state: CompareViewState = {
+      runIds: [RUN_B, RUN_A],
+      chart: { xAxis: 'wall', isLogScale: false, smoothing: 0 },
+      parallelAxes: ['params.lr', 'params.batch'],
+      parallelMetric: 'metrics.acc',
+      scatterX: 'params.lr',
+      scatterY: 'metrics.loss',
+      showOnlyDifferences: true,
+    }
+    expect(decodeCompareView(query(encodeCompareView(state)))).toEqual(state)
+  })
+})

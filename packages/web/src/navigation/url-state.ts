@@ -1,0 +1,137 @@
+/**
+ * The page state kept in the URL, so that a link reproduces the view. Each page has a decode
+ * (query string -> state, defaults filled in, bad values dropped) and an encode (state -> query
+ * string, defaults left out). Lists are repeated parameters (`e=1&e=2`): keys may contain commas.
+ */
+
+export type XAxis = 'step' | 'wall' | 'relative'
+export type RunsViewType = 'active' | 'deleted' | 'all'
+
+/** How metric charts are drawn; shared by the run and the compare page. */
+export interface ChartOptions {
+  xAxis: XAxis
+  isLogScale: boolean
+  /** Exponential moving average weight, 0 (off) to 0.99. */
+  smoothing: number
+}
+
+export interface RunsViewState {
+  experimentIds: string[]
+  filter: string
+  /** An order-by clause of the filter language, e.g. "metrics.`loss` DESC"; empty for newest first. */
+  orderBy: string
+  /** Extra columns: `params.<key>`, `metrics.<key>` or `tags.<key>`. */
+  columns: string[]
+  selectedRunIds: string[]
+  view: RunsViewType
+}
+
+export interface RunViewState {
+  tab: 'overview' | 'charts' | 'params'
+  chart: ChartOptions
+}
+
+export interface CompareViewState {
+  runIds: string[]
+  chart: ChartOptions
+  /** Axes of the parallel coordinates plot (param or metric columns) and the metric it ends in. */
+  parallelAxes: string[]
+  parallelMetric: string
+  scatterX: string
+  scatterY: string
+  showOnlyDifferences: boolean
+}
+
+export const DEFAULT_CHART_OPTIONS: ChartOptions = { xAxis: 'step', isLogScale: false, smoothing: 0 }
+
+const X_AXES: readonly XAxis[] = ['step', 'wall', 'relative']
+const VIEWS: readonly RunsViewType[] = ['active', 'deleted', 'all']
+const RUN_TABS: readonly RunViewState['tab'][] = ['overview', 'charts', 'params']
+const EXPERIMENT_ID = /^\d{1,18}$/
+const RUN_ID = /^[0-9a-f]{32}$/
+const COLUMN = /^(params|metrics|tags)\..+/
+
+function oneOf<T extends string>(allowed: readonly T[], value: string | null, fallback: T): T {
+  return allowed.find((a) => a === value) ?? fallback
+}
+
+function unique(values: string[]): string[] {
+  return [...new Set(values)]
+}
+
+function decodeChart(query: URLSearchParams): ChartOptions {
+  const smoothing = Number(query.get('smooth') ?? 0)
+  return {
+    xAxis: oneOf(X_AXES, query.get('x'), 'step'),
+    isLogScale: query.get('log') === '1',
+    smoothing: Number.isFinite(smoothing) ? Math.min(0.99, Math.max(0, smoothing)) : 0,
+  }
+}
+
+function encodeChart(query: URLSearchParams, chart: ChartOptions): void {
+  if (chart.xAxis !== 'step') query.set('x', chart.xAxis)
+  if (chart.isLogScale) query.set('log', '1')
+  if (chart.smoothing > 0) query.set('smooth', String(chart.smoothing))
+}
+
+function withQuestionMark(query: URLSearchParams): string {
+  const text = query.toString()
+  return text === '' ? '' : `?${text}`
+}
+
+export function decodeRunsView(query: URLSearchParams): RunsViewState {
+  return {
+    experimentIds: unique(query.getAll('e').filter((id) => EXPERIMENT_ID.test(id))),
+    filter: query.get('q') ?? '',
+    orderBy: query.get('sort') ?? '',
+    columns: unique(query.getAll('col').filter((c) => COLUMN.test(c))),
+    selectedRunIds: unique(query.getAll('sel').filter((id) => RUN_ID.test(id))),
+    view: oneOf(VIEWS, query.get('view'), 'active'),
+  }
+}
+
+export function encodeRunsView(state: RunsViewState): string {
+  const query = new URLSearchParams()
+  for (const id of state.experimentIds) query.append('e', id)
+  if (state.filter !== '') query.set('q', state.filter)
+  if (state.orderBy !== '') query.set('sort', state.orderBy)
+  for (const column of state.columns) query.append('col', column)
+  for (const id of state.selectedRunIds) query.append('sel', id)
+  if (state.view !== 'active') query.set('view', state.view)
+  return withQuestionMark(query)
+}
+
+export function decodeRunView(query: URLSearchParams): RunViewState {
+  return { tab: oneOf(RUN_TABS, query.get('tab'), 'overview'), chart: decodeChart(query) }
+}
+
+export function encodeRunView(state: RunViewState): string {
+  const query = new URLSearchParams()
+  if (state.tab !== 'overview') query.set('tab', state.tab)
+  encodeChart(query, state.chart)
+  return withQuestionMark(query)
+}
+
+export function decodeCompareView(query: URLSearchParams): CompareViewState {
+  return {
+    runIds: unique(query.getAll('run').filter((id) => RUN_ID.test(id))),
+    chart: decodeChart(query),
+    parallelAxes: unique(query.getAll('axis').filter((c) => COLUMN.test(c))),
+    parallelMetric: query.get('pm') ?? '',
+    scatterX: query.get('sx') ?? '',
+    scatterY: query.get('sy') ?? '',
+    showOnlyDifferences: query.get('diff') === '1',
+  }
+}
+
+export function encodeCompareView(state: CompareViewState): string {
+  const query = new URLSearchParams()
+  for (const id of state.runIds) query.append('run', id)
+  encodeChart(query, state.chart)
+  for (const axis of state.parallelAxes) query.append('axis', axis)
+  if (state.parallelMetric !== '') query.set('pm', state.parallelMetric)
+  if (state.scatterX !== '') query.set('sx', state.scatterX)
+  if (state.scatterY !== '') query.set('sy', state.scatterY)
+  if (state.showOnlyDifferences) query.set('diff', '1')
+  return withQuestionMark(query)
+}
