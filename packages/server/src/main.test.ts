@@ -29,6 +29,8 @@ describe('loadServerConfig', () => {
       auditSigningKey: undefined,
       checkpointEvery: 1000,
       checkpointMinutes: 60,
+      // The UI built next to the server package in the workspace.
+      webDir: path.resolve(import.meta.dirname, '../../web/dist/app'),
     })
   })
 
