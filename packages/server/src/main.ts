@@ -5,6 +5,7 @@ import { generateSignerKey } from './domain/audit/signed-note.js'
 import { SYSTEM_CONTEXT } from './domain/auth/principal.js'
 import { buildApp } from './http/app.js'
 import { createServices } from './services.js'
+import { openBlobStore } from './storage/artifacts/open-blob-store.js'
 import { dialectOf, migrateToLatest, openDatabase } from './storage/index.js'
 import { readOrCreateKeyFile } from './storage/key-file.js'
 import { createStore } from './storage/store.js'
@@ -13,6 +14,8 @@ export interface RunningServer {
   url: string
   /** Where metadata lives: the SQLite file, or the PostgreSQL URL without its password. */
   databaseLocation: string
+  /** Where artifact bytes live: a directory or an s3:// URL. */
+  artifactsLocation: string
   isAuthEnabled: boolean
   /** Set on the first start with auth on: the first admin, and their password if it was generated. */
   initialAdmin: { username: string; password: string | null } | null
@@ -68,10 +71,12 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
   checkBindingIsSafe(config)
   const signerKey = auditSignerKey(config)
   const database = openDatabase({ url: config.db, sqliteSynchronous: config.sqliteSynchronous })
+  const blobs = openBlobStore(config.artifacts)
   try {
     await migrateToLatest(database.db, database.kind)
     const services = createServices({
       store: createStore(database.db, database.kind),
+      blobs,
       signerKey,
       isAuthEnabled: config.auth,
       defaultPermission: config.defaultPermission,
@@ -92,6 +97,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     return {
       url: `http://${host}:${port}`,
       databaseLocation: redactDatabaseUrl(config.db),
+      artifactsLocation: blobs.location,
       isAuthEnabled: config.auth,
       initialAdmin,
       auditVerifierKey: services.audit.verifierKey,
@@ -99,10 +105,12 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
         clearInterval(timer)
         await app.close()
         await database.close()
+        blobs.close()
       },
     }
   } catch (error) {
     await database.close()
+    blobs.close()
     throw error
   }
 }

@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely'
 import { sql } from 'kysely'
+import { createArtifactsRepository } from './db/artifacts-repository.js'
 import { createAuditRepository } from './db/audit-repository.js'
 import type { DialectKind } from './db/dialects/dialect-kind.js'
 import { createExperimentsRepository } from './db/experiments-repository.js'
@@ -22,6 +23,7 @@ export interface Store {
   tokens: ReturnType<typeof createTokensRepository>
   permissions: ReturnType<typeof createPermissionsRepository>
   audit: ReturnType<typeof createAuditRepository>
+  artifacts: ReturnType<typeof createArtifactsRepository>
   /** Runs `work` in one transaction; inside a transaction it joins the open one. */
   transaction<T>(work: (tx: Store) => Promise<T>): Promise<T>
   /** Resolves when the database answers a trivial query. */
@@ -39,6 +41,7 @@ export function createStore(db: Kysely<DB>, kind: DialectKind, isInTransaction =
     tokens: createTokensRepository(db),
     permissions: createPermissionsRepository(db),
     audit: createAuditRepository(db),
+    artifacts: createArtifactsRepository(db),
     transaction(work) {
       if (isInTransaction) return work(store)
       return db.transaction().execute((trx) => work(createStore(trx, kind, true)))
