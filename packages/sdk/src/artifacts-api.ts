@@ -64,7 +64,7 @@ export interface ArtifactsApi {
 }
 
 /** The REST path of a run's artifact, each segment encoded. */
-export function artifactPath(runId: string, path: string): string {
+function artifactPath(runId: string, path: string): string {
   return runPath(runId, `/artifacts/${toArtifactKey(path).split('/').map(encodeURIComponent).join('/')}`)
 }
 

@@ -169,13 +169,14 @@ export function loadServerConfig(flags: ServerFlags = {}, env: NodeJS.ProcessEnv
     const flag = FLAG_NAMES[key] ?? `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`
     throw new ConfigError(`invalid ${flag} / ${ENV_NAMES[key] ?? key}: ${issue?.message ?? 'invalid value'}`)
   }
-  const dataDir = path.resolve(parsed.data.dataDir)
+  const { artifacts, s3Endpoint, s3Region, s3PathStyle, ...settings } = parsed.data
+  const dataDir = path.resolve(settings.dataDir)
   return {
-    ...parsed.data,
+    ...settings,
     dataDir,
-    artifacts: artifactLocation(parsed.data.artifacts, parsed.data, dataDir, env),
-    db: parsed.data.db ?? path.join(dataDir, 'provena.db'),
-    allowedHosts: parsed.data.allowedHosts ?? defaultAllowedHosts(parsed.data.host),
+    artifacts: artifactLocation(artifacts, { s3Endpoint, s3Region, s3PathStyle }, dataDir, env),
+    db: settings.db ?? path.join(dataDir, 'provena.db'),
+    allowedHosts: settings.allowedHosts ?? defaultAllowedHosts(settings.host),
     adminPassword: env.PROVENA_ADMIN_PASSWORD || undefined,
     auditSigningKey: env.PROVENA_AUDIT_SIGNING_KEY || undefined,
   }

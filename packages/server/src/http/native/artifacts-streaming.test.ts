@@ -20,12 +20,14 @@ function filesBelow(dir: string): string[] {
     .sort()
 }
 
+type ErrorAnswer = { error: { code: string; message: string } }
+
 /**
  * A download of bad bytes never completes as if fine: it fails before the headers (a 500, when the
  * whole blob fits in the first chunk) or the transfer breaks off before its end.
  */
 async function expectFailedDownload(res: Response): Promise<void> {
-  if (res.status === 500) return void expect((await res.json()).error.code).toBe('INTERNAL')
+  if (res.status === 500) return void expect(((await res.json()) as ErrorAnswer).error.code).toBe('INTERNAL')
   expect(res.ok).toBe(true)
   await expect(res.arrayBuffer()).rejects.toThrow()
 }
@@ -125,7 +127,9 @@ describe.each(testDialects())('artifact streaming on %s', (dialect) => {
     const res = await fetch(`${baseUrl}/api/v1/runs/${runId}/artifacts/gone.bin`)
 
     expect(res.status).toBe(500)
-    expect((await res.json()).error.message).toMatch(/stored bytes of artifact 'gone.bin' .* are missing/)
+    expect(((await res.json()) as ErrorAnswer).error.message).toMatch(
+      /stored bytes of artifact 'gone.bin' .* are missing/,
+    )
     expect(await integrityEvents(sha256('soon gone'))).toHaveLength(1)
   })
 

@@ -55,6 +55,9 @@ export function createLocalBlobStore(root: string): BlobStore {
     location: root,
 
     async put(body, { expectedSha256 } = {}) {
+      // The body may fail (a client going away) before the pipeline below listens; the pipeline
+      // still sees that error, but without a listener now it would crash the process.
+      body.on('error', () => {})
       await mkdir(uploadsDir, { recursive: true })
       const temporary = path.join(uploadsDir, `${randomUUID()}.part`)
       const digest = digestingStream()
