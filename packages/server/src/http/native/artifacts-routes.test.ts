@@ -151,6 +151,20 @@ describe.each(testDialects())('artifact routes on %s', (dialect) => {
       expect([outside.statusCode, outside.headers['content-range']]).toEqual([416, 'bytes */10'])
     })
 
+    it('answers HEAD with the headers of the file and no body', async () => {
+      const runId = await newRun()
+      await upload(runId, 'a.txt', 'abc')
+
+      const res = await t.app.inject({ method: 'HEAD', url: `/api/v1/runs/${runId}/artifacts/a.txt` })
+
+      expect([res.statusCode, res.body, res.headers.etag, res.headers['content-length']]).toEqual([
+        200,
+        '',
+        `"${sha256('abc')}"`,
+        '3',
+      ])
+    })
+
     it('answers 304 to a client that has the current version', async () => {
       const runId = await newRun()
       await upload(runId, 'a.txt', 'abc')
