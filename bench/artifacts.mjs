@@ -1,4 +1,6 @@
 // Artifacts: a 2 GiB file up and down over loopback to the local store (MB/s, server peak RSS growth), then 10,000 small files through the SDK (files/s).
+
+import { fork } from 'node:child_process'
 import { createHash, randomBytes } from 'node:crypto'
 import {
   createReadStream,
@@ -10,15 +12,17 @@ import {
   statSync,
   writeFileSync,
 } from 'node:fs'
+import { open } from 'node:fs/promises'
 import http from 'node:http'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { pipeline } from 'node:stream/promises'
+import { fileURLToPath } from 'node:url'
 import { Provena } from '../packages/sdk/dist/index.js'
 import { DB_LABELS, openBenchDatabase } from './support/databases.mjs'
 import { createJsonClient } from './support/http-client.mjs'
 import { parseBenchArgs } from './support/options.mjs'
-import { peakRssBytes, startServerProcess } from './support/processes.mjs'
+import { firstMessage, peakRssBytes, startServerProcess } from './support/processes.mjs'
 import { machineLine, recordSection, verdict } from './support/results.mjs'
 import { formatInt, formatMiB } from './support/stats.mjs'
 
@@ -102,6 +106,49 @@ function smallFilesFolder(root, count) {
 
 const mbPerSecond = (bytes, ms) => bytes / 1e6 / (ms / 1000)
 
+/** What this disk does for one large write that must reach it (write, then fsync), in MB/s. */
+async function diskCeiling(dir, sizeMiB) {
+  const file = path.join(dir, 'disk-probe.bin')
+  const block = randomBytes(MIB)
+  const startedMs = performance.now()
+  const out = createWriteStream(file)
+  for (let i = 0; i < sizeMiB; i++) {
+    if (!out.write(block)) await new Promise((resolve) => out.once('drain', resolve))
+  }
+  await new Promise((resolve, reject) => out.end((error) => (error ? reject(error) : resolve())))
+  const handle = await open(file, 'r')
+  await handle.sync()
+  await handle.close()
+  const ms = performance.now() - startedMs
+  rmSync(file)
+  return mbPerSecond(sizeMiB * MIB, ms)
+}
+
+/** Loopback HTTP alone, between two Node processes (no hashing, no storage), both ways, in MB/s. */
+async function loopbackCeiling(file, sizeBytes) {
+  const child = fork(fileURLToPath(new URL('./support/byte-server-process.mjs', import.meta.url)), [], {
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  })
+  try {
+    const { url } = await firstMessage(child)
+    let startedMs = performance.now()
+    await new Promise((resolve, reject) => {
+      const req = http.request(`${url}/`, { method: 'PUT', headers: { 'content-length': sizeBytes } })
+      req.on('response', (res) => res.resume().on('end', resolve))
+      req.on('error', reject)
+      pipeline(createReadStream(file, { highWaterMark: MIB }), req).catch(reject)
+    })
+    const up = mbPerSecond(sizeBytes, performance.now() - startedMs)
+    startedMs = performance.now()
+    await new Promise((resolve, reject) => {
+      http.get(`${url}/?size=${sizeBytes}`, (res) => res.resume().on('end', resolve)).on('error', reject)
+    })
+    return { up, down: mbPerSecond(sizeBytes, performance.now() - startedMs) }
+  } finally {
+    child.disconnect()
+  }
+}
+
 async function measure(kind) {
   const database = await openBenchDatabase(kind, { sqliteSynchronous: options.sqliteSynchronous })
   const work = mkdtempSync(path.join(tmpdir(), 'provena-bench-artifacts-'))
@@ -135,7 +182,9 @@ async function measure(kind) {
     const downloadMs = performance.now() - startedMs
     const downloadPeak = peakRssBytes(server.pid)
     if (fetched.bytes !== sizeBytes || fetched.etag !== `"${sha256}"`) throw new Error('download does not match')
+    const ceiling = await loopbackCeiling(source, sizeBytes)
     rmSync(source)
+    const diskMbs = await diskCeiling(work, Math.min(1024, options['size-mib']))
 
     const folder = path.join(work, 'small')
     smallFilesFolder(folder, options.files)
@@ -158,6 +207,8 @@ async function measure(kind) {
       },
       rssBefore,
       canReset,
+      ceiling,
+      diskMbs,
       files: { count: options.files, ms: filesMs, perSecond: options.files / (filesMs / 1000) },
     }
   } finally {
@@ -175,6 +226,7 @@ function report(r) {
 - store: local directory; metadata: ${r.settings}
 - one file of ${formatMiB(r.sizeBytes)} over loopback HTTP (raw PUT / GET, the server hashes every byte both ways and fsyncs the blob)
 - upload: **${r.upload.mbs.toFixed(0)} MB/s** (${(r.upload.ms / 1000).toFixed(1)} s); download: **${r.download.mbs.toFixed(0)} MB/s** (${(r.download.ms / 1000).toFixed(1)} s); target >= ${TARGET_MB_PER_S} MB/s each way: ${verdict(isFast)}
+- ceilings on this machine at the time: loopback HTTP alone between two Node processes (no hashing, no storage) ${r.ceiling.up.toFixed(0)} MB/s up, ${r.ceiling.down.toFixed(0)} MB/s down; this disk writes and fsyncs ${r.diskMbs.toFixed(0)} MB/s, which bounds a durable upload
 - server peak RSS growth: upload ${formatMiB(r.upload.rssGrowth)}, download ${formatMiB(r.download.rssGrowth)} over ${formatMiB(r.rssBefore)} at rest${r.canReset ? ' (peak reset before each transfer)' : ' (peak could not be reset: growth includes start-up)'}; target < ${TARGET_RSS_GROWTH_MIB} MiB: ${verdict(rssGrowthMiB < TARGET_RSS_GROWTH_MIB)}
 - ${formatInt(r.files.count)} small files (~0.8 KiB each, 100 folders) through \`logArtifact\` (sha256 per file, ${options.concurrency} in parallel): **${formatInt(Math.round(r.files.perSecond))} files/s** (${(r.files.ms / 1000).toFixed(1)} s)
 
