@@ -52,11 +52,22 @@ export function createArtifactsMaintenance({ store, blobs, clock, audit, authori
     }
   }
 
-  async function removeUnreferenced(batch: ListedBlob[], dryRun: boolean) {
+  /**
+   * Removes the batch's blobs that nothing refers to. Each is looked at again just before it goes:
+   * an upload rewrites its blob (a fresh write time) before it commits its manifest row, so a blob
+   * that became young again since it was listed is being uploaded right now and is kept.
+   */
+  async function removeUnreferenced(batch: ListedBlob[], cutoffMs: number, dryRun: boolean) {
     const referenced = await store.artifacts.referencedAmong(batch.map((blob) => blob.sha256))
-    const removable = batch.filter((blob) => !referenced.has(blob.sha256))
-    if (!dryRun) for (const blob of removable) await blobs.delete(blob.sha256)
-    return removable
+    const removed: ListedBlob[] = []
+    for (const blob of batch) {
+      if (referenced.has(blob.sha256)) continue
+      const current = await blobs.head(blob.sha256)
+      if (current === undefined || current.modifiedAtMs >= cutoffMs) continue
+      if (!dryRun) await blobs.delete(blob.sha256)
+      removed.push(current)
+    }
+    return removed
   }
 
   return {
@@ -95,7 +106,7 @@ export function createArtifactsMaintenance({ store, blobs, clock, audit, authori
       const report: GcResponse = { dryRun, removedBlobs: 0, freedBytes: 0, keptBlobs: 0, keptBytes: 0 }
       let batch: ListedBlob[] = []
       const settle = async () => {
-        const removed = await removeUnreferenced(batch, dryRun)
+        const removed = await removeUnreferenced(batch, cutoffMs, dryRun)
         report.removedBlobs += removed.length
         report.freedBytes += removed.reduce((sum, blob) => sum + blob.sizeBytes, 0)
         batch = []
