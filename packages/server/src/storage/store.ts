@@ -41,7 +41,7 @@ export function createStore(db: Kysely<DB>, kind: DialectKind, isInTransaction =
     tokens: createTokensRepository(db),
     permissions: createPermissionsRepository(db),
     audit: createAuditRepository(db),
-    artifacts: createArtifactsRepository(db),
+    artifacts: createArtifactsRepository(db, kind),
     transaction(work) {
       if (isInTransaction) return work(store)
       return db.transaction().execute((trx) => work(createStore(trx, kind, true)))

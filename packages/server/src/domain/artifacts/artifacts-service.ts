@@ -137,7 +137,8 @@ export function createArtifactsService({ store, blobs, clock, audit, authorizer 
       await checkPathIsFree(store, runId, key)
       const blob = await blobs.put(body, { expectedSha256 })
       return store.transaction(async (tx) => {
-        // Again inside the transaction: the run may have finished while the bytes streamed.
+        // Again inside the transaction, with the run locked: it may have finished while the bytes streamed.
+        await tx.artifacts.lockRun(runId)
         const { run, isOverride } = await writableRun(tx, ctx, runId, force)
         await checkPathIsFree(tx, runId, key)
         const before = await tx.artifacts.find(runId, key)
@@ -213,6 +214,7 @@ export function createArtifactsService({ store, blobs, clock, audit, authorizer 
     async delete(ctx: RequestContext, runId: string, rawPath: string, { force = false } = {}): Promise<number> {
       const key = toArtifactKey(rawPath)
       return store.transaction(async (tx) => {
+        await tx.artifacts.lockRun(runId)
         const { run, isOverride } = await writableRun(tx, ctx, runId, force)
         const removed = await tx.artifacts.delete(runId, key)
         if (removed.length === 0) throw new NotFoundError(`artifact '${key}' not found in run ${runId}`)

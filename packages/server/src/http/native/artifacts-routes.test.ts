@@ -321,6 +321,16 @@ describe.each(testDialects())('artifact routes on %s', (dialect) => {
       expect((await upload(runId, 'a', 'x')).statusCode).toBe(409)
     })
 
+    it('lets only one of a file and a file below it win when both are uploaded at once', async () => {
+      for (let attempt = 0; attempt < 5; attempt++) {
+        const runId = await newRun()
+
+        const answers = await Promise.all([upload(runId, 'a', 'file'), upload(runId, 'a/b', 'below')])
+
+        expect(answers.map((res) => res.statusCode).sort()).toEqual([201, 409])
+      }
+    })
+
     it('refuses uploads and deletes on a deleted run', async () => {
       const runId = await newRun()
       await upload(runId, 'a.txt', 'x')

@@ -1,5 +1,6 @@
 import type { Artifact, ArtifactEntry } from '@provena/contract'
 import type { Kysely, Selectable } from 'kysely'
+import type { DialectKind } from './dialects/dialect-kind.js'
 import { decodePageToken, encodePageToken } from './page-token.js'
 import type { ArtifactsTable, DB } from './schema.js'
 
@@ -35,7 +36,7 @@ function subtreeRange(dir: string): { lower: string; upper: string | null } {
   return dir === '' ? { lower: '', upper: null } : { lower: `${dir}/`, upper: `${dir}0` }
 }
 
-export function createArtifactsRepository(db: Kysely<DB>) {
+export function createArtifactsRepository(db: Kysely<DB>, kind: DialectKind) {
   function rowsFrom(runId: string, seek: Seek, upper: string | null, limit: number) {
     let query = db.selectFrom('artifacts').selectAll().where('runId', '=', runId)
     query = 'gt' in seek ? query.where('path', '>', seek.gt) : query.where('path', '>=', seek.gte)
@@ -55,6 +56,15 @@ export function createArtifactsRepository(db: Kysely<DB>) {
 
   return {
     find,
+
+    /**
+     * Inside a transaction: holds the run's row until commit, so manifest changes of one run (and
+     * a change of its status) happen one after another, and the checks that keep the tree a tree
+     * (no file below a file) see each other's rows. SQLite has one writer at a time already.
+     */
+    async lockRun(runId: string): Promise<void> {
+      if (kind === 'postgres') await db.selectFrom('runs').select('id').where('id', '=', runId).forUpdate().execute()
+    },
 
     /** Which of `paths` are files of the run. */
     async filesAmong(runId: string, paths: string[]): Promise<string[]> {
