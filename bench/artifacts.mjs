@@ -166,6 +166,8 @@ async function measure(kind) {
     writeFileSync(warmUp, randomBytes(4 * MIB))
     await upload(server.url, run.id, warmUp, 4 * MIB)
     const { run: measured } = await api.post('/api/v1/runs', { experimentId: experiment.id, name: 'measured' })
+    // Made now: the JSON client's idle keep-alive socket would be closed by the server during the long transfers.
+    const { run: many } = await api.post('/api/v1/runs', { experimentId: experiment.id, name: 'many' })
 
     const canReset = resetPeakRss(server.pid)
     const rssBefore = currentRssBytes(server.pid)
@@ -188,7 +190,6 @@ async function measure(kind) {
 
     const folder = path.join(work, 'small')
     smallFilesFolder(folder, options.files)
-    const { run: many } = await api.post('/api/v1/runs', { experimentId: experiment.id, name: 'many' })
     const provena = new Provena({ url: server.url })
     startedMs = performance.now()
     const logged = await provena.logArtifact(many.id, folder, 'samples', { concurrency: options.concurrency })
