@@ -48,6 +48,8 @@ export function verifiedRead(
   }
 
   return new Transform({
+    // Room for one 1 MiB piece from the store, so each piece passes without a pause.
+    highWaterMark: 1024 * 1024,
     transform(chunk: Buffer, _encoding, callback) {
       const chunkStart = offset
       offset += chunk.length

@@ -3,12 +3,17 @@ import { Transform } from 'node:stream'
 import { InvalidInputError } from '@provena/contract'
 import type { StoredBlob } from './blob-store.js'
 
+/** How much a stage of an upload or download may buffer before it pauses the one before it. */
+export const STREAM_BUFFER_BYTES = 1024 * 1024
+
 /** A pass-through that hashes and counts what flows through it. */
 export function digestingStream(): Transform & { result(): StoredBlob } {
   const hash = createHash('sha256')
   let sizeBytes = 0
   let sha256: string | undefined
   const stream = new Transform({
+    // Large buffers: uploads arrive in socket-sized pieces, and fewer pauses keep the disk busy.
+    highWaterMark: STREAM_BUFFER_BYTES,
     transform(chunk: Buffer, _encoding, callback) {
       hash.update(chunk)
       sizeBytes += chunk.length

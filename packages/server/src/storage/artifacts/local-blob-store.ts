@@ -1,20 +1,18 @@
 import { randomUUID } from 'node:crypto'
-import { createWriteStream } from 'node:fs'
 import { mkdir, open, readdir, rename, rm, stat } from 'node:fs/promises'
 import path from 'node:path'
 import type { Readable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
 import { type BlobStore, checkDigest, type ListedBlob } from './blob-store.js'
-import { checkExpectedDigest, digestingStream } from './digesting-stream.js'
-
-const READ_CHUNK_BYTES = 1024 * 1024
+import { checkExpectedDigest, digestingStream, STREAM_BUFFER_BYTES } from './digesting-stream.js'
+import { syncedFileWriter } from './synced-file-writer.js'
 
 function isMissing(error: unknown): boolean {
   return (error as NodeJS.ErrnoException).code === 'ENOENT'
 }
 
-/** fsync through a new descriptor: it flushes the file (or directory), not the descriptor. */
-async function syncFile(file: string): Promise<void> {
+/** fsyncs a directory, so that a rename in it survives a crash. */
+async function syncDirectory(file: string): Promise<void> {
   const handle = await open(file, 'r')
   try {
     await handle.sync()
@@ -62,14 +60,18 @@ export function createLocalBlobStore(root: string): BlobStore {
       const temporary = path.join(uploadsDir, `${randomUUID()}.part`)
       const digest = digestingStream()
       try {
-        await pipeline(body, digest, createWriteStream(temporary, { flags: 'wx', mode: 0o600 }))
-        await syncFile(temporary)
+        const file = await open(temporary, 'wx', 0o600)
+        try {
+          await pipeline(body, digest, syncedFileWriter(file))
+        } finally {
+          await file.close()
+        }
         const blob = digest.result()
         checkExpectedDigest(blob, expectedSha256)
         const target = blobPath(blob.sha256)
         await mkdir(path.dirname(target), { recursive: true })
         await rename(temporary, target)
-        await syncFile(path.dirname(target))
+        await syncDirectory(path.dirname(target))
         return blob
       } catch (error) {
         await rm(temporary, { force: true })
@@ -81,7 +83,7 @@ export function createLocalBlobStore(root: string): BlobStore {
       try {
         const file = await open(blobPath(sha256), 'r')
         return file.createReadStream({
-          highWaterMark: READ_CHUNK_BYTES,
+          highWaterMark: STREAM_BUFFER_BYTES,
           ...(range ? { start: range.start, end: range.end } : {}),
         }) as Readable
       } catch (error) {
