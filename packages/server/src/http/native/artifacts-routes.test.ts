@@ -308,6 +308,16 @@ describe.each(testDialects())('artifact routes on %s', (dialect) => {
       expect([res.statusCode, res.json().error.code]).toEqual([400, 'INVALID_INPUT'])
     })
 
+    it('keeps raw bodies to artifact uploads: a JSON route sent octet-stream answers 400', async () => {
+      const res = await t.app.inject({
+        method: 'POST',
+        url: '/api/v1/experiments',
+        headers: { 'content-type': 'application/octet-stream', 'x-provena-client': 'test' },
+        payload: '{"name":"sneaky"}',
+      })
+      expect([res.statusCode, res.json().error.code]).toEqual([400, 'INVALID_INPUT'])
+    })
+
     it('answers 404 for an upload to a run that does not exist', async () => {
       const res = await upload('0'.repeat(32), 'a.txt', 'x')
       expect([res.statusCode, res.json().error.code]).toEqual([404, 'NOT_FOUND'])
