@@ -15,7 +15,41 @@ async function closedPort(): Promise<number> {
 
 describe.concurrent('provena --help', () => {
   it.each([
-    [[], ['server', 'db', 'login', 'logout', 'experiments', 'runs', 'users', 'tokens', 'permissions', 'audit']],
+    [
+      [],
+      [
+        'server',
+        'db',
+        'login',
+        'logout',
+        'experiments',
+        'runs',
+        'artifacts',
+        'gc',
+        'users',
+        'tokens',
+        'permissions',
+        'audit',
+      ],
+    ],
+    [['artifacts'], ['upload', 'download', 'ls', 'verify']],
+    [
+      ['artifacts', 'upload'],
+      ['<run-id>', '<local-path>', '[artifact-path]', '--concurrency', '--force', '--json', '--url', 'Examples:'],
+    ],
+    [
+      ['artifacts', 'download'],
+      ['<run-id>', '[artifact-path]', '--dest', '--concurrency', '--json', '--url', 'Examples:'],
+    ],
+    [
+      ['artifacts', 'ls'],
+      ['<run-id>', '[path]', '--recursive', '--json', '--url', 'Examples:'],
+    ],
+    [
+      ['artifacts', 'verify'],
+      ['--run', '--json', 'audit trail', '--url', 'Examples:'],
+    ],
+    [['gc'], ['--dry-run', '--grace-minutes', '--json', '--url', 'Examples:']],
     [
       ['server'],
       [
@@ -31,6 +65,10 @@ describe.concurrent('provena --help', () => {
         '--audit-checkpoint-every',
         '--audit-checkpoint-minutes',
         '--insecure-no-auth',
+        '--artifacts',
+        '--s3-endpoint',
+        '--s3-region',
+        '--s3-path-style',
         'PROVENA_ADMIN_PASSWORD',
         'Examples:',
       ],

@@ -1,8 +1,10 @@
 import { Command, CommanderError } from 'commander'
 import type { CliIo } from './cli-io.js'
+import { registerArtifactsCommand } from './commands/artifacts-command.js'
 import { registerAuditCommand } from './commands/audit-command.js'
 import { registerDbCommand } from './commands/db-command.js'
 import { registerExperimentsCommand } from './commands/experiments-command.js'
+import { registerGcCommand } from './commands/gc-command.js'
 import { examples } from './commands/help-text.js'
 import { registerLoginCommands } from './commands/login-command.js'
 import { registerPermissionsCommand } from './commands/permissions-command.js'
@@ -21,7 +23,9 @@ const USAGE_EXIT_CODE = 2
 export function createProgram(io: CliIo): Command {
   // Settings made before .command() are inherited by every subcommand.
   const program = new Command('provena')
-    .description('Provena: self-hosted tracking of ML experiments, runs and metrics, with a tamper-evident audit trail')
+    .description(
+      'Provena: self-hosted tracking of ML experiments, runs, metrics and artifacts, with a tamper-evident audit trail',
+    )
     .configureOutput({ writeOut: (text) => io.stdout.write(text), writeErr: (text) => io.stderr.write(text) })
     .exitOverride()
     .showHelpAfterError('(add --help for usage)')
@@ -32,6 +36,7 @@ export function createProgram(io: CliIo): Command {
         'provena login --username alice',
         'provena experiments create resnet-sweep',
         'provena runs list --experiment resnet-sweep',
+        'provena artifacts upload <run-id> ./model model',
         'provena audit verify --against checkpoint.txt --key "$PROVENA_AUDIT_KEY"',
       ),
     )
@@ -40,6 +45,8 @@ export function createProgram(io: CliIo): Command {
   registerLoginCommands(program, io)
   registerExperimentsCommand(program, io)
   registerRunsCommand(program, io)
+  registerArtifactsCommand(program, io)
+  registerGcCommand(program, io)
   registerUsersCommand(program, io)
   registerTokensCommand(program, io)
   registerPermissionsCommand(program, io)

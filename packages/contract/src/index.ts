@@ -1,4 +1,6 @@
 export * from './access.js'
+export * from './artifact-key.js'
+export * from './artifacts.js'
 export * from './audit.js'
 export * from './common.js'
 export * from './errors.js'

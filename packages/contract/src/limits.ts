@@ -18,3 +18,9 @@ export const MAX_PAGE_SIZE = 1000
 export const MAX_HISTORY_PAGE = 100_000
 /** Most points a downsampled history may ask for. */
 export const MAX_DOWNSAMPLED_POINTS = 10_000
+/** Longest accepted artifact path, in characters (after Unicode NFC normalisation). */
+export const MAX_ARTIFACT_PATH_LENGTH = 1024
+/** Longest accepted segment of an artifact path: most file systems allow 255 bytes per name. */
+export const MAX_ARTIFACT_SEGMENT_BYTES = 255
+/** Most entries in one page of an artifact directory listing. */
+export const MAX_ARTIFACT_PAGE = 1000

@@ -1,6 +1,8 @@
 import { ConflictError, encodeMetricValue, InvalidInputError, MAX_BATCH_PARAMS, RunResponse } from '@provena/contract'
+import type { ArtifactsApi } from './artifacts-api.js'
 import { flushAtExit } from './exit-flush.js'
 import { type HttpClient, NO_CONTENT } from './http-client.js'
+import type { LoggedArtifacts, TransferOptions } from './local-artifacts.js'
 import { createMetricBuffer } from './metric-buffer.js'
 import { sendRunBatch } from './run-batch.js'
 import { type Run, runPath } from './runs-api.js'
@@ -33,6 +35,13 @@ export interface ActiveRun {
   logMetric(key: string, value: number, options?: MetricPointOptions): void
   logMetrics(metrics: Record<string, number>, options?: MetricPointOptions): void
   setTag(key: string, value: string): Promise<void>
+  /**
+   * Uploads a local file (to `<artifactPath>/<its name>`) or folder (its files below
+   * `artifactPath`), in parallel, each checked by sha256 (Node only). Symbolic links that lead
+   * outside the folder are not followed; they are listed in `skipped`.
+   * @example await run.logArtifact('./model', 'model', { onProgress: (p) => console.log(p.bytesDone) })
+   */
+  logArtifact(localPath: string, artifactPath?: string, options?: TransferOptions): Promise<LoggedArtifacts>
   /** Resolves when every point logged so far is stored; rejects with the error of a refused or undeliverable batch. */
   flush(): Promise<void>
   /** Flushes, then sets the status (default FINISHED) and the end time, even when the flush failed. */
@@ -42,6 +51,7 @@ export interface ActiveRun {
 /** What an active run needs from its client. */
 interface ActiveRunContext {
   http: HttpClient
+  artifacts: ArtifactsApi
   batchSize: number
   flushIntervalMs: number
   /** Called once the run has ended, so the client stops tracking it. */
@@ -49,7 +59,10 @@ interface ActiveRunContext {
 }
 
 /** Wraps a freshly created run so that it can be logged to. */
-export function createActiveRun(run: Run, { http, batchSize, flushIntervalMs, onEnded }: ActiveRunContext): ActiveRun {
+export function createActiveRun(
+  run: Run,
+  { http, artifacts, batchSize, flushIntervalMs, onEnded }: ActiveRunContext,
+): ActiveRun {
   const buffer = createMetricBuffer({
     batchSize,
     flushIntervalMs,
@@ -103,6 +116,10 @@ export function createActiveRun(run: Run, { http, batchSize, flushIntervalMs, on
     async setTag(key, value) {
       const path = runPath(run.id, `/tags/${encodeURIComponent(key)}`)
       await http.request({ method: 'PUT', path, body: { value }, response: NO_CONTENT, isIdempotent: true })
+    },
+    async logArtifact(localPath, artifactPath, options) {
+      const { logLocalArtifacts } = await import('./local-artifacts.js')
+      return logLocalArtifacts(artifacts, run.id, localPath, artifactPath, options)
     },
     flush: () => buffer.flush(),
     end(status = 'FINISHED') {

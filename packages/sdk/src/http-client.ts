@@ -32,12 +32,25 @@ export interface StreamRequest {
   query?: HttpRequest<unknown>['query']
 }
 
+/** A request whose body or answer is bytes rather than JSON (artifact uploads and downloads). */
+export interface RawRequest {
+  method: 'GET' | 'PUT' | 'POST'
+  path: string
+  query?: HttpRequest<unknown>['query']
+  headers?: Record<string, string>
+  /** Makes the body anew for each attempt, since a sent stream cannot be sent again. */
+  body?: () => NonNullable<RequestInit['body']>
+  isIdempotent: boolean
+}
+
 /** Sends requests to one server, retrying and decoding errors into the contract's classes. */
 export interface HttpClient {
   readonly url: string
   request<T>(request: HttpRequest<T>): Promise<T>
   /** The body of a successful GET, unread; only the request up to the answer's status is retried. */
   stream(request: StreamRequest): Promise<ReadableStream<Uint8Array>>
+  /** A successful answer with its body unread; error answers are decoded and thrown. */
+  raw(request: RawRequest): Promise<Response>
 }
 
 interface RawAnswer {
@@ -141,6 +154,21 @@ export function createHttpClient(config: ClientConfig): HttpClient {
     })
   }
 
+  async function raw(request: RawRequest): Promise<Response> {
+    const url = buildUrl(config.url, request.path, request.query)
+    const headers = { ...buildHeaders(config, false), ...request.headers }
+    const answer = await withRetries<RawAnswer | StreamedAnswer>(request, async () => {
+      const init: RequestInit & { duplex?: 'half' } = { method: request.method, headers }
+      // A streamed request body needs half-duplex mode in Node's fetch.
+      if (request.body) Object.assign(init, { body: request.body(), duplex: 'half' })
+      const response = await config.fetch(url, init)
+      if (response.ok) return { status: response.status, response }
+      return { status: response.status, text: await response.text() }
+    })
+    if ('text' in answer) throw decodeError(answer, `${request.method} ${config.url}${request.path}`)
+    return answer.response
+  }
+
   return {
     url: config.url,
     async request<T>(request: HttpRequest<T>): Promise<T> {
@@ -153,18 +181,10 @@ export function createHttpClient(config: ClientConfig): HttpClient {
     },
 
     async stream(request: StreamRequest): Promise<ReadableStream<Uint8Array>> {
-      const url = buildUrl(config.url, request.path, request.query)
-      const init: RequestInit = { method: 'GET', headers: buildHeaders(config, false) }
-      const answer = await withRetries<RawAnswer | StreamedAnswer>(
-        { method: 'GET', path: request.path, isIdempotent: true },
-        async () => {
-          const response = await config.fetch(url, init)
-          if (response.ok) return { status: response.status, response }
-          return { status: response.status, text: await response.text() }
-        },
-      )
-      if ('text' in answer) throw decodeError(answer, `GET ${config.url}${request.path}`)
-      return answer.response.body ?? new ReadableStream({ start: (controller) => controller.close() })
+      const response = await raw({ method: 'GET', path: request.path, query: request.query, isIdempotent: true })
+      return response.body ?? new ReadableStream({ start: (controller) => controller.close() })
     },
+
+    raw,
   }
 }

@@ -2,6 +2,9 @@ export {
   AlreadyExistsError,
   type ApiToken,
   AppError,
+  type Artifact,
+  type ArtifactEntry,
+  type ArtifactVerifyLine,
   type AuditEvent,
   type CheckpointResponse,
   ConflictError,
@@ -10,6 +13,7 @@ export {
   type CreateUserBody,
   type ErrorCode,
   type Experiment,
+  type GcResponse,
   type InclusionProofResponse,
   InternalError,
   InvalidInputError,
@@ -31,11 +35,13 @@ export {
   type WhoAmIResponse,
 } from '@provena/contract'
 export type { ActiveRun, EndStatus, MetricPointOptions, ParamValue } from './active-run.js'
+export type { ArtifactDownload, ArtifactsApi, UploadArtifactOptions } from './artifacts-api.js'
 export type { AuditApi, AuditEventFilter, AuditVerification } from './audit-api.js'
 export type { AuthApi } from './auth-api.js'
 export { DEFAULT_TRACKING_URI, type ProvenaOptions } from './config.js'
 export { ConnectionError } from './connection-error.js'
 export type { CreateExperimentInput, ExperimentsApi, ListExperimentsOptions } from './experiments-api.js'
+export type { LoggedArtifacts, TransferOptions, TransferProgress } from './local-artifacts.js'
 export type { MetricHistoryOptions, MetricHistoryPoint } from './metric-history.js'
 export type { PermissionsApi } from './permissions-api.js'
 export { Provena, type StartRunOptions } from './provena.js'

@@ -1,10 +1,12 @@
 import { AlreadyExistsError, type Experiment, NotFoundError } from '@provena/contract'
 import { type ActiveRun, createActiveRun, type ParamValue, toParamStrings } from './active-run.js'
+import { type ArtifactsApi, createArtifactsApi } from './artifacts-api.js'
 import { type AuditApi, createAuditApi } from './audit-api.js'
 import { type AuthApi, createAuthApi } from './auth-api.js'
 import { type ClientConfig, type ProvenaOptions, resolveClientConfig } from './config.js'
 import { createExperimentsApi, type ExperimentsApi } from './experiments-api.js'
 import { createHttpClient, type HttpClient } from './http-client.js'
+import type { LoggedArtifacts, TransferOptions } from './local-artifacts.js'
 import { fetchMetricHistory, type MetricHistoryOptions, type MetricHistoryPoint } from './metric-history.js'
 import { createPermissionsApi, type PermissionsApi } from './permissions-api.js'
 import { createRun, createRunsApi, type Run, type RunsApi, type SearchRunsOptions } from './runs-api.js'
@@ -40,6 +42,7 @@ export class Provena {
   readonly permissions: PermissionsApi
   readonly auth: AuthApi
   readonly audit: AuditApi
+  readonly artifacts: ArtifactsApi
   readonly #config: ClientConfig
   readonly #http: HttpClient
   readonly #activeRuns = new Set<ActiveRun>()
@@ -55,6 +58,7 @@ export class Provena {
     this.permissions = createPermissionsApi(this.#http)
     this.auth = createAuthApi(this.#http)
     this.audit = createAuditApi(this.#http)
+    this.artifacts = createArtifactsApi(this.#http)
   }
 
   /** Creates a run, with its params and tags, and returns it ready for logging. */
@@ -70,6 +74,7 @@ export class Provena {
     })
     const activeRun = createActiveRun(run, {
       http: this.#http,
+      artifacts: this.artifacts,
       batchSize: this.#config.batchSize,
       flushIntervalMs: this.#config.flushIntervalMs,
       onEnded: (ended) => this.#activeRuns.delete(ended),
@@ -86,6 +91,35 @@ export class Provena {
   /** Every point of a metric in step order (following page tokens), or one downsampled view with `maxPoints`. */
   getMetricHistory(runId: string, key: string, options?: MetricHistoryOptions): Promise<MetricHistoryPoint[]> {
     return fetchMetricHistory(this.#http, runId, key, options)
+  }
+
+  /**
+   * Uploads a local file or folder to a run (Node only); the same as `run.logArtifact` for a run
+   * that is not active here. A file goes to `<artifactPath>/<name>`, a folder's files below `artifactPath`.
+   */
+  async logArtifact(
+    runId: string,
+    localPath: string,
+    artifactPath?: string,
+    options?: TransferOptions,
+  ): Promise<LoggedArtifacts> {
+    const { logLocalArtifacts } = await import('./local-artifacts.js')
+    return logLocalArtifacts(this.artifacts, runId, localPath, artifactPath, options)
+  }
+
+  /** Every entry of one directory of a run's artifacts ('' or absent for the root). */
+  listArtifacts(runId: string, path?: string) {
+    return this.artifacts.listAll(runId, path)
+  }
+
+  /**
+   * Downloads a run's file or directory (all of it for '') to `dest` (Node only), each file at
+   * its artifact path below `dest` and checked against its sha256; returns the local path of `path`.
+   * @example await provena.downloadArtifacts(runId, 'model', './out') // './out/model'
+   */
+  async downloadArtifacts(runId: string, path: string, dest: string, options?: TransferOptions): Promise<string> {
+    const { downloadToFolder } = await import('./local-artifacts.js')
+    return downloadToFolder(this.artifacts, runId, path, dest, options)
   }
 
   /** Flushes every active run of this client (without ending them); rejects with the first failure. */

@@ -1,5 +1,6 @@
 import path from 'node:path'
 import { z } from 'zod'
+import type { ArtifactLocation } from './storage/artifacts/open-blob-store.js'
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const
 
@@ -18,6 +19,10 @@ export interface ServerFlags {
   checkpointEvery?: number | string | undefined
   checkpointMinutes?: number | string | undefined
   webDir?: string | undefined
+  artifacts?: string | undefined
+  s3Endpoint?: string | undefined
+  s3Region?: string | undefined
+  s3PathStyle?: boolean | string | undefined
 }
 
 const ENV_NAMES: Record<keyof ServerFlags, string> = {
@@ -34,6 +39,10 @@ const ENV_NAMES: Record<keyof ServerFlags, string> = {
   checkpointEvery: 'PROVENA_AUDIT_CHECKPOINT_EVERY',
   checkpointMinutes: 'PROVENA_AUDIT_CHECKPOINT_MINUTES',
   webDir: 'PROVENA_WEB_DIR',
+  artifacts: 'PROVENA_ARTIFACTS',
+  s3Endpoint: 'PROVENA_S3_ENDPOINT',
+  s3Region: 'PROVENA_S3_REGION',
+  s3PathStyle: 'PROVENA_S3_PATH_STYLE',
 }
 
 /** Flags whose name is not the kebab-case of their config key. */
@@ -68,6 +77,16 @@ const ServerConfigSchema = z.object({
   checkpointEvery: z.coerce.number().int().min(1).default(1000),
   checkpointMinutes: z.coerce.number().min(0.01).default(60),
   webDir: z.string().min(1).optional(),
+  artifacts: z
+    .string()
+    .min(1)
+    .refine((v) => !/^[a-z][a-z0-9+.-]*:\/\//i.test(v) || /^s3:\/\/[^/]+/.test(v), {
+      message: 'must be a directory or s3://bucket[/prefix]',
+    })
+    .optional(),
+  s3Endpoint: z.url().optional(),
+  s3Region: z.string().min(1).optional(),
+  s3PathStyle: Switch.default(false),
 })
 
 export interface ServerConfig {
@@ -94,6 +113,8 @@ export interface ServerConfig {
   checkpointMinutes: number
   /** The built web UI served at `/`: by default packages/web/dist/app of this checkout. */
   webDir: string
+  /** Where artifact bytes live: `<data-dir>/artifacts` by default, or an S3-compatible bucket. */
+  artifacts: ArtifactLocation
 }
 
 // Where `npm run build` puts the UI, seen from this file in src/ or dist/ of packages/server.
@@ -105,6 +126,38 @@ const LOOPBACK_NAMES = ['localhost', '127.0.0.1', '::1']
 function defaultAllowedHosts(host: string): string[] | null {
   if (host === '0.0.0.0' || host === '::') return null
   return [...new Set([...LOOPBACK_NAMES, host.toLowerCase()])]
+}
+
+/**
+ * `s3://bucket/prefix` with the endpoint, region and credentials of the usual AWS variables
+ * (AWS_ENDPOINT_URL_S3 / AWS_ENDPOINT_URL, AWS_REGION / AWS_DEFAULT_REGION, AWS_ACCESS_KEY_ID,
+ * AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN); without keys the AWS SDK's own chain applies.
+ */
+function artifactLocation(
+  given: string | undefined,
+  s3: { s3Endpoint?: string | undefined; s3Region?: string | undefined; s3PathStyle: boolean },
+  dataDir: string,
+  env: NodeJS.ProcessEnv,
+): ArtifactLocation {
+  if (given === undefined) return { kind: 'local', dir: path.join(dataDir, 'artifacts') }
+  const url = /^s3:\/\/([^/]+)\/?(.*)$/.exec(given)
+  if (!url) return { kind: 'local', dir: path.resolve(given) }
+  const [, bucket = '', rawPrefix = ''] = url
+  const prefix = rawPrefix === '' || rawPrefix.endsWith('/') ? rawPrefix : `${rawPrefix}/`
+  const accessKeyId = env.AWS_ACCESS_KEY_ID
+  const secretAccessKey = env.AWS_SECRET_ACCESS_KEY
+  return {
+    kind: 's3',
+    bucket,
+    prefix,
+    endpoint: s3.s3Endpoint ?? (env.AWS_ENDPOINT_URL_S3 || env.AWS_ENDPOINT_URL || undefined),
+    region: s3.s3Region ?? (env.AWS_REGION || env.AWS_DEFAULT_REGION || 'us-east-1'),
+    forcePathStyle: s3.s3PathStyle,
+    credentials:
+      accessKeyId && secretAccessKey
+        ? { accessKeyId, secretAccessKey, sessionToken: env.AWS_SESSION_TOKEN || undefined }
+        : undefined,
+  }
 }
 
 /** Raised for configuration that cannot work; the message names the flag and the variable. */
@@ -124,13 +177,15 @@ export function loadServerConfig(flags: ServerFlags = {}, env: NodeJS.ProcessEnv
     const flag = FLAG_NAMES[key] ?? `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`
     throw new ConfigError(`invalid ${flag} / ${ENV_NAMES[key] ?? key}: ${issue?.message ?? 'invalid value'}`)
   }
-  const dataDir = path.resolve(parsed.data.dataDir)
+  const { artifacts, s3Endpoint, s3Region, s3PathStyle, ...settings } = parsed.data
+  const dataDir = path.resolve(settings.dataDir)
   return {
-    ...parsed.data,
+    ...settings,
     dataDir,
-    db: parsed.data.db ?? path.join(dataDir, 'provena.db'),
-    allowedHosts: parsed.data.allowedHosts ?? defaultAllowedHosts(parsed.data.host),
-    webDir: path.resolve(parsed.data.webDir ?? DEFAULT_WEB_DIR),
+    artifacts: artifactLocation(artifacts, { s3Endpoint, s3Region, s3PathStyle }, dataDir, env),
+    db: settings.db ?? path.join(dataDir, 'provena.db'),
+    allowedHosts: settings.allowedHosts ?? defaultAllowedHosts(settings.host),
+    webDir: path.resolve(settings.webDir ?? DEFAULT_WEB_DIR),
     adminPassword: env.PROVENA_ADMIN_PASSWORD || undefined,
     auditSigningKey: env.PROVENA_AUDIT_SIGNING_KEY || undefined,
   }

@@ -31,7 +31,41 @@ describe('loadServerConfig', () => {
       checkpointMinutes: 60,
       // The UI built next to the server package in the workspace.
       webDir: path.resolve(import.meta.dirname, '../../web/dist/app'),
+      artifacts: { kind: 'local', dir: path.join(path.resolve('provena-data'), 'artifacts') },
     })
+  })
+
+  it('takes an S3 location with the endpoint, region and keys of the usual AWS variables', () => {
+    const env = {
+      PROVENA_ARTIFACTS: 's3://ml-artifacts/team/provena',
+      AWS_ENDPOINT_URL: 'http://minio:9000',
+      AWS_REGION: 'eu-west-1',
+      AWS_ACCESS_KEY_ID: 'key',
+      AWS_SECRET_ACCESS_KEY: 'secret',
+    }
+    expect(loadServerConfig({ s3PathStyle: true }, env).artifacts).toEqual({
+      kind: 's3',
+      bucket: 'ml-artifacts',
+      prefix: 'team/provena/',
+      endpoint: 'http://minio:9000',
+      region: 'eu-west-1',
+      forcePathStyle: true,
+      credentials: { accessKeyId: 'key', secretAccessKey: 'secret', sessionToken: undefined },
+    })
+    expect(
+      loadServerConfig({ artifacts: 's3://bucket', s3Endpoint: 'http://other:9000' }, env).artifacts,
+    ).toMatchObject({
+      prefix: '',
+      endpoint: 'http://other:9000',
+    })
+  })
+
+  it('takes a directory for artifacts, and refuses other schemes', () => {
+    expect(loadServerConfig({ artifacts: 'blobs' }, {}).artifacts).toEqual({
+      kind: 'local',
+      dir: path.resolve('blobs'),
+    })
+    expect(() => loadServerConfig({ artifacts: 'gs://bucket/x' }, {})).toThrow(/--artifacts \/ PROVENA_ARTIFACTS/)
   })
 
   it('takes environment variables, and flags over them', () => {
@@ -142,6 +176,7 @@ describe('migrateDatabase', () => {
       '0001-tracking',
       '0002-metric-series',
       '0003-access-and-audit',
+      '0004-artifacts',
     ])
     expect(await migrateDatabase({ db, sqliteSynchronous: 'FULL' })).toEqual([])
   })

@@ -6,6 +6,7 @@ import { generateSignerKey } from './domain/audit/signed-note.js'
 import { SYSTEM_CONTEXT } from './domain/auth/principal.js'
 import { buildApp } from './http/app.js'
 import { createServices } from './services.js'
+import { openBlobStore } from './storage/artifacts/open-blob-store.js'
 import { dialectOf, migrateToLatest, openDatabase } from './storage/index.js'
 import { readOrCreateKeyFile } from './storage/key-file.js'
 import { createStore } from './storage/store.js'
@@ -14,6 +15,8 @@ export interface RunningServer {
   url: string
   /** Where metadata lives: the SQLite file, or the PostgreSQL URL without its password. */
   databaseLocation: string
+  /** Where artifact bytes live: a directory or an s3:// URL. */
+  artifactsLocation: string
   isAuthEnabled: boolean
   /** Whether the web UI is built, so that `/` shows it (else `/` says how to build it). */
   isWebUiBuilt: boolean
@@ -71,10 +74,12 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
   checkBindingIsSafe(config)
   const signerKey = auditSignerKey(config)
   const database = openDatabase({ url: config.db, sqliteSynchronous: config.sqliteSynchronous })
+  const blobs = openBlobStore(config.artifacts)
   try {
     await migrateToLatest(database.db, database.kind)
     const services = createServices({
       store: createStore(database),
+      blobs,
       signerKey,
       isAuthEnabled: config.auth,
       defaultPermission: config.defaultPermission,
@@ -99,6 +104,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     return {
       url: `http://${host}:${port}`,
       databaseLocation: redactDatabaseUrl(config.db),
+      artifactsLocation: blobs.location,
       isAuthEnabled: config.auth,
       isWebUiBuilt: existsSync(path.join(config.webDir, 'index.html')),
       initialAdmin,
@@ -107,10 +113,12 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
         clearInterval(timer)
         await app.close()
         await database.close()
+        blobs.close()
       },
     }
   } catch (error) {
     await database.close()
+    blobs.close()
     throw error
   }
 }

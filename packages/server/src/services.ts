@@ -1,4 +1,6 @@
 import type { DefaultPermission } from '@provena/contract'
+import { createArtifactsMaintenance } from './domain/artifacts/artifacts-maintenance.js'
+import { createArtifactsService } from './domain/artifacts/artifacts-service.js'
 import { createAuditLog } from './domain/audit/audit-log.js'
 import { createAuditService } from './domain/audit/audit-service.js'
 import { createAccountsService } from './domain/auth/accounts-service.js'
@@ -10,10 +12,13 @@ import { createExperimentsService } from './domain/experiments/experiments-servi
 import { createMetricsService } from './domain/metrics/metrics-service.js'
 import { createRunsService } from './domain/runs/runs-service.js'
 import { createRunSearchService } from './domain/search/run-search-service.js'
+import type { BlobStore } from './storage/artifacts/blob-store.js'
 import type { Store } from './storage/store.js'
 
 export interface ServicesOptions {
   store: Store
+  /** Where artifact bytes live: a local directory or S3-compatible storage. */
+  blobs: BlobStore
   /** The Ed25519 signer key for audit checkpoints (C2SP note key format). */
   signerKey: string
   isAuthEnabled?: boolean
@@ -26,6 +31,7 @@ export interface ServicesOptions {
 export function createServices(options: ServicesOptions) {
   const {
     store,
+    blobs,
     signerKey,
     isAuthEnabled = false,
     defaultPermission = 'READ',
@@ -46,6 +52,8 @@ export function createServices(options: ServicesOptions) {
     accounts: createAccountsService({ store, clock, audit, authorizer, authentication }),
     permissions: createPermissionsService({ store, audit, authorizer }),
     audit: createAuditService({ store, clock, authorizer, signerKey }),
+    artifacts: createArtifactsService({ store, blobs, clock, audit, authorizer }),
+    artifactsMaintenance: createArtifactsMaintenance({ store, blobs, clock, audit, authorizer }),
   }
 }
 

@@ -6,6 +6,15 @@ export function parsePositiveInt(value: string): number {
   return Number(value)
 }
 
+/** Commander parser for a number of at least 0, fractions allowed. */
+export function parseNonNegativeNumber(value: string): number {
+  const number = Number(value)
+  if (value.trim() === '' || !Number.isFinite(number) || number < 0) {
+    throw new InvalidArgumentError('must be a number of at least 0')
+  }
+  return number
+}
+
 /** Commander parser that lets an option be given several times. */
 export function collect(value: string, previous: string[] | undefined): string[] {
   return [...(previous ?? []), value]

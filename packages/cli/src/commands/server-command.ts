@@ -55,6 +55,22 @@ export function registerServerCommand(program: Command, io: CliIo): void {
       'the built web UI to serve at / (default: packages/web/dist/app of this checkout; env PROVENA_WEB_DIR)',
     )
     .option(
+      '--artifacts <location>',
+      'where artifact files live: a directory, or s3://bucket/prefix (default: <data-dir>/artifacts; env PROVENA_ARTIFACTS)',
+    )
+    .option(
+      '--s3-endpoint <url>',
+      'S3-compatible endpoint, e.g. http://minio:9000 (default: $AWS_ENDPOINT_URL_S3, $AWS_ENDPOINT_URL, else AWS; env PROVENA_S3_ENDPOINT)',
+    )
+    .option(
+      '--s3-region <region>',
+      'S3 region (default: $AWS_REGION, $AWS_DEFAULT_REGION, else us-east-1; env PROVENA_S3_REGION)',
+    )
+    .option(
+      '--s3-path-style',
+      'address buckets as http://host/bucket, as MinIO and most S3-compatible servers need (env PROVENA_S3_PATH_STYLE=1)',
+    )
+    .option(
       '--insecure-no-auth',
       'allow listening on a non-loopback address without --auth: whoever reaches it is admin (env PROVENA_INSECURE_NO_AUTH=1)',
     )
@@ -63,10 +79,13 @@ export function registerServerCommand(program: Command, io: CliIo): void {
       `
 With --auth, set PROVENA_ADMIN_PASSWORD for the first admin's password, or one is generated and printed once.
 PROVENA_AUDIT_SIGNING_KEY gives the audit signing key; else one is created in the data dir.
+With --artifacts s3://…, credentials come from AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY (/ AWS_SESSION_TOKEN),
+else from the AWS SDK's usual chain (profiles, instance roles). See docs/artifacts.md.
 ${examples(
   'provena server',
   'provena server --port 8080 --data-dir /var/lib/provena',
   'provena server --db postgres://provena:secret@db.internal/provena --log-level warn',
+  'provena server --artifacts s3://ml-artifacts/provena --s3-endpoint http://minio:9000 --s3-path-style',
   'PROVENA_ADMIN_PASSWORD=... provena server --auth --host 0.0.0.0 --allowed-hosts provena.example.com --default-permission NONE',
 )}`,
     )
@@ -98,6 +117,7 @@ function banner(config: ServerConfig, running: RunningServer): string {
     `Provena server listening on ${running.url}`,
     `  data dir: ${config.dataDir}`,
     `  database: ${running.databaseLocation}`,
+    `  artifacts: ${running.artifactsLocation}`,
     `  auth:     ${auth}`,
     `  web UI:   ${running.isWebUiBuilt ? `${running.url}/` : `not built (run npm run build; looked in ${config.webDir})`}`,
     `  audit:    verifier key ${running.auditVerifierKey}`,

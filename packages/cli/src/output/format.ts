@@ -66,3 +66,16 @@ export function formatJson(value: unknown): string {
     typeof v === 'number' && !Number.isFinite(v) ? encodeMetricValue(v) : v
   return `${JSON.stringify(value, replacer, 2)}\n`
 }
+
+const BYTE_UNITS = ['B', 'KiB', 'MiB', 'GiB', 'TiB']
+
+/** A size in bytes for people: `512 B`, `1.5 MiB`, `2.0 GiB`. */
+export function formatBytes(sizeBytes: number): string {
+  let value = sizeBytes
+  let unit = 0
+  while (value >= 1024 && unit < BYTE_UNITS.length - 1) {
+    value /= 1024
+    unit++
+  }
+  return unit === 0 ? `${value} B` : `${value.toFixed(1)} ${BYTE_UNITS[unit]}`
+}

@@ -14,7 +14,16 @@ describe('createProgress', () => {
     progress.update(12_345, 100_000)
     progress.done()
 
-    expect(terminal.written).toEqual(['\rVerified events: 12,345 / 100,000 (12%)', '\r\u001b[K'])
+    expect(terminal.written).toEqual(['\r\u001b[KVerified events: 12,345 / 100,000 (12%)', '\r\u001b[K'])
+  })
+
+  it('draws sizes behind a bar for bytes', () => {
+    const terminal = sink(true)
+    const progress = createProgress(terminal, 'Uploading', { unit: 'bytes' })
+
+    progress.update(1536 * 1024, 6 * 1024 * 1024)
+
+    expect(terminal.written).toEqual(['\r\u001b[KUploading: [######------------------] 1.5 MiB / 6.0 MiB (25%)'])
   })
 
   it('writes nothing when no terminal is watching', () => {

@@ -14,6 +14,7 @@ import { registerBrowserSafety } from './browser-safety.js'
 import { renderError } from './errors.js'
 import { registerJsonBodyParser } from './json-body.js'
 import { registerAccessRoutes } from './native/access-routes.js'
+import { registerArtifactsRoutes, registerRawBodyParser } from './native/artifacts-routes.js'
 import { registerAuditRoutes } from './native/audit-routes.js'
 import { registerExperimentsRoutes } from './native/experiments-routes.js'
 import { registerHealthRoutes } from './native/health-routes.js'
@@ -51,6 +52,7 @@ export async function buildApp(
 
   // Order matters: the Host check and the POST rule run before credentials are looked at.
   registerJsonBodyParser(app)
+  registerRawBodyParser(app)
   registerBrowserSafety(app, { allowedHosts })
   registerAccessControl(app, { authentication: services.authentication, isAuthEnabled: services.isAuthEnabled })
   app.setValidatorCompiler(validatorCompiler)
@@ -76,6 +78,7 @@ export async function buildApp(
   registerMetricsRoutes(app, services)
   registerAccessRoutes(app, services)
   registerAuditRoutes(app, services)
+  registerArtifactsRoutes(app, services)
   app.get('/api/v1/openapi.json', { config: { access: 'public' }, schema: { hide: true } }, async () => app.swagger())
   registerWebUi(app, { webDir })
 

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto'
+import { Readable } from 'node:stream'
 import type { Experiment, PermissionLevel, Run } from '@provena/contract'
 import Fastify from 'fastify'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
@@ -38,8 +39,11 @@ interface Entry {
   access: AccessPolicy
   expected: Statuses
   /** A valid request for the route about the case's objects; may first bring them into the needed state. */
-  request(c: Case): { url: string; body?: object } | Promise<{ url: string; body?: object }>
+  request(c: Case): MatrixRequest | Promise<MatrixRequest>
 }
+
+/** A JSON `body`, or `bytes` sent raw as application/octet-stream (artifact uploads). */
+type MatrixRequest = { url: string; body?: object; bytes?: string }
 
 const PASSWORD = 'matrix-password-1'
 const GRANTS: [username: string, level: PermissionLevel][] = [
@@ -55,6 +59,12 @@ const entry = (access: AccessPolicy, expected: Statuses, request: Entry['request
 })
 const exp = async (c: Case) => `/api/v1/experiments/${(await c.objects()).experiment.id}`
 const run = async (c: Case) => `/api/v1/runs/${(await c.objects()).run.id}`
+/** The case's run with one artifact, `model.bin`, stored. */
+const runWithArtifact = async (c: Case) => {
+  const { run: seeded } = await c.objects()
+  await c.services.artifacts.upload(SYSTEM_CONTEXT, seeded.id, 'model.bin', Readable.from([Buffer.from('weights')]))
+  return `/api/v1/runs/${seeded.id}`
+}
 const perms = async (c: Case) => `/api/v1/permissions/experiment/${(await c.objects()).experiment.id}`
 
 /** Every route, its declared policy, and the status each caller gets: [anonymous, none, read, edit, manage, admin]. */
@@ -126,6 +136,31 @@ const MATRIX: Record<string, Entry> = {
   })),
   'GET /api/v1/runs/:runId/metrics/:key/history': entry('signed-in', [401, 404, 200, 200, 200, 200], async (c) => ({
     url: `${await run(c)}/metrics/loss/history`,
+  })),
+
+  'PUT /api/v1/runs/:runId/artifacts/*': entry('signed-in', [401, 404, 403, 201, 201, 201], async (c) => ({
+    url: `${await run(c)}/artifacts/model/weights.bin`,
+    bytes: 'weights',
+  })),
+  'GET /api/v1/runs/:runId/artifacts': entry('signed-in', [401, 404, 200, 200, 200, 200], async (c) => ({
+    url: `${await runWithArtifact(c)}/artifacts`,
+  })),
+  'GET /api/v1/runs/:runId/artifacts/*': entry('signed-in', [401, 404, 200, 200, 200, 200], async (c) => ({
+    url: `${await runWithArtifact(c)}/artifacts/model.bin`,
+  })),
+  'GET /api/v1/runs/:runId/artifacts.tar': entry('signed-in', [401, 404, 200, 200, 200, 200], async (c) => ({
+    url: `${await runWithArtifact(c)}/artifacts.tar`,
+  })),
+  'DELETE /api/v1/runs/:runId/artifacts/*': entry('signed-in', [401, 404, 403, 200, 200, 200], async (c) => ({
+    url: `${await runWithArtifact(c)}/artifacts/model.bin`,
+  })),
+  'POST /api/v1/artifacts/verify': entry('admin', [401, 403, 403, 403, 403, 200], async (c) => ({
+    url: '/api/v1/artifacts/verify',
+    body: { runId: (await c.objects()).run.id },
+  })),
+  'POST /api/v1/artifacts/gc': entry('admin', [401, 403, 403, 403, 403, 200], () => ({
+    url: '/api/v1/artifacts/gc',
+    body: { dryRun: true },
   })),
 
   'GET /api/v1/auth/whoami': entry('public', [200, 200, 200, 200, 200, 200], () => ({ url: '/api/v1/auth/whoami' })),
@@ -296,14 +331,12 @@ describe.each(testDialects())('authorization matrix on %s', (dialect) => {
     const method = route.split(' ')[0] as 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE'
     const statuses: number[] = []
     for (const caller of CALLERS) {
-      const { url, body } = await request(newCase())
+      const { url, body, bytes } = await request(newCase())
       const token = tokens.get(caller)
-      const res = await t.app.inject({
-        method,
-        url,
-        headers: token === undefined ? {} : { authorization: `Bearer ${token}` },
-        ...(body !== undefined ? { payload: body } : method === 'POST' ? { payload: {} } : {}),
-      })
+      const headers: Record<string, string> = token === undefined ? {} : { authorization: `Bearer ${token}` }
+      if (bytes !== undefined) headers['content-type'] = 'application/octet-stream'
+      const payload = bytes ?? body ?? (method === 'POST' ? {} : undefined)
+      const res = await t.app.inject({ method, url, headers, ...(payload === undefined ? {} : { payload }) })
       statuses.push(res.statusCode)
     }
     expect(byCaller(statuses)).toEqual(byCaller(expected))

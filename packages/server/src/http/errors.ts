@@ -45,8 +45,13 @@ function isFastifyError(error: unknown): error is FastifyError {
   return error instanceof Error && typeof (error as { code?: unknown }).code === 'string'
 }
 
+// Headers a file download sets before its stream starts; they would misdescribe an error body.
+const DOWNLOAD_HEADERS = ['content-length', 'content-range', 'content-disposition', 'etag', 'accept-ranges']
+
 /** Renders any thrown error as `{ error: { code, message } }` with the fitting status. */
 export function renderError(error: unknown, request: FastifyRequest, reply: FastifyReply) {
+  for (const header of DOWNLOAD_HEADERS) reply.removeHeader(header)
+  reply.type('application/json; charset=utf-8')
   if (error instanceof AppError) {
     return reply.code(nativeStatus[error.code]).send({ error: { code: error.code, message: error.message } })
   }

@@ -5,7 +5,7 @@ import { gunzipSync } from 'node:zlib'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { generateSignerKey } from '../domain/audit/signed-note.js'
 import { createServices } from '../services.js'
-import { openTestStore } from '../test-support/test-app.js'
+import { createTestBlobStore, openTestStore } from '../test-support/test-app.js'
 import { buildApp } from './app.js'
 
 const INDEX = '<!doctype html><title>Provena</title><script type="module" src="/assets/index-abc123.js"></script>'
@@ -28,7 +28,11 @@ describe('the web UI routes', () => {
 
   beforeAll(async () => {
     store = await openTestStore('sqlite')
-    const services = createServices({ store: store.store, signerKey: generateSignerKey('provena-test') })
+    const services = createServices({
+      store: store.store,
+      blobs: createTestBlobStore(),
+      signerKey: generateSignerKey('provena-test'),
+    })
     withUi = await buildApp(services, { logLevel: 'silent', webDir: fakeBuild() })
     withoutUi = await buildApp(services, { logLevel: 'silent', webDir: path.join(tmpdir(), 'no-such-provena-build') })
   })

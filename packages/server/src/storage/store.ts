@@ -1,6 +1,7 @@
 import type BetterSqlite3 from 'better-sqlite3'
 import type { Kysely } from 'kysely'
 import { sql } from 'kysely'
+import { createArtifactsRepository } from './db/artifacts-repository.js'
 import { createAuditRepository } from './db/audit-repository.js'
 import type { DialectKind } from './db/dialects/dialect-kind.js'
 import { createExperimentsRepository } from './db/experiments-repository.js'
@@ -23,6 +24,7 @@ export interface Store {
   tokens: ReturnType<typeof createTokensRepository>
   permissions: ReturnType<typeof createPermissionsRepository>
   audit: ReturnType<typeof createAuditRepository>
+  artifacts: ReturnType<typeof createArtifactsRepository>
   /** Runs `work` in one transaction; inside a transaction it joins the open one. */
   transaction<T>(work: (tx: Store) => Promise<T>): Promise<T>
   /** Resolves when the database answers a trivial query. */
@@ -66,6 +68,7 @@ function createStoreOver(db: Kysely<DB>, kind: DialectKind, options: StoreOption
     tokens: createTokensRepository(db),
     permissions: createPermissionsRepository(db),
     audit: createAuditRepository(db, sqlite),
+    artifacts: createArtifactsRepository(db, kind),
     async transaction(work) {
       if (isInTransaction) return work(store)
       const inner = { sqlite, isInTransaction: true, syncCommits: null }

@@ -1,8 +1,13 @@
+import { mkdtempSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
 import type { DefaultPermission } from '@provena/contract'
 import { generateSignerKey } from '../domain/audit/signed-note.js'
 import { SYSTEM_CONTEXT } from '../domain/auth/principal.js'
 import { buildApp } from '../http/app.js'
 import { createServices } from '../services.js'
+import type { BlobStore } from '../storage/artifacts/blob-store.js'
+import { createLocalBlobStore } from '../storage/artifacts/local-blob-store.js'
 import type { DialectKind } from '../storage/db/dialects/dialect-kind.js'
 import { migrateToLatest, openDatabase } from '../storage/index.js'
 import { createStore } from '../storage/store.js'
@@ -21,6 +26,13 @@ export interface TestAppOptions {
   auth?: boolean
   defaultPermission?: DefaultPermission
   allowedHosts?: string[] | null
+  /** Where artifact bytes go; default: a local store in a new temp directory. */
+  blobs?: BlobStore
+}
+
+/** A local blob store in a new temp directory. */
+export function createTestBlobStore(): BlobStore {
+  return createLocalBlobStore(mkdtempSync(path.join(tmpdir(), 'provena-test-artifacts-')))
 }
 
 export const TEST_ADMIN_PASSWORD = 'admin-password-1'
@@ -29,8 +41,10 @@ export const TEST_ADMIN_PASSWORD = 'admin-password-1'
 export async function openTestApp(kind: DialectKind, options: TestAppOptions = {}) {
   const { database, store, url } = await openTestStore(kind)
   const signerKey = generateSignerKey('provena-test')
+  const blobs = options.blobs ?? createTestBlobStore()
   const services = createServices({
     store,
+    blobs,
     signerKey,
     isAuthEnabled: options.auth ?? false,
     defaultPermission: options.defaultPermission ?? 'READ',
@@ -42,6 +56,7 @@ export async function openTestApp(kind: DialectKind, options: TestAppOptions = {
     services,
     database,
     store,
+    blobs,
     url,
     signerKey,
     async close() {

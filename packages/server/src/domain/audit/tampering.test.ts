@@ -4,7 +4,7 @@ import { createServices, type Services } from '../../services.js'
 import type { Database } from '../../storage/db/database.js'
 import type { DialectKind } from '../../storage/db/dialects/dialect-kind.js'
 import { createStore, type Store } from '../../storage/store.js'
-import { openTestStore } from '../../test-support/test-app.js'
+import { createTestBlobStore, openTestStore } from '../../test-support/test-app.js'
 import { testDialects } from '../../test-support/test-databases.js'
 import { LOCAL_ADMIN, type RequestContext } from '../auth/principal.js'
 import { eventToRow, rowToEvent } from './audit-log.js'
@@ -49,7 +49,7 @@ function tamperableLog(dialect: DialectKind) {
   beforeAll(async () => {
     const opened = await openTestStore(dialect)
     database = opened.database
-    const services = createServices({ store: opened.store, signerKey })
+    const services = createServices({ store: opened.store, blobs: createTestBlobStore(), signerKey })
     for (let round = 1; round <= EVENTS / 5; round++) await appendRound(services, round)
   })
   afterAll(async () => database.close())
@@ -59,7 +59,7 @@ function tamperableLog(dialect: DialectKind) {
     onTestFinished(() => db.rollback().execute())
     // On SQLite the raw connection is the one the transaction is open on, so verification's bulk reads see the edits.
     const store = createStore({ db, kind: database.kind, sqlite: database.sqlite, isInTransaction: true })
-    const services = createServices({ store, signerKey })
+    const services = createServices({ store, blobs: createTestBlobStore(), signerKey })
     const row = async (seq: number) => {
       const found = await db.selectFrom('auditEvents').selectAll().where('seq', '=', seq).executeTakeFirstOrThrow()
       return { ...found, seq: Number(found.seq), timeMs: Number(found.timeMs) }

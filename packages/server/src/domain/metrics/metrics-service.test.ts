@@ -1,7 +1,7 @@
 import { InvalidInputError } from '@provena/contract'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createServices } from '../../services.js'
-import { openTestStore } from '../../test-support/test-app.js'
+import { createTestBlobStore, openTestStore } from '../../test-support/test-app.js'
 import { testDialects } from '../../test-support/test-databases.js'
 import { generateSignerKey } from '../audit/signed-note.js'
 import { LOCAL_ADMIN, type RequestContext } from '../auth/principal.js'
@@ -28,7 +28,11 @@ describe.each(testDialects())('metrics service on %s', (dialect) => {
   let close: () => Promise<void>
   beforeAll(async () => {
     const opened = await openTestStore(dialect)
-    services = createServices({ store: opened.store, signerKey: generateSignerKey('test') })
+    services = createServices({
+      store: opened.store,
+      blobs: createTestBlobStore(),
+      signerKey: generateSignerKey('test'),
+    })
     close = () => opened.database.close()
   })
   afterAll(async () => close())

@@ -16,7 +16,8 @@ import type { RequestContext } from '../auth/principal.js'
 import type { Clock, IdGenerator } from '../clock.js'
 import { generateRunName } from './run-names.js'
 
-const TERMINAL_STATUSES: RunStatus[] = ['FINISHED', 'FAILED', 'KILLED']
+/** Statuses of a run that has ended; its artifacts no longer change. */
+export const TERMINAL_STATUSES: RunStatus[] = ['FINISHED', 'FAILED', 'KILLED']
 
 export type CreateRunInput = Omit<CreateRunBody, 'experimentId' | 'status'> & {
   experimentId: string

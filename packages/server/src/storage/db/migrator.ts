@@ -3,6 +3,7 @@ import type { DialectKind } from './dialects/dialect-kind.js'
 import { trackingMigration } from './migrations/0001-tracking.js'
 import { metricSeriesMigration } from './migrations/0002-metric-series.js'
 import { accessAndAuditMigration } from './migrations/0003-access-and-audit.js'
+import { artifactsMigration } from './migrations/0004-artifacts.js'
 import type { DB } from './schema.js'
 
 function migrationsFor(kind: DialectKind): Record<string, Migration> {
@@ -10,6 +11,7 @@ function migrationsFor(kind: DialectKind): Record<string, Migration> {
     '0001-tracking': trackingMigration(kind),
     '0002-metric-series': metricSeriesMigration(kind),
     '0003-access-and-audit': accessAndAuditMigration(kind),
+    '0004-artifacts': artifactsMigration(kind),
   }
 }
 

@@ -91,7 +91,26 @@ export interface BatchReceiptsTable {
   createdAtMs: ColumnType<number, number, never>
 }
 
+/** One file of a run's artifact tree: its normalised path and the blob holding its bytes. */
+export interface ArtifactsTable {
+  runId: string
+  path: string
+  sha256: string
+  sizeBytes: number
+  createdAtMs: number
+}
+
+/** A blob something besides run manifests relies on (model versions, datasets); never collected. */
+export interface BlobPinsTable {
+  sha256: string
+  ownerType: string
+  ownerId: string
+  createdAtMs: number
+}
+
 export interface DB extends AccessDB {
+  artifacts: ArtifactsTable
+  blobPins: BlobPinsTable
   experiments: ExperimentsTable
   experimentTags: ExperimentTagsTable
   runs: RunsTable
