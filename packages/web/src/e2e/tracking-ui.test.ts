@@ -1,6 +1,12 @@
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { collectPageErrors, countPixelsOfColor, launchBrowser, shouldRunBrowserTests } from '../test-support/browser.js'
+import {
+  collectPageErrors,
+  countPixelsOfColor,
+  launchBrowser,
+  lowContrastText,
+  shouldRunBrowserTests,
+} from '../test-support/browser.js'
 import { type DemoData, seedDemoData } from '../test-support/demo-data.js'
 import { startUiServer, UI_ADMIN_PASSWORD } from '../test-support/ui-server.js'
 
@@ -265,6 +271,22 @@ describe.runIf(shouldRunBrowserTests('tracking UI'))('the tracking UI in headles
       body: JSON.stringify({ metrics: batch }),
     })
     await latest.getByText('(step 59)').waitFor({ timeout: 15_000 })
+  })
+
+  it('keeps every visible text at WCAG AA contrast in both themes', async () => {
+    for (const path of [
+      `/runs?e=${demo.experiment.id}&sel=${demo.runIds['resnet-00']}`,
+      `/runs/${demo.runIds['resnet-03']}`,
+    ]) {
+      await page.goto(`${server.url}${path}`)
+      await page.locator('.badge').first().waitFor()
+      for (const theme of ['light', 'dark']) {
+        await page.evaluate((t) => {
+          document.documentElement.dataset.theme = t
+        }, theme)
+        expect(await lowContrastText(page), `${path} (${theme})`).toEqual([])
+      }
+    }
   })
 
   it('switches to the dark theme and remembers it', async () => {
