@@ -107,6 +107,10 @@ describe.runIf(shouldRunBrowserTests('tracking UI'))('the tracking UI in headles
       "params.optimizer = 'adam' and attributes.run_name LIKE 'resnet-%'",
     )
     const input = page.getByRole('combobox', { name: 'Filter' })
+    await input.fill('metrics.loss <')
+    expect(await page.locator('.filter-error').count()).toBe(0)
+    await input.press('Enter')
+    expect(await page.locator('.filter-error').textContent()).toContain('found end of input')
     await input.fill('metrics.loss >> 1')
     const error = page.locator('.filter-error')
     expect(await error.getByRole('alert').or(error).first().textContent()).toContain('column 15')
