@@ -304,4 +304,11 @@ describe.runIf(shouldRunBrowserTests('tracking UI'))('the tracking UI in headles
   it('raised no error in the page', () => {
     expect(pageErrors).toEqual([])
   })
+
+  it('signs out back to the login page', async () => {
+    await page.getByRole('button', { name: 'Sign out' }).click()
+    await page.getByRole('button', { name: 'Sign in' }).waitFor()
+    const whoami = await page.evaluate(async () => (await fetch('/api/v1/auth/whoami')).json())
+    expect(whoami.kind).toBe('anonymous')
+  })
 })
