@@ -264,7 +264,7 @@ describe('parseRunFilter errors', () => {
     expect(syntaxErrorOf(() => parseRunFilter("attributes.lifecycle_stage = 'active'"))).toEqual({
       message:
         "filter syntax error at column 1: unknown attribute 'lifecycle_stage'; valid attributes are " +
-        'status, run_name, user_id, run_id, start_time, end_time, created',
+        'status, run_name, user_id, run_id, parent_run_id, start_time, end_time, created',
       position: 0,
       length: 26,
     })
@@ -355,7 +355,7 @@ describe('parseRunOrderBy', () => {
     ['metrics.m1; DROP TABLE runs', "column 11: unexpected character ';'", 10, 1],
     [
       'm1; DROP TABLE runs',
-      "column 1: unknown attribute 'm1'; valid attributes are status, run_name, user_id, run_id, start_time, end_time, created",
+      "column 1: unknown attribute 'm1'; valid attributes are status, run_name, user_id, run_id, parent_run_id, start_time, end_time, created",
       0,
       2,
     ],

@@ -29,6 +29,7 @@ describe('loadServerConfig', () => {
       auditSigningKey: undefined,
       checkpointEvery: 1000,
       checkpointMinutes: 60,
+      webDir: path.resolve(import.meta.dirname, '../../web/dist/app'),
     })
   })
 
