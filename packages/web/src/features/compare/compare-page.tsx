@@ -1,7 +1,7 @@
 import { useMemo } from 'react'
 import { ChartOptionsBar } from '../../charts/chart-options-bar'
-import { LazyRunsMetricChart } from '../../charts/lazy-metric-chart'
 import { LINE_COLORS } from '../../charts/line-colors'
+import { RunsMetricChart } from '../../charts/run-metric-chart'
 import { ErrorMessage } from '../../components/error-message'
 import { Link } from '../../components/link'
 import { type CompareViewState, decodeCompareView, encodeCompareView } from '../../navigation/url-state'
@@ -147,7 +147,7 @@ export function ComparePage() {
       <ChartOptionsBar options={state.chart} onChange={(chart) => setState((s) => ({ ...s, chart }))} />
       <div className="chart-grid">
         {metricKeys.map((key) => (
-          <LazyRunsMetricChart key={`${key}|${state.chart.xAxis}`} runs={data} metricKey={key} options={state.chart} />
+          <RunsMetricChart key={`${key}|${state.chart.xAxis}`} runs={data} metricKey={key} options={state.chart} />
         ))}
       </div>
 

@@ -1,7 +1,7 @@
 import type { Run } from '@provena/sdk'
 import { useMemo, useState } from 'react'
 import { ChartOptionsBar } from '../../charts/chart-options-bar'
-import { LazyRunsMetricChart } from '../../charts/lazy-metric-chart'
+import { RunsMetricChart } from '../../charts/run-metric-chart'
 import { ErrorMessage } from '../../components/error-message'
 import { formatDuration, formatNumber, formatTime } from '../../components/format'
 import { Link } from '../../components/link'
@@ -154,7 +154,7 @@ export function RunPage({ runId }: { runId: string }) {
             {metricKeys.length === 0 ? <p className="empty">This run has no metrics.</p> : null}
             <div className="chart-grid">
               {metricKeys.map((key) => (
-                <LazyRunsMetricChart
+                <RunsMetricChart
                   key={`${key}|${state.chart.xAxis}`}
                   runs={chartRuns}
                   metricKey={key}
