@@ -1,13 +1,16 @@
+import { lazy, Suspense } from 'react'
 import { AppShell, type NavItem } from './components/app-shell'
 import { ErrorMessage } from './components/error-message'
 import { useWhoAmI } from './features/auth/auth-queries'
 import { LoginPage } from './features/auth/login-page'
-import { ComparePage } from './features/compare/compare-page'
 import { ExperimentsPage } from './features/experiments/experiments-page'
 import { RunPage } from './features/run/run-page'
 import { RunsPage } from './features/runs/runs-page'
 import { useLocation } from './navigation/use-location'
 import { matchRoute, paths, type Route } from './routes'
+
+// The compare page's code loads on first visit, so the other pages start sooner.
+const ComparePage = lazy(async () => ({ default: (await import('./features/compare/compare-page')).ComparePage }))
 
 function Page({ route }: { route: Route }) {
   switch (route.page) {
@@ -39,7 +42,9 @@ export function App() {
   ]
   return (
     <AppShell nav={nav}>
-      <Page route={route} />
+      <Suspense fallback={<p className="muted">Loading…</p>}>
+        <Page route={route} />
+      </Suspense>
     </AppShell>
   )
 }

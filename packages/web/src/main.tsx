@@ -5,7 +5,6 @@ import { createBrowserClient, ProvenaProvider } from './api/provena-context'
 import { createQueryClient } from './api/query-client'
 import { App } from './app'
 import { WHOAMI_KEY } from './features/auth/auth-queries'
-import 'uplot/dist/uPlot.min.css'
 import './styles.css'
 
 const queryClient = createQueryClient(() => {

@@ -27,6 +27,27 @@ describe('provena server', () => {
     },
   )
 
+  it('serves the web UI of --web-dir at /, and says so when that folder holds no build', async () => {
+    const webDir = tempDir()
+    const server = await startCliServer([
+      '--port',
+      '0',
+      '--data-dir',
+      tempDir(),
+      '--log-level',
+      'warn',
+      '--web-dir',
+      webDir,
+    ])
+    const page = await fetch(`${server.url}/`)
+    const body = await page.text()
+    server.child.kill('SIGTERM')
+    await server.exited
+
+    expect(server.stdout()).toContain(`  web UI:   not built (run npm run build; looked in ${webDir})\n`)
+    expect({ status: page.status, saysHow: body.includes('npm run build') }).toEqual({ status: 503, saysHow: true })
+  })
+
   it('refuses a non-loopback host without --insecure-no-auth and exits 1', async () => {
     const result = await runCli(['server', '--host', '0.0.0.0', '--data-dir', tempDir()])
 

@@ -1,11 +1,10 @@
 import { useEffect, useRef } from 'react'
 import uPlot from 'uplot'
+import 'uplot/dist/uPlot.min.css'
 import { themeColor } from '../components/theme'
 import type { XAxis } from '../navigation/url-state'
+import { LINE_COLORS } from './line-colors'
 import { alignLines, type ChartLine } from './series'
-
-/** Distinct line colours that keep 3:1 contrast on both themes' backgrounds. */
-export const LINE_COLORS = ['#3b6fe0', '#e0663b', '#1f9d6b', '#b54cc9', '#c99a1c', '#d6435b', '#2aa3b8', '#7a7f8c']
 
 export interface MetricChartProps {
   title: string

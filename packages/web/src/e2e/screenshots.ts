@@ -46,7 +46,7 @@ describe('screenshots of the main pages', () => {
     await page.goto(`${server.url}${runs}`)
     await page.waitForSelector('[role=row][data-row-id]')
     await page.getByRole('combobox', { name: 'Filter' }).pressSequentially('metrics.acc')
-    await page.getByRole('option').first().waitFor()
+    await page.getByRole('listbox', { name: 'Suggestions' }).waitFor()
     await shoot('runs')
     await page.getByRole('combobox', { name: 'Filter' }).fill('metrics.accuracy >> 0.5')
     await page.locator('.filter-error').waitFor()

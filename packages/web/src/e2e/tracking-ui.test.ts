@@ -1,6 +1,12 @@
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { collectPageErrors, countPixelsOfColor, launchBrowser, shouldRunBrowserTests } from '../test-support/browser.js'
+import {
+  collectPageErrors,
+  countPixelsOfColor,
+  launchBrowser,
+  lowContrastText,
+  shouldRunBrowserTests,
+} from '../test-support/browser.js'
 import { type DemoData, seedDemoData } from '../test-support/demo-data.js'
 import { startUiServer, UI_ADMIN_PASSWORD } from '../test-support/ui-server.js'
 
@@ -101,6 +107,10 @@ describe.runIf(shouldRunBrowserTests('tracking UI'))('the tracking UI in headles
       "params.optimizer = 'adam' and attributes.run_name LIKE 'resnet-%'",
     )
     const input = page.getByRole('combobox', { name: 'Filter' })
+    await input.fill('metrics.loss <')
+    expect(await page.locator('.filter-error').count()).toBe(0)
+    await input.press('Enter')
+    expect(await page.locator('.filter-error').textContent()).toContain('found end of input')
     await input.fill('metrics.loss >> 1')
     const error = page.locator('.filter-error')
     expect(await error.getByRole('alert').or(error).first().textContent()).toContain('column 15')
@@ -267,6 +277,22 @@ describe.runIf(shouldRunBrowserTests('tracking UI'))('the tracking UI in headles
     await latest.getByText('(step 59)').waitFor({ timeout: 15_000 })
   })
 
+  it('keeps every visible text at WCAG AA contrast in both themes', async () => {
+    for (const path of [
+      `/runs?e=${demo.experiment.id}&sel=${demo.runIds['resnet-00']}`,
+      `/runs/${demo.runIds['resnet-03']}`,
+    ]) {
+      await page.goto(`${server.url}${path}`)
+      await page.locator('.badge').first().waitFor()
+      for (const theme of ['light', 'dark']) {
+        await page.evaluate((t) => {
+          document.documentElement.dataset.theme = t
+        }, theme)
+        expect(await lowContrastText(page), `${path} (${theme})`).toEqual([])
+      }
+    }
+  })
+
   it('switches to the dark theme and remembers it', async () => {
     await page.getByRole('button', { name: 'Switch to dark theme' }).click()
     expect(await page.evaluate(() => document.documentElement.dataset.theme)).toBe('dark')
@@ -277,5 +303,12 @@ describe.runIf(shouldRunBrowserTests('tracking UI'))('the tracking UI in headles
 
   it('raised no error in the page', () => {
     expect(pageErrors).toEqual([])
+  })
+
+  it('signs out back to the login page', async () => {
+    await page.getByRole('button', { name: 'Sign out' }).click()
+    await page.getByRole('button', { name: 'Sign in' }).waitFor()
+    const whoami = await page.evaluate(async () => (await fetch('/api/v1/auth/whoami')).json())
+    expect(whoami.kind).toBe('anonymous')
   })
 })

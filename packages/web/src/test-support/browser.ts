@@ -61,3 +61,49 @@ export function collectPageErrors(page: Page): string[] {
   })
   return errors
 }
+
+/**
+ * Visible text whose colour has less than the WCAG AA contrast with the background behind it:
+ * 4.5:1, or 3:1 for large text (24px, or 18.66px bold). Disabled controls are exempt, as in WCAG.
+ * Returns one line per offending element.
+ */
+export function lowContrastText(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    const parse = (color: string) => {
+      const [r = 0, g = 0, b = 0, a = 1] = (color.match(/[\d.]+/g) ?? []).map(Number)
+      return { r, g, b, a }
+    }
+    const luminance = ({ r, g, b }: { r: number; g: number; b: number }) => {
+      const channel = (v: number) => {
+        const s = v / 255
+        return s <= 0.03928 ? s / 12.92 : ((s + 0.055) / 1.055) ** 2.4
+      }
+      return 0.2126 * channel(r) + 0.7152 * channel(g) + 0.0722 * channel(b)
+    }
+    const backgroundOf = (element: Element) => {
+      for (let e: Element | null = element; e; e = e.parentElement) {
+        const background = parse(getComputedStyle(e).backgroundColor)
+        if (background.a > 0.5) return background
+      }
+      return { r: 255, g: 255, b: 255, a: 1 }
+    }
+    const failures: string[] = []
+    for (const element of document.querySelectorAll('body *')) {
+      const hasOwnText = [...element.childNodes].some((n) => n.nodeType === Node.TEXT_NODE && n.textContent?.trim())
+      if (!hasOwnText || (element as HTMLButtonElement).disabled || element.closest('[aria-hidden=true]')) continue
+      const style = getComputedStyle(element)
+      const box = element.getBoundingClientRect()
+      if (style.visibility === 'hidden' || box.width === 0 || box.height === 0 || Number(style.opacity) < 0.9) continue
+      const [text, background] = [luminance(parse(style.color)), luminance(backgroundOf(element))]
+      const ratio = (Math.max(text, background) + 0.05) / (Math.min(text, background) + 0.05)
+      const size = Number.parseFloat(style.fontSize)
+      const isLarge = size >= 24 || (size >= 18.66 && Number(style.fontWeight) >= 700)
+      if (ratio < (isLarge ? 3 : 4.5)) {
+        failures.push(
+          `${element.tagName.toLowerCase()}.${element.className} "${element.textContent?.trim().slice(0, 30)}": ${ratio.toFixed(2)}`,
+        )
+      }
+    }
+    return failures
+  })
+}

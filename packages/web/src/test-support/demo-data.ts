@@ -40,7 +40,12 @@ export async function seedDemoData(provena: Provena, suffix = ''): Promise<DemoD
     await run.end(i === 5 ? 'FAILED' : 'FINISHED')
     runIds[run.name] = run.id
   }
-  const sweep = await provena.startRun({ experiment: experiment.id, name: 'lr-sweep', params: { strategy: 'grid' } })
+  const sweep = await provena.startRun({
+    experiment: experiment.id,
+    name: 'lr-sweep',
+    params: { strategy: 'grid' },
+    tags: { 'mlflow.source.name': 'train.py', 'mlflow.source.git.commit': '3f2a9c1', team: 'vision' },
+  })
   for (let k = 0; k < 3; k++) {
     const trial = await provena.startRun({
       experiment: experiment.id,

@@ -26,8 +26,12 @@ export function useLogout() {
   return useMutation({
     mutationFn: () => provena.auth.logout(),
     onSuccess: () => {
-      queryClient.clear()
-      void queryClient.invalidateQueries({ queryKey: WHOAMI_KEY })
+      // Signed out: the login page shows at once, and nothing read with the session stays cached.
+      queryClient.setQueryData(
+        WHOAMI_KEY,
+        (current) => current && { ...current, kind: 'anonymous', username: null, isAdmin: false },
+      )
+      queryClient.removeQueries({ predicate: (query) => query.queryKey[0] !== WHOAMI_KEY[0] })
     },
   })
 }

@@ -1,6 +1,6 @@
 import { useMemo } from 'react'
 import { ChartOptionsBar } from '../../charts/chart-options-bar'
-import { LINE_COLORS } from '../../charts/metric-chart'
+import { LINE_COLORS } from '../../charts/line-colors'
 import { RunsMetricChart } from '../../charts/run-metric-chart'
 import { ErrorMessage } from '../../components/error-message'
 import { Link } from '../../components/link'

@@ -1,4 +1,4 @@
-import { LINE_COLORS } from '../../charts/metric-chart'
+import { LINE_COLORS } from '../../charts/line-colors'
 import { type ComparedRun, layoutAxis } from './compare-values'
 
 const WIDTH = 900

@@ -1,4 +1,4 @@
-import { LINE_COLORS } from '../../charts/metric-chart'
+import { LINE_COLORS } from '../../charts/line-colors'
 import { type ComparedRun, layoutAxis } from './compare-values'
 
 const WIDTH = 520
@@ -11,8 +11,9 @@ export function ScatterPlot({ runs, x, y }: { runs: ComparedRun[]; x: string; y:
   const yAxis = layoutAxis(runs, y)
   const innerWidth = WIDTH - MARGIN.left - MARGIN.right
   const innerHeight = HEIGHT - MARGIN.top - MARGIN.bottom
-  const px = (p: number) => MARGIN.left + p * innerWidth
-  const py = (p: number) => MARGIN.top + (1 - p) * innerHeight
+  // Dots keep a little distance from the axes, so the extreme ones are not cut in half.
+  const px = (p: number) => MARGIN.left + (0.05 + 0.9 * p) * innerWidth
+  const py = (p: number) => MARGIN.top + (0.95 - 0.9 * p) * innerHeight
   return (
     <svg
       className="plot"
@@ -20,15 +21,27 @@ export function ScatterPlot({ runs, x, y }: { runs: ComparedRun[]; x: string; y:
       role="img"
       aria-label={`Scatter plot of ${y} against ${x}`}
     >
-      <line x1={MARGIN.left} x2={MARGIN.left + innerWidth} y1={py(0)} y2={py(0)} className="axis-line" />
-      <line x1={px(0)} x2={px(0)} y1={MARGIN.top} y2={MARGIN.top + innerHeight} className="axis-line" />
+      <line
+        x1={MARGIN.left}
+        x2={MARGIN.left + innerWidth}
+        y1={MARGIN.top + innerHeight}
+        y2={MARGIN.top + innerHeight}
+        className="axis-line"
+      />
+      <line x1={MARGIN.left} x2={MARGIN.left} y1={MARGIN.top} y2={MARGIN.top + innerHeight} className="axis-line" />
       {xAxis.ticks.slice(0, 10).map((tick) => (
-        <text key={tick.label} x={px(tick.position)} y={py(0) + 16} textAnchor="middle" className="tick-label">
+        <text
+          key={tick.label}
+          x={px(tick.position)}
+          y={MARGIN.top + innerHeight + 16}
+          textAnchor="middle"
+          className="tick-label"
+        >
           {tick.label}
         </text>
       ))}
       {yAxis.ticks.slice(0, 10).map((tick) => (
-        <text key={tick.label} x={px(0) - 6} y={py(tick.position) + 4} textAnchor="end" className="tick-label">
+        <text key={tick.label} x={MARGIN.left - 6} y={py(tick.position) + 4} textAnchor="end" className="tick-label">
           {tick.label}
         </text>
       ))}

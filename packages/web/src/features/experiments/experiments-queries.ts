@@ -1,5 +1,5 @@
 import type { Experiment, ViewType } from '@provena/sdk'
-import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
+import { keepPreviousData, useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
 import { useProvena } from '../../api/provena-context'
 
 const EXPERIMENTS_KEY = ['experiments'] as const
@@ -19,6 +19,8 @@ export function useExperimentList(search: string, view: ViewType) {
       provena.experiments.list({ nameLike: nameLikePattern(search), view, maxResults: 100, pageToken: pageParam }),
     initialPageParam: undefined as string | undefined,
     getNextPageParam: (page) => page.nextPageToken ?? undefined,
+    // While a new search is on its way, the last answer stays on screen instead of "No experiments".
+    placeholderData: keepPreviousData,
   })
 }
 

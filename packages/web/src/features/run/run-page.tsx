@@ -24,6 +24,7 @@ const SOURCE_TAGS = ['mlflow.source.name', 'mlflow.source.git.commit', 'provena.
 function KeyValueTable({ label, entries }: { label: string; entries: [string, string][] }) {
   const [search, setSearch] = useState('')
   const shown = entries.filter(([key]) => key.toLowerCase().includes(search.toLowerCase()))
+  if (entries.length === 0) return <p className="empty">None.</p>
   return (
     <div>
       {entries.length > 10 ? (
@@ -51,7 +52,6 @@ function KeyValueTable({ label, entries }: { label: string; entries: [string, st
           ))}
         </tbody>
       </table>
-      {entries.length === 0 ? <p className="empty">None.</p> : null}
     </div>
   )
 }

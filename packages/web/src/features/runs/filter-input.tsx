@@ -28,14 +28,19 @@ export function FilterInput({
   const [draft, setDraft] = useState(value)
   const [completion, setCompletion] = useState<Completion | null>(null)
   const [highlighted, setHighlighted] = useState(0)
+  const [wasApplyTried, setWasApplyTried] = useState(false)
   const inputRef = useRef<HTMLInputElement>(null)
   const listId = useId()
   const errorId = useId()
   useEffect(() => setDraft(value), [value])
   const error = filterError(draft)
+  // A filter that merely stops short ("metrics.loss <") is being typed: say so only once Enter is pressed.
+  const isUnfinished = error !== null && error.position >= draft.trimEnd().length
+  const shownError = error && (!isUnfinished || wasApplyTried) ? error : null
 
   function update(text: string, cursor: number) {
     setDraft(text)
+    setWasApplyTried(false)
     setCompletion(completeFilter(text, cursor, keys))
     setHighlighted(0)
   }
@@ -61,8 +66,9 @@ export function FilterInput({
       accept(suggestions[highlighted] ?? suggestions[0] ?? '')
     } else if (event.key === 'Escape') {
       setCompletion(null)
-    } else if (event.key === 'Enter' && !error) {
-      onApply(draft.trim())
+    } else if (event.key === 'Enter') {
+      setWasApplyTried(true)
+      if (!error) onApply(draft.trim())
     }
   }
 
@@ -74,7 +80,7 @@ export function FilterInput({
         <input
           id={`${listId}-input`}
           ref={inputRef}
-          className={error ? 'has-error' : undefined}
+          className={shownError ? 'has-error' : undefined}
           value={draft}
           spellCheck={false}
           autoComplete="off"
@@ -83,8 +89,8 @@ export function FilterInput({
           aria-expanded={isOpen}
           aria-controls={listId}
           aria-autocomplete="list"
-          aria-invalid={error !== null}
-          aria-describedby={error ? errorId : undefined}
+          aria-invalid={shownError !== null}
+          aria-describedby={shownError ? errorId : undefined}
           aria-activedescendant={isOpen ? `${listId}-${highlighted}` : undefined}
           onChange={(e) => update(e.target.value, e.target.selectionStart ?? e.target.value.length)}
           onKeyDown={onKeyDown}
@@ -113,14 +119,14 @@ export function FilterInput({
       <button type="button" onClick={() => onApply(draft.trim())} disabled={error !== null}>
         Apply
       </button>
-      {error ? (
+      {shownError ? (
         <div className="filter-error" id={errorId} role="alert">
           <code aria-hidden="true">
-            {draft.slice(0, error.position)}
-            <mark>{draft.slice(error.position, error.position + Math.max(1, error.length)) || ' '}</mark>
-            {draft.slice(error.position + Math.max(1, error.length))}
+            {draft.slice(0, shownError.position)}
+            <mark>{draft.slice(shownError.position, shownError.position + Math.max(1, shownError.length)) || ' '}</mark>
+            {draft.slice(shownError.position + Math.max(1, shownError.length))}
           </code>
-          <span>{error.message}</span>
+          <span>{shownError.message}</span>
         </div>
       ) : null}
     </div>
