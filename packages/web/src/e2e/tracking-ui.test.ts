@@ -127,6 +127,8 @@ describe.runIf(shouldRunBrowserTests('tracking UI'))('the tracking UI in headles
   it('sorts by a metric column on the server, best first, then the other way', async () => {
     await applyFilter("attributes.run_name LIKE 'resnet-%'")
     await waitForRowCount(12)
+    // Newest first before sorting: resnet-11, whose accuracy is the lowest.
+    const unsorted = (await rowIds())[0] ?? null
     await page.getByRole('columnheader', { name: 'metrics.accuracy' }).getByRole('button').click()
     await page.waitForFunction(() => new URL(location.href).searchParams.get('sort') === 'metrics.`accuracy` DESC')
     const accuracyColumn = 6
@@ -134,17 +136,22 @@ describe.runIf(shouldRunBrowserTests('tracking UI'))('the tracking UI in headles
       page
         .locator('[role=row][data-row-id]')
         .evaluateAll((rows, column) => rows.map((r) => Number(r.children[column]?.textContent)), accuracyColumn)
+    // The header shows the new order at once; the rows follow when the server's answer arrives
+    // (the previous page stays on screen meanwhile), so wait for the first row to change.
+    const firstRowChanges = async (from: string | null) =>
+      page.waitForFunction(
+        (first) => document.querySelector('[role=row][data-row-id]')?.getAttribute('data-row-id') !== first,
+        from,
+      )
     await page.waitForFunction(() => document.querySelector('[role=columnheader][aria-sort=descending]') !== null)
+    await firstRowChanges(unsorted)
     const descending = await values()
     expect(descending).toHaveLength(12)
     expect(descending).toEqual([...descending].sort((a, b) => b - a))
     const firstWhenDescending = (await rowIds())[0] ?? null
     await page.getByRole('columnheader', { name: 'metrics.accuracy' }).getByRole('button').click()
     await page.waitForFunction(() => document.querySelector('[role=columnheader][aria-sort=ascending]') !== null)
-    await page.waitForFunction(
-      (first) => document.querySelector('[role=row][data-row-id]')?.getAttribute('data-row-id') !== first,
-      firstWhenDescending,
-    )
+    await firstRowChanges(firstWhenDescending)
     const ascending = await values()
     expect(ascending).toEqual([...descending].reverse())
   })
