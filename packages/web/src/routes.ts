@@ -42,7 +42,7 @@ export const paths = {
   experiments: () => '/experiments',
   runs: (state: Partial<RunsViewState>) => `/runs${encodeRunsView({ ...EMPTY_RUNS_VIEW, ...state })}`,
   run: (runId: string, state: Partial<RunViewState> = {}) =>
-    `/runs/${runId}${encodeRunView({ tab: 'overview', chart: DEFAULT_CHART_OPTIONS, ...state })}`,
+    `/runs/${runId}${encodeRunView({ tab: 'overview', chart: DEFAULT_CHART_OPTIONS, artifactDir: '', ...state })}`,
   compare: (state: Partial<CompareViewState>) =>
     `/compare${encodeCompareView({
       runIds: [],

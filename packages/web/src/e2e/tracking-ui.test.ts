@@ -7,7 +7,7 @@ import {
   lowContrastText,
   shouldRunBrowserTests,
 } from '../test-support/browser.js'
-import { type DemoData, seedDemoData } from '../test-support/demo-data.js'
+import { DEMO_ARTIFACTS, type DemoData, seedDemoData } from '../test-support/demo-data.js'
 import { startUiServer, UI_ADMIN_PASSWORD } from '../test-support/ui-server.js'
 
 // The first two line colours of the charts (LINE_COLORS): a chart that drew its lines has many such pixels.
@@ -254,6 +254,24 @@ describe.runIf(shouldRunBrowserTests('tracking UI'))('the tracking UI in headles
     const [minStep, maxStep] = [Number(url.searchParams.get('minStep')), Number(url.searchParams.get('maxStep'))]
     expect(minStep).toBeGreaterThan(20)
     expect(maxStep).toBeLessThan(80)
+  })
+
+  it("lists a run's artifacts, opens a folder and downloads a file", async () => {
+    await page.goto(`${server.url}/runs/${demo.runIds['resnet-03']}`)
+    await page.getByRole('tab', { name: 'Artifacts' }).click()
+    const table = page.getByRole('table', { name: 'Artifacts' })
+    await table.waitFor()
+    expect(await table.locator('tbody td:first-child').allTextContents()).toEqual(['model/', 'notes.txt'])
+    await table.getByRole('button', { name: 'model/' }).click()
+    await table.getByRole('link', { name: 'weights.bin' }).waitFor()
+    expect(new URL(page.url()).searchParams.get('dir')).toBe('model')
+    const row = table.locator('tr', { hasText: 'weights.bin' })
+    expect(await row.locator('td').nth(1).textContent()).toBe(`${DEMO_ARTIFACTS['model/weights.bin']?.length} B`)
+    const href = (await table.getByRole('link', { name: 'weights.bin' }).getAttribute('href')) ?? ''
+    const downloaded = await page.evaluate(async (url) => (await fetch(url)).text(), href)
+    expect(downloaded).toBe(DEMO_ARTIFACTS['model/weights.bin'])
+    await page.getByRole('navigation', { name: 'Artifact folder' }).getByRole('button', { name: 'artifacts' }).click()
+    await table.getByRole('link', { name: 'notes.txt' }).waitFor()
   })
 
   it('lists the nested runs of a parent on its overview', async () => {

@@ -48,8 +48,18 @@ describe('the URL state of the runs page', () => {
 
 describe('the URL state of chart options', () => {
   it('round-trips the x axis, log scale and smoothing of the run page', () => {
-    const state = { tab: 'charts' as const, chart: { xAxis: 'relative' as const, isLogScale: true, smoothing: 0.6 } }
+    const state = {
+      tab: 'charts' as const,
+      chart: { xAxis: 'relative' as const, isLogScale: true, smoothing: 0.6 },
+      artifactDir: '',
+    }
     expect(encodeRunView(state)).toBe('?tab=charts&x=relative&log=1&smooth=0.6')
+    expect(decodeRunView(query(encodeRunView(state)))).toEqual(state)
+  })
+
+  it('round-trips the artifact directory shown on the run page', () => {
+    const state = { tab: 'artifacts' as const, chart: DEFAULT_CHART_OPTIONS, artifactDir: 'model/weights v2' }
+    expect(encodeRunView(state)).toBe('?tab=artifacts&dir=model%2Fweights+v2')
     expect(decodeRunView(query(encodeRunView(state)))).toEqual(state)
   })
 

@@ -27,8 +27,10 @@ export interface RunsViewState {
 }
 
 export interface RunViewState {
-  tab: 'overview' | 'charts' | 'params'
+  tab: 'overview' | 'charts' | 'params' | 'artifacts'
   chart: ChartOptions
+  /** The artifact directory shown on the artifacts tab ('' for the run's root). */
+  artifactDir: string
 }
 
 export interface CompareViewState {
@@ -46,7 +48,7 @@ export const DEFAULT_CHART_OPTIONS: ChartOptions = { xAxis: 'step', isLogScale: 
 
 const X_AXES: readonly XAxis[] = ['step', 'wall', 'relative']
 const VIEWS: readonly RunsViewType[] = ['active', 'deleted', 'all']
-const RUN_TABS: readonly RunViewState['tab'][] = ['overview', 'charts', 'params']
+const RUN_TABS: readonly RunViewState['tab'][] = ['overview', 'charts', 'params', 'artifacts']
 const EXPERIMENT_ID = /^\d{1,18}$/
 const RUN_ID = /^[0-9a-f]{32}$/
 const COLUMN = /^(params|metrics|tags)\..+/
@@ -102,13 +104,18 @@ export function encodeRunsView(state: RunsViewState): string {
 }
 
 export function decodeRunView(query: URLSearchParams): RunViewState {
-  return { tab: oneOf(RUN_TABS, query.get('tab'), 'overview'), chart: decodeChart(query) }
+  return {
+    tab: oneOf(RUN_TABS, query.get('tab'), 'overview'),
+    chart: decodeChart(query),
+    artifactDir: query.get('dir') ?? '',
+  }
 }
 
 export function encodeRunView(state: RunViewState): string {
   const query = new URLSearchParams()
   if (state.tab !== 'overview') query.set('tab', state.tab)
   encodeChart(query, state.chart)
+  if (state.artifactDir !== '') query.set('dir', state.artifactDir)
   return withQuestionMark(query)
 }
 

@@ -9,6 +9,13 @@ export interface DemoData {
 
 const OPTIMIZERS = ['adam', 'sgd', 'adamw']
 
+/** The artifact files of resnet-03, by path. */
+export const DEMO_ARTIFACTS: Record<string, string> = {
+  'notes.txt': 'resnet-03: lr 0.003, adam\n',
+  'model/config.json': '{"layers": 50, "classes": 10}\n',
+  'model/weights.bin': 'not really weights, but 38 bytes long\n',
+}
+
 /**
  * A small, realistic tracking history made through the SDK: a sweep of 12 image-classifier runs
  * with params and 120 steps of loss/accuracy, one parent run with 3 nested trials, one run still
@@ -36,6 +43,12 @@ export async function seedDemoData(provena: Provena, suffix = ''): Promise<DemoD
       const noise = 0.02 * Math.sin(step * (1.3 + i))
       run.logMetric('loss', 2.3 * Math.exp(-step / speed) + 0.05 + noise, { step, timestamp })
       run.logMetric('accuracy', 0.1 + (0.8 - i * 0.01) * (1 - Math.exp(-step / speed)), { step, timestamp })
+    }
+    if (i === 3) {
+      // Files while the run is running (a finished run's artifacts are frozen).
+      for (const [path, text] of Object.entries(DEMO_ARTIFACTS)) {
+        await provena.artifacts.upload(run.id, path, () => text)
+      }
     }
     await run.end(i === 5 ? 'FAILED' : 'FINISHED')
     runIds[run.name] = run.id

@@ -11,11 +11,13 @@ import { useUrlState } from '../../navigation/use-location'
 import { paths } from '../../routes'
 import { useExperiments } from '../experiments/experiments-queries'
 import { useChildRuns, useRun } from '../runs/runs-queries'
+import { ArtifactsTab } from './artifacts-tab'
 
 const TABS: { id: RunViewState['tab']; label: string }[] = [
   { id: 'overview', label: 'Overview' },
   { id: 'charts', label: 'Metrics' },
   { id: 'params', label: 'Params' },
+  { id: 'artifacts', label: 'Artifacts' },
 ]
 
 /** Tags whose keys say where the code came from, in the conventions of MLflow and Provena. */
@@ -111,7 +113,7 @@ function Overview({ run }: { run: Run }) {
   )
 }
 
-/** One run: overview, params, and a chart per metric that follows the run while it is running. */
+/** One run: overview, params, a chart per metric that follows the run while it is running, and its artifacts. */
 export function RunPage({ runId }: { runId: string }) {
   const [state, setState] = useUrlState(decodeRunView, encodeRunView)
   const run = useRun(runId)
@@ -147,6 +149,13 @@ export function RunPage({ runId }: { runId: string }) {
         {state.tab === 'overview' ? <Overview run={data} /> : null}
         {state.tab === 'params' ? (
           <KeyValueTable label="Params" entries={Object.entries(data.params).sort(([a], [b]) => a.localeCompare(b))} />
+        ) : null}
+        {state.tab === 'artifacts' ? (
+          <ArtifactsTab
+            runId={data.id}
+            dir={state.artifactDir}
+            onOpen={(artifactDir) => setState((s) => ({ ...s, artifactDir }))}
+          />
         ) : null}
         {state.tab === 'charts' ? (
           <>
