@@ -58,6 +58,9 @@ describe('screenshots of the main pages', () => {
     await page.goto(`${server.url}/runs/${demo.runIds['lr-sweep']}`)
     await page.locator('.facts').getByRole('link', { name: 'trial-0' }).waitFor()
     await shoot('run-overview')
+    await page.goto(`${server.url}/runs/${demo.runIds['resnet-03']}?tab=artifacts&dir=model`)
+    await page.getByRole('table', { name: 'Artifacts' }).getByRole('link', { name: 'weights.bin' }).waitFor()
+    await shoot('run-artifacts')
 
     await page.goto(`${server.url}/compare?run=${a}&run=${b}&run=${c}`)
     await chartsDrawn(2)
