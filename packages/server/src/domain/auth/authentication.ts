@@ -14,7 +14,15 @@ export interface Credentials {
   session?: string | undefined
 }
 
+/** Failed sign-ins within the window, for one user name from one address, or from one address for any names. */
 export const MAX_FAILED_LOGINS = 10
+/**
+ * Failed sign-ins for one user name from all addresses together. Higher than the per-address
+ * limit, so that nobody locks a user (say `admin`) out from one address: it takes this many
+ * failures from at least MAX_FAILED_LOGINS_FOR_NAME / MAX_FAILED_LOGINS addresses, while a password guesser
+ * spread over many addresses is still stopped.
+ */
+export const MAX_FAILED_LOGINS_FOR_NAME = 100
 const FAILED_LOGIN_WINDOW_MS = 15 * 60 * 1000
 // Checking a password costs a deliberately slow scrypt; a client sending basic auth on every
 // request (as the mlflow client does) would pay it each time. A verified (stored hash, password
@@ -56,7 +64,12 @@ export function createAuthentication({ store, clock, audit }: { store: Store; cl
   /** Throws 429 when a user name or an address has failed to sign in too often lately. */
   async function checkRateLimit(username: string, sourceIp: string | null): Promise<void> {
     const since = clock.nowMs() - FAILED_LOGIN_WINDOW_MS
-    if ((await store.audit.countFailedLogins(since, username, sourceIp)) >= MAX_FAILED_LOGINS) {
+    const failed = await store.audit.countFailedLogins(since, username, sourceIp)
+    if (
+      failed.forNameFromAddress >= MAX_FAILED_LOGINS ||
+      failed.fromAddress >= MAX_FAILED_LOGINS ||
+      failed.forName >= MAX_FAILED_LOGINS_FOR_NAME
+    ) {
       throw new RateLimitedError('too many failed sign-ins; try again later')
     }
   }

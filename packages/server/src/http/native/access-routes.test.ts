@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { MAX_FAILED_LOGINS } from '../../domain/auth/authentication.js'
+import { MAX_FAILED_LOGINS, MAX_FAILED_LOGINS_FOR_NAME } from '../../domain/auth/authentication.js'
 import { SYSTEM_CONTEXT } from '../../domain/auth/principal.js'
 import { apiCaller, type CallerCredentials } from '../../test-support/api-caller.js'
 import { openTestApp, TEST_ADMIN_PASSWORD } from '../../test-support/test-app.js'
@@ -187,11 +187,35 @@ describe.each(testDialects())('access API on %s', (dialect) => {
       ])
     })
 
-    it('refuses the 11th sign-in for a user name within the window, even with the right password', async () => {
+    it('refuses the 11th sign-in for a user name from one address within the window, even with the right password', async () => {
       const { username } = await newUser()
-      for (let i = 0; i < MAX_FAILED_LOGINS; i++) expect((await login(username, 'wrong-password')).status).toBe(401)
-      const res = await login(username)
+      const remoteAddress = ownAddress()
+      for (let i = 0; i < MAX_FAILED_LOGINS; i++) {
+        expect((await login(username, 'wrong-password', remoteAddress)).status).toBe(401)
+      }
+      const res = await login(username, PASSWORD, remoteAddress)
       expect(res).toMatchObject({ status: 429, body: { error: { code: 'RATE_LIMITED' } } })
+    })
+
+    it('lets a user sign in from elsewhere when someone failed for that name from one address', async () => {
+      const { username } = await newUser()
+      const attacker = ownAddress()
+      for (let i = 0; i < MAX_FAILED_LOGINS; i++) await login(username, 'wrong-password', attacker)
+
+      expect((await login(username, PASSWORD, attacker)).status).toBe(429)
+      expect((await login(username, PASSWORD, ownAddress())).status).toBe(200)
+    })
+
+    it('refuses a user name after failures from many addresses add up to the limit for the name', async () => {
+      const { username } = await newUser()
+      const perAddress = MAX_FAILED_LOGINS - 1
+      for (let failed = 0; failed < MAX_FAILED_LOGINS_FOR_NAME; failed += perAddress) {
+        const address = ownAddress()
+        const attempts = Math.min(perAddress, MAX_FAILED_LOGINS_FOR_NAME - failed)
+        for (let i = 0; i < attempts; i++) await login(username, 'wrong-password', address)
+      }
+
+      expect((await login(username, PASSWORD, ownAddress())).status).toBe(429)
     })
 
     it('refuses the 11th sign-in from one address within the window, whatever the user', async () => {

@@ -1,5 +1,5 @@
 import type BetterSqlite3 from 'better-sqlite3'
-import type { Kysely, Selectable } from 'kysely'
+import { type ExpressionBuilder, type Kysely, type Selectable, sql } from 'kysely'
 import type { AuditEventsTable } from './access-schema.js'
 import type { DB } from './schema.js'
 
@@ -146,20 +146,43 @@ export function createAuditRepository(db: Kysely<DB>, sqlite: BetterSqlite3.Data
       return hashes
     },
 
-    /** Failed sign-ins for a user name or from an address since a time, for rate limiting across replicas. */
-    async countFailedLogins(since: number, username: string, sourceIp: string | null): Promise<number> {
+    /**
+     * Failed sign-ins since a time, for rate limiting across replicas: for the user name from
+     * this address, from this address for any name, and for the user name from anywhere.
+     */
+    async countFailedLogins(
+      since: number,
+      username: string,
+      sourceIp: string | null,
+    ): Promise<{ forNameFromAddress: number; fromAddress: number; forName: number }> {
+      const isName = (eb: ExpressionBuilder<DB, 'auditEvents'>) => eb('objectId', '=', username)
+      const isAddress = (eb: ExpressionBuilder<DB, 'auditEvents'>) =>
+        sourceIp === null ? sql<boolean>`1 = 0` : eb('sourceIp', '=', sourceIp)
       const row = await db
         .selectFrom('auditEvents')
-        .select((eb) => eb.fn.countAll<number>().as('count'))
+        .select((eb) => [
+          eb.fn.sum<number | string>(eb.case().when(isName(eb)).then(1).else(0).end()).as('forName'),
+          eb.fn.sum<number | string>(eb.case().when(isAddress(eb)).then(1).else(0).end()).as('fromAddress'),
+          eb.fn
+            .sum<number | string>(
+              eb
+                .case()
+                .when(sourceIp === null ? isName(eb) : eb.and([isName(eb), isAddress(eb)]))
+                .then(1)
+                .else(0)
+                .end(),
+            )
+            .as('forNameFromAddress'),
+        ])
         .where('action', '=', 'auth.login_failed')
         .where('timeMs', '>=', since)
-        .where((eb) =>
-          sourceIp === null
-            ? eb('objectId', '=', username)
-            : eb.or([eb('objectId', '=', username), eb('sourceIp', '=', sourceIp)]),
-        )
+        .where((eb) => (sourceIp === null ? isName(eb) : eb.or([isName(eb), isAddress(eb)])))
         .executeTakeFirstOrThrow()
-      return Number(row.count)
+      // SUM over no rows is NULL; PostgreSQL sums integers as a numeric it sends as text.
+      const forNameFromAddress = Number(row.forNameFromAddress ?? 0)
+      const fromAddress = Number(row.fromAddress ?? 0)
+      const forName = Number(row.forName ?? 0)
+      return { forNameFromAddress, fromAddress, forName }
     },
 
     async insertCheckpoint(checkpoint: StoredCheckpoint): Promise<void> {
