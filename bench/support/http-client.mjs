@@ -10,6 +10,15 @@ export function createJsonClient(baseUrl, { maxSockets = 4, authorization } = {}
 
   function request(method, path, body) {
     const payload = body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body)
+    return send(method, path, payload).catch((error) => {
+      // The server closes a keep-alive socket that stayed idle (between the phases of a long
+      // benchmark); a request that went out on such a socket never reached it, so it is sent once more.
+      if (error.isStaleSocket) return send(method, path, payload)
+      throw error
+    })
+  }
+
+  function send(method, path, payload) {
     return new Promise((resolve, reject) => {
       const req = http.request(
         {
@@ -39,7 +48,10 @@ export function createJsonClient(baseUrl, { maxSockets = 4, authorization } = {}
           res.on('error', reject)
         },
       )
-      req.on('error', reject)
+      req.on('error', (error) => {
+        if (req.reusedSocket && error.code === 'ECONNRESET') error.isStaleSocket = true
+        reject(error)
+      })
       req.end(payload)
     })
   }
@@ -48,6 +60,7 @@ export function createJsonClient(baseUrl, { maxSockets = 4, authorization } = {}
     get: (path) => request('GET', path),
     post: (path, body) => request('POST', path, body),
     put: (path, body) => request('PUT', path, body),
+    patch: (path, body) => request('PATCH', path, body),
     close: () => agent.destroy(),
   }
 }
