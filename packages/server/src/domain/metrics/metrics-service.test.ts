@@ -1,6 +1,7 @@
 import { InvalidInputError } from '@provena/contract'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createServices } from '../../services.js'
+import { prng } from '../../test-support/prng.js'
 import { createTestBlobStore, openTestStore } from '../../test-support/test-app.js'
 import { testDialects } from '../../test-support/test-databases.js'
 import { generateSignerKey } from '../audit/signed-note.js'
@@ -10,18 +11,6 @@ import { downsampleMinMax, planDownsampling } from './downsample.js'
 type Services = ReturnType<typeof createServices>
 
 const ADMIN: RequestContext = { principal: LOCAL_ADMIN, sourceIp: null, requestId: null }
-
-/** A small deterministic PRNG (mulberry32), so a failing case can be replayed. */
-function prng(seed: number) {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296
-  }
-}
 
 describe.each(testDialects())('metrics service on %s', (dialect) => {
   let services: Services

@@ -61,6 +61,18 @@ function rangeFromSqlite(sqlite: BetterSqlite3.Database, afterSeq: number, limit
 
 /** `sqlite`: on SQLite, the connection under `db`, for bulk reads that bypass Kysely. */
 export function createAuditRepository(db: Kysely<DB>, sqlite: BetterSqlite3.Database | null = null) {
+  /** Hashes of the events afterSeq+1..toSeq in order. */
+  async function hashesBetween(afterSeq: number, toSeq: number): Promise<string[]> {
+    const rows = await db
+      .selectFrom('auditEvents')
+      .select('hash')
+      .where('seq', '>', afterSeq)
+      .where('seq', '<=', toSeq)
+      .orderBy('seq')
+      .execute()
+    return rows.map((row) => row.hash)
+  }
+
   return {
     /**
      * Appends one event at the head of the chain. Moving the single `audit_head` row first takes
@@ -117,31 +129,14 @@ export function createAuditRepository(db: Kysely<DB>, sqlite: BetterSqlite3.Data
       return rows.map(toRow)
     },
 
-    /** Hashes of the events afterSeq+1..toSeq in order. */
-    async hashesBetween(afterSeq: number, toSeq: number): Promise<string[]> {
-      const rows = await db
-        .selectFrom('auditEvents')
-        .select('hash')
-        .where('seq', '>', afterSeq)
-        .where('seq', '<=', toSeq)
-        .orderBy('seq')
-        .execute()
-      return rows.map((row) => row.hash)
-    },
+    hashesBetween,
 
     /** Hashes of the events 1..treeSize in order: the leaves of the Merkle tree. */
     async hashesUpTo(treeSize: number): Promise<string[]> {
       const hashes: string[] = []
       const pageSize = 50_000
       for (let after = 0; after < treeSize; after += pageSize) {
-        const rows = await db
-          .selectFrom('auditEvents')
-          .select('hash')
-          .where('seq', '>', after)
-          .where('seq', '<=', Math.min(after + pageSize, treeSize))
-          .orderBy('seq')
-          .execute()
-        for (const row of rows) hashes.push(row.hash)
+        for (const hash of await hashesBetween(after, Math.min(after + pageSize, treeSize))) hashes.push(hash)
       }
       return hashes
     },

@@ -1,23 +1,12 @@
 import { randomBytes } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { prng } from '../../test-support/prng.js'
 import { openTestStore } from '../../test-support/test-app.js'
 import { testDialects } from '../../test-support/test-databases.js'
 import type { Store } from '../store.js'
 import { type Extremes, extremesOf, isRollupKept, ROLLUP_BLOCK_SIZES } from './metric-rollups.js'
 import { sortedColumns } from './metric-segments.js'
 import type { HistoryCursor, HistoryPoint, StoredPoint } from './metrics-repository.js'
-
-/** A small deterministic PRNG (mulberry32), so a failing case can be replayed. */
-function prng(seed: number) {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296
-  }
-}
 
 /** History order: (step, timestamp), then arrival. */
 function inHistoryOrder(points: HistoryPoint[]): HistoryPoint[] {

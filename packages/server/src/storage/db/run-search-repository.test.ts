@@ -1,5 +1,6 @@
 import { parseRunFilter, parseRunOrderBy, type RunOrderBy } from '@provena/contract'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { prng } from '../../test-support/prng.js'
 import { openTestStore } from '../../test-support/test-app.js'
 import { testDialects } from '../../test-support/test-databases.js'
 import type { Store } from '../store.js'
@@ -14,18 +15,6 @@ interface SeededRun {
   loss: number
   group: string
   rank: string | undefined
-}
-
-/** A small deterministic PRNG (mulberry32), so a failing case can be replayed. */
-function prng(seed: number) {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296
-  }
 }
 
 function seededRuns(): SeededRun[] {
