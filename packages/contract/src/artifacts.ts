@@ -69,13 +69,24 @@ export const ArtifactArchiveQuery = z.object({
 export const DeleteArtifactsResponse = z.object({ deleted: z.number().int() })
 export type DeleteArtifactsResponse = z.infer<typeof DeleteArtifactsResponse>
 
-export const VerifyArtifactsBody = z.object({ runId: RunId.optional() })
+export const VerifyArtifactsBody = z.object({
+  runId: RunId.optional(),
+  /** Also send a `progress` line after every `progressEvery` blobs checked. */
+  progressEvery: z.number().int().min(1).optional(),
+})
 export type VerifyArtifactsBody = z.infer<typeof VerifyArtifactsBody>
 
 /** One line of the verify report (JSON Lines): a problem found, or the summary at the end. */
 export const ArtifactVerifyLine = z.discriminatedUnion('type', [
   z.object({ type: z.literal('mismatch'), sha256: Sha256, actualSha256: Sha256, sizeBytes: z.number().int() }),
   z.object({ type: z.literal('missing'), sha256: Sha256 }),
+  /** Only when asked for (`progressEvery`): how far the check has got, and how far it goes. */
+  z.object({
+    type: z.literal('progress'),
+    checkedBlobs: z.number().int(),
+    checkedBytes: z.number().int(),
+    totalBlobs: z.number().int(),
+  }),
   z.object({
     type: z.literal('summary'),
     checkedBlobs: z.number().int(),
@@ -85,6 +96,8 @@ export const ArtifactVerifyLine = z.discriminatedUnion('type', [
   }),
 ])
 export type ArtifactVerifyLine = z.infer<typeof ArtifactVerifyLine>
+/** A verify line that reports a blob: missing, or stored bytes that do not match their digest. */
+export type ArtifactProblem = Extract<ArtifactVerifyLine, { type: 'missing' | 'mismatch' }>
 
 export const GcBody = z.object({
   dryRun: z.boolean().default(false),

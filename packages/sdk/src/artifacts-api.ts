@@ -58,7 +58,7 @@ export interface ArtifactsApi {
   /** Removes a file, or every file below a directory; returns how many files went. */
   delete(runId: string, path: string, options?: { force?: boolean }): Promise<number>
   /** Admins: re-hashes stored blobs (of one run, or all) and yields each problem, then a summary. */
-  verify(runId?: string): AsyncGenerator<ArtifactVerifyLine>
+  verify(runId?: string, options?: { progressEvery?: number }): AsyncGenerator<ArtifactVerifyLine>
   /** Admins: removes blobs no run or pin refers to; `dryRun` only reports. */
   gc(options?: GcBody): Promise<GcResponse>
 }
@@ -75,12 +75,16 @@ const DeletedCount = memberSchema<number>('deleted', {
       : { success: false, error: { message: 'expected a count' } },
 })
 
-async function* verifyLines(http: HttpClient, runId: string | undefined): AsyncGenerator<ArtifactVerifyLine> {
+async function* verifyLines(
+  http: HttpClient,
+  runId: string | undefined,
+  progressEvery: number | undefined,
+): AsyncGenerator<ArtifactVerifyLine> {
   const response = await http.raw({
     method: 'POST',
     path: '/api/v1/artifacts/verify',
     headers: { 'content-type': 'application/json' },
-    body: () => JSON.stringify(runId === undefined ? {} : { runId }),
+    body: () => JSON.stringify({ runId, progressEvery }),
     isIdempotent: true,
   })
   if (!response.body) return
@@ -150,7 +154,7 @@ export function createArtifactsApi(http: HttpClient): ArtifactsApi {
         isIdempotent: false,
       }),
 
-    verify: (runId) => verifyLines(http, runId),
+    verify: (runId, options = {}) => verifyLines(http, runId, options.progressEvery),
 
     gc: (options = {}) =>
       http.request({

@@ -4,6 +4,7 @@ export {
   AppError,
   type Artifact,
   type ArtifactEntry,
+  type ArtifactProblem,
   type ArtifactVerifyLine,
   type AuditEvent,
   type CheckpointResponse,

@@ -1,4 +1,4 @@
-import type { ArtifactEntry, ArtifactVerifyLine, Provena, TransferProgress } from '@provena/sdk'
+import type { ArtifactEntry, ArtifactProblem, Provena, TransferProgress } from '@provena/sdk'
 import type { Command } from 'commander'
 import { CliError } from '../cli-error.js'
 import type { CliIo } from '../cli-io.js'
@@ -162,11 +162,14 @@ function registerList(artifacts: Command, io: CliIo): void {
   })
 }
 
-function describeProblem(line: Exclude<ArtifactVerifyLine, { type: 'summary' }>): string {
+function describeProblem(line: ArtifactProblem): string {
   return line.type === 'missing'
     ? `MISSING  ${line.sha256}\n`
     : `MISMATCH ${line.sha256}: stored bytes hash to ${line.actualSha256} (${formatBytes(line.sizeBytes)})\n`
 }
+
+/** Blobs between two progress lines of `artifacts verify` on a terminal. */
+const VERIFY_PROGRESS_EVERY = 10
 
 function registerVerify(artifacts: Command, io: CliIo): void {
   const verify = artifacts
@@ -182,11 +185,25 @@ recorded in the audit trail. Exits 0 when every blob is intact, else 1.
 ${examples('provena artifacts verify', `provena artifacts verify --run ${RUN_ID} --json`)}`,
     )
   addClientOptions(verify).action(async (options: VerifyFlags) => {
+    // Progress lines are asked for only when a bar can show them (not with --json).
+    const progress = options.json ? undefined : createProgress(io.stderr, 'Verified blobs')
+    const progressEvery = io.stderr.isTTY && progress ? VERIFY_PROGRESS_EVERY : undefined
     const summary = await withClient(options, io.env, async (client) => {
-      for await (const line of client.artifacts.verify(options.run)) {
-        if (options.json) io.stdout.write(`${JSON.stringify(line)}\n`)
-        if (line.type === 'summary') return line
-        if (!options.json) io.stdout.write(describeProblem(line))
+      try {
+        for await (const line of client.artifacts.verify(options.run, { progressEvery })) {
+          if (line.type === 'progress') {
+            progress?.update(line.checkedBlobs, line.totalBlobs)
+            continue
+          }
+          if (options.json) io.stdout.write(`${JSON.stringify(line)}\n`)
+          if (line.type === 'summary') return line
+          if (!options.json) {
+            progress?.done()
+            io.stdout.write(describeProblem(line))
+          }
+        }
+      } finally {
+        progress?.done()
       }
       throw new CliError('the server ended the verification without a summary')
     })

@@ -87,4 +87,22 @@ describe.each(testDialects())('artifact garbage collection on %s', (dialect) => 
       { type: 'missing', sha256: sha256('lost'), source: 'verify', paths: [{ runId, path: 'lost.txt' }] },
     ])
   })
+
+  it('reports its progress every so many blobs when asked to, counting the distinct blobs of the run', async () => {
+    const { services, runId } = await setup()
+    for (const name of ['a', 'b', 'c'])
+      await services.artifacts.upload(SYSTEM_CONTEXT, runId, `${name}.txt`, body(name))
+    // The same bytes under a second path are one blob.
+    await services.artifacts.upload(SYSTEM_CONTEXT, runId, 'copy-of-a.txt', body('a'))
+
+    const lines = []
+    for await (const line of services.artifactsMaintenance.verify(SYSTEM_CONTEXT, runId, { progressEvery: 2 })) {
+      lines.push(line)
+    }
+
+    expect(lines).toEqual([
+      { type: 'progress', checkedBlobs: 2, checkedBytes: 2, totalBlobs: 3 },
+      { type: 'summary', checkedBlobs: 3, checkedBytes: 3, mismatches: 0, missing: 0 },
+    ])
+  })
 })

@@ -1,4 +1,4 @@
-import type { ArtifactVerifyLine, GcResponse } from '@provena/contract'
+import type { ArtifactProblem, ArtifactVerifyLine, GcResponse } from '@provena/contract'
 import type { BlobStore, ListedBlob } from '../../storage/artifacts/blob-store.js'
 import type { Store } from '../../storage/store.js'
 import type { AuditLog } from '../audit/audit-log.js'
@@ -22,7 +22,7 @@ export type ArtifactsMaintenance = ReturnType<typeof createArtifactsMaintenance>
 
 /** Admin work on the blob store as a whole: re-hashing every blob, and removing unreferenced ones. */
 export function createArtifactsMaintenance({ store, blobs, clock, audit, authorizer }: Deps) {
-  async function recordProblem(ctx: RequestContext, line: Exclude<ArtifactVerifyLine, { type: 'summary' }>) {
+  async function recordProblem(ctx: RequestContext, line: ArtifactProblem) {
     const paths = await store.artifacts.pathsOfBlob(line.sha256)
     await store.transaction((tx) =>
       audit.record(tx, ctx, {
@@ -35,7 +35,7 @@ export function createArtifactsMaintenance({ store, blobs, clock, audit, authori
   }
 
   /** Reads the whole blob through the digest check; the problem found, if any. */
-  async function check(blob: { sha256: string; sizeBytes: number }): Promise<ArtifactVerifyLine | undefined> {
+  async function check(blob: { sha256: string; sizeBytes: number }): Promise<ArtifactProblem | undefined> {
     const raw = await blobs.get(blob.sha256)
     if (raw === undefined) return { type: 'missing', sha256: blob.sha256 }
     try {
@@ -73,20 +73,30 @@ export function createArtifactsMaintenance({ store, blobs, clock, audit, authori
   return {
     /**
      * Re-hashes every blob the manifests name (of one run, or of all runs) and yields each missing
-     * or corrupt one, then a summary. Each problem is audited.
+     * or corrupt one, then a summary. Each problem is audited. With `progressEvery`, a progress
+     * line follows every that many blobs.
      */
-    async *verify(ctx: RequestContext, runId?: string): AsyncGenerator<ArtifactVerifyLine> {
+    async *verify(
+      ctx: RequestContext,
+      runId?: string,
+      { progressEvery }: { progressEvery?: number | undefined } = {},
+    ): AsyncGenerator<ArtifactVerifyLine> {
       authorizer.requireAdmin(ctx.principal)
       if (runId !== undefined) await findAuthorizedRun(store, authorizer, ctx, runId, 'READ')
       const summary = { type: 'summary' as const, checkedBlobs: 0, checkedBytes: 0, mismatches: 0, missing: 0 }
+      const totalBlobs = progressEvery === undefined ? 0 : await store.artifacts.countReferencedBlobs(runId)
       for await (const blob of store.artifacts.referencedBlobs(runId)) {
         const problem = await check(blob)
         summary.checkedBlobs++
         summary.checkedBytes += blob.sizeBytes
+        if (progressEvery !== undefined && summary.checkedBlobs % progressEvery === 0) {
+          const { checkedBlobs, checkedBytes } = summary
+          yield { type: 'progress', checkedBlobs, checkedBytes, totalBlobs }
+        }
         if (problem === undefined) continue
         if (problem.type === 'missing') summary.missing++
         else summary.mismatches++
-        await recordProblem(ctx, problem as Exclude<ArtifactVerifyLine, { type: 'summary' }>)
+        await recordProblem(ctx, problem)
         yield problem
       }
       yield summary

@@ -126,7 +126,7 @@ export function registerArtifactsRoutes(app: App, { artifacts, artifactsMaintena
     '/api/v1/artifacts/verify',
     { config: { access: 'admin' }, schema: { tags, body: VerifyArtifactsBody } },
     async (req, reply) => {
-      const lines = artifactsMaintenance.verify(req.ctx, req.body.runId)
+      const lines = artifactsMaintenance.verify(req.ctx, req.body.runId, { progressEvery: req.body.progressEvery })
       // The first line is awaited here, so a refusal (a run that does not exist) is an ordinary error answer.
       const first = await lines.next()
       // JSON Lines, streamed: re-hashing a large store takes long, and each problem is reported as found.

@@ -186,6 +186,15 @@ export function createArtifactsRepository(db: Kysely<DB>, kind: DialectKind) {
       }
     },
 
+    /** How many distinct blobs referencedBlobs yields. */
+    async countReferencedBlobs(runId?: string): Promise<number> {
+      let query = db
+        .selectFrom('artifacts')
+        .select((eb) => eb.fn.count<number | string>('sha256').distinct().as('count'))
+      if (runId !== undefined) query = query.where('runId', '=', runId)
+      return Number((await query.executeTakeFirstOrThrow()).count)
+    },
+
     /** Up to 10 run files stored as the blob, to name in a report. */
     async pathsOfBlob(sha256: string): Promise<{ runId: string; path: string }[]> {
       return db.selectFrom('artifacts').select(['runId', 'path']).where('sha256', '=', sha256).limit(10).execute()
