@@ -22,7 +22,7 @@ module.exports = {
       name: 'nothing-imports-server',
       severity: 'error',
       comment: 'Library code reaches the server over HTTP only; the CLI may call its start function.',
-      from: { path: '^packages/(contract|sdk|web)/src', pathNot: '\\.test\\.ts$|/test-support/' },
+      from: { path: '^packages/(contract|sdk|data|web)/src', pathNot: '\\.test\\.ts$|/test-support/' },
       to: { path: '^packages/server/' },
     },
     {
@@ -34,6 +34,13 @@ module.exports = {
         pathNot: '(server-command|db-command|audit-command)\\.ts$|\\.test\\.ts$|/test-support/',
       },
       to: { path: '^packages/server/' },
+    },
+    {
+      name: 'data-uses-contract-only',
+      severity: 'error',
+      comment: 'The data library (reading, hashing, profiling, drift) builds on contract only; the CLI and the server use it.',
+      from: { path: '^packages/data/src', pathNot: '\\.test\\.ts$|/test-support/' },
+      to: { path: '^packages/(sdk|server|cli|web)/' },
     },
     {
       name: 'sdk-uses-contract-only',

@@ -9,6 +9,7 @@ export default defineConfig({
     alias: {
       '@provena/contract': src('contract'),
       '@provena/sdk': src('sdk'),
+      '@provena/data': src('data'),
       '@provena/server': src('server'),
     },
   },

@@ -24,3 +24,11 @@ export const MAX_ARTIFACT_PATH_LENGTH = 1024
 export const MAX_ARTIFACT_SEGMENT_BYTES = 255
 /** Most entries in one page of an artifact directory listing. */
 export const MAX_ARTIFACT_PAGE = 1000
+/** Most files in one dataset version's manifest. */
+export const MAX_DATASET_FILES = 100_000
+/** Most columns a dataset's schema and profile describe. */
+export const MAX_DATASET_COLUMNS = 10_000
+/** Most distinct values a categorical column's profile keeps. */
+export const MAX_DATASET_CATEGORIES = 1000
+/** Longest recorded source location of a dataset version. */
+export const MAX_DATASET_SOURCE_LENGTH = 4096
