@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander'
 import type { CliIo } from './cli-io.js'
 import { registerArtifactsCommand } from './commands/artifacts-command.js'
 import { registerAuditCommand } from './commands/audit-command.js'
+import { registerDataCommand } from './commands/data-command.js'
 import { registerDbCommand } from './commands/db-command.js'
 import { registerExperimentsCommand } from './commands/experiments-command.js'
 import { registerGcCommand } from './commands/gc-command.js'
@@ -37,6 +38,7 @@ export function createProgram(io: CliIo): Command {
         'provena experiments create resnet-sweep',
         'provena runs list --experiment resnet-sweep',
         'provena artifacts upload <run-id> ./model model',
+        'provena data add ./train.csv --name churn-train',
         'provena audit verify --against checkpoint.txt --key "$PROVENA_AUDIT_KEY"',
       ),
     )
@@ -46,6 +48,7 @@ export function createProgram(io: CliIo): Command {
   registerExperimentsCommand(program, io)
   registerRunsCommand(program, io)
   registerArtifactsCommand(program, io)
+  registerDataCommand(program, io)
   registerGcCommand(program, io)
   registerUsersCommand(program, io)
   registerTokensCommand(program, io)

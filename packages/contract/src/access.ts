@@ -9,7 +9,7 @@ export const DefaultPermission = z.enum(['NONE', 'READ', 'EDIT', 'MANAGE'])
 export type DefaultPermission = z.infer<typeof DefaultPermission>
 
 /** Kinds of objects that carry permissions. */
-export const PermissionObjectType = z.enum(['experiment', 'registered_model'])
+export const PermissionObjectType = z.enum(['experiment', 'registered_model', 'dataset'])
 export type PermissionObjectType = z.infer<typeof PermissionObjectType>
 
 export const Username = z

@@ -156,6 +156,11 @@ export type DatasetVersion = z.infer<typeof DatasetVersion>
 
 export const DatasetParams = z.object({ name: DatasetName })
 export const DatasetVersionParams = z.object({ name: DatasetName, version: DatasetVersionNumber })
+/** A version by number, or `latest`. */
+export const DatasetVersionOrLatestParams = z.object({
+  name: DatasetName,
+  version: z.union([z.literal('latest'), DatasetVersionNumber]),
+})
 export const DatasetBlobParams = z.object({ name: DatasetName, sha256: Sha256 })
 
 /** Registers the content; content the dataset already has resolves to its existing version. */

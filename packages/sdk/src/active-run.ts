@@ -1,5 +1,6 @@
 import { ConflictError, encodeMetricValue, InvalidInputError, MAX_BATCH_PARAMS, RunResponse } from '@provena/contract'
 import type { ArtifactsApi } from './artifacts-api.js'
+import type { DatasetsApi, DatasetVersionSpec } from './datasets-api.js'
 import { flushAtExit } from './exit-flush.js'
 import { type HttpClient, NO_CONTENT } from './http-client.js'
 import type { LoggedArtifacts, TransferOptions } from './local-artifacts.js'
@@ -42,6 +43,13 @@ export interface ActiveRun {
    * @example await run.logArtifact('./model', 'model', { onProgress: (p) => console.log(p.bytesDone) })
    */
   logArtifact(localPath: string, artifactPath?: string, options?: TransferOptions): Promise<LoggedArtifacts>
+  /**
+   * Records that this run read a dataset version, as `context` (default `training`).
+   * @example await run.logInput('churn@3', { context: 'validation' })
+   */
+  logInput(datasetVersion: DatasetVersionSpec, options?: { context?: string }): Promise<void>
+  /** Records that this run produced a dataset version. */
+  logOutput(datasetVersion: DatasetVersionSpec): Promise<void>
   /** Resolves when every point logged so far is stored; rejects with the error of a refused or undeliverable batch. */
   flush(): Promise<void>
   /** Flushes, then sets the status (default FINISHED) and the end time, even when the flush failed. */
@@ -52,6 +60,7 @@ export interface ActiveRun {
 interface ActiveRunContext {
   http: HttpClient
   artifacts: ArtifactsApi
+  datasets: DatasetsApi
   batchSize: number
   flushIntervalMs: number
   /** Called once the run has ended, so the client stops tracking it. */
@@ -61,7 +70,7 @@ interface ActiveRunContext {
 /** Wraps a freshly created run so that it can be logged to. */
 export function createActiveRun(
   run: Run,
-  { http, artifacts, batchSize, flushIntervalMs, onEnded }: ActiveRunContext,
+  { http, artifacts, datasets, batchSize, flushIntervalMs, onEnded }: ActiveRunContext,
 ): ActiveRun {
   const buffer = createMetricBuffer({
     batchSize,
@@ -120,6 +129,12 @@ export function createActiveRun(
     async logArtifact(localPath, artifactPath, options) {
       const { logLocalArtifacts } = await import('./local-artifacts.js')
       return logLocalArtifacts(artifacts, run.id, localPath, artifactPath, options)
+    },
+    async logInput(datasetVersion, options) {
+      await datasets.logInput(run.id, datasetVersion, options)
+    },
+    async logOutput(datasetVersion) {
+      await datasets.logOutput(run.id, datasetVersion)
     },
     flush: () => buffer.flush(),
     end(status = 'FINISHED') {

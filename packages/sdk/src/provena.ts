@@ -3,6 +3,7 @@ import { type ActiveRun, createActiveRun, type ParamValue, toParamStrings } from
 import { type ArtifactsApi, createArtifactsApi } from './artifacts-api.js'
 import { type AuditApi, createAuditApi } from './audit-api.js'
 import { type AuthApi, createAuthApi } from './auth-api.js'
+import { createDatasetsApi, type DatasetsApi } from './datasets-api.js'
 import { type ClientConfig, type ProvenaOptions, resolveClientConfig } from './config.js'
 import { createExperimentsApi, type ExperimentsApi } from './experiments-api.js'
 import { createHttpClient, type HttpClient } from './http-client.js'
@@ -43,6 +44,7 @@ export class Provena {
   readonly auth: AuthApi
   readonly audit: AuditApi
   readonly artifacts: ArtifactsApi
+  readonly datasets: DatasetsApi
   readonly #config: ClientConfig
   readonly #http: HttpClient
   readonly #activeRuns = new Set<ActiveRun>()
@@ -59,6 +61,7 @@ export class Provena {
     this.auth = createAuthApi(this.#http)
     this.audit = createAuditApi(this.#http)
     this.artifacts = createArtifactsApi(this.#http)
+    this.datasets = createDatasetsApi(this.#http)
   }
 
   /** Creates a run, with its params and tags, and returns it ready for logging. */
@@ -75,6 +78,7 @@ export class Provena {
     const activeRun = createActiveRun(run, {
       http: this.#http,
       artifacts: this.artifacts,
+      datasets: this.datasets,
       batchSize: this.#config.batchSize,
       flushIntervalMs: this.#config.flushIntervalMs,
       onEnded: (ended) => this.#activeRuns.delete(ended),

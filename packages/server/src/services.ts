@@ -8,6 +8,9 @@ import { createAuthentication } from './domain/auth/authentication.js'
 import { createAuthorizer } from './domain/auth/authorizer.js'
 import { createPermissionsService } from './domain/auth/permissions-service.js'
 import { type Clock, type IdGenerator, randomIds, systemClock } from './domain/clock.js'
+import { createDatasetUsageService } from './domain/datasets/dataset-usage-service.js'
+import { createDatasetsService } from './domain/datasets/datasets-service.js'
+import { createDriftService } from './domain/datasets/drift-service.js'
 import { createExperimentsService } from './domain/experiments/experiments-service.js'
 import { createMetricsService } from './domain/metrics/metrics-service.js'
 import { createRunsService } from './domain/runs/runs-service.js'
@@ -54,6 +57,9 @@ export function createServices(options: ServicesOptions) {
     audit: createAuditService({ store, clock, authorizer, signerKey }),
     artifacts: createArtifactsService({ store, blobs, clock, audit, authorizer }),
     artifactsMaintenance: createArtifactsMaintenance({ store, blobs, clock, audit, authorizer }),
+    datasets: createDatasetsService({ store, blobs, clock, ids, audit, authorizer }),
+    datasetUsage: createDatasetUsageService({ store, clock, audit, authorizer }),
+    drift: createDriftService({ store, authorizer }),
   }
 }
 

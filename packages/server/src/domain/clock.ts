@@ -11,6 +11,11 @@ export const systemClock: Clock = { nowMs: () => Date.now() }
 export interface IdGenerator {
   /** 32 lowercase hex characters, as MLflow's run ids. */
   runId(): string
+  /** Ids of other records (datasets, dataset versions): 32 lowercase hex characters too. */
+  objectId(): string
 }
 
-export const randomIds: IdGenerator = { runId: () => randomBytes(16).toString('hex') }
+export const randomIds: IdGenerator = {
+  runId: () => randomBytes(16).toString('hex'),
+  objectId: () => randomBytes(16).toString('hex'),
+}

@@ -16,6 +16,7 @@ import { registerJsonBodyParser } from './json-body.js'
 import { registerAccessRoutes } from './native/access-routes.js'
 import { registerArtifactsRoutes, registerRawBodyParser } from './native/artifacts-routes.js'
 import { registerAuditRoutes } from './native/audit-routes.js'
+import { registerDatasetsRoutes } from './native/datasets-routes.js'
 import { registerExperimentsRoutes } from './native/experiments-routes.js'
 import { registerHealthRoutes } from './native/health-routes.js'
 import { registerMetricsRoutes } from './native/metrics-routes.js'
@@ -79,6 +80,7 @@ export async function buildApp(
   registerAccessRoutes(app, services)
   registerAuditRoutes(app, services)
   registerArtifactsRoutes(app, services)
+  registerDatasetsRoutes(app, services)
   app.get('/api/v1/openapi.json', { config: { access: 'public' }, schema: { hide: true } }, async () => app.swagger())
   registerWebUi(app, { webDir })
 

@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto'
 import { Readable } from 'node:stream'
-import type { Experiment, PermissionLevel, Run } from '@provena/contract'
+import { createHash } from 'node:crypto'
+import type { DatasetVersion, Experiment, PermissionLevel, Run } from '@provena/contract'
+import { datasetDigest } from '@provena/data'
 import Fastify from 'fastify'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { SYSTEM_CONTEXT } from '../domain/auth/principal.js'
@@ -32,7 +34,7 @@ type Statuses = [anonymous: number, none: number, read: number, edit: number, ma
 interface Case {
   services: Services
   unique: string
-  objects(): Promise<{ experiment: Experiment; run: Run }>
+  objects(): Promise<{ experiment: Experiment; run: Run; datasetVersion: DatasetVersion }>
 }
 
 interface Entry {
@@ -64,6 +66,24 @@ const runWithArtifact = async (c: Case) => {
   const { run: seeded } = await c.objects()
   await c.services.artifacts.upload(SYSTEM_CONTEXT, seeded.id, 'model.bin', Readable.from([Buffer.from('weights')]))
   return `/api/v1/runs/${seeded.id}`
+}
+const sha256 = (text: string) => createHash('sha256').update(text).digest('hex')
+/** A registration of one small file (`format: other`, an empty profile so that drift has something). */
+const datasetBody = (text: string) => {
+  const files = [{ path: 'data.bin', sizeBytes: Buffer.byteLength(text), sha256: sha256(text) }]
+  return {
+    source: '/data/matrix',
+    format: 'other' as const,
+    files,
+    digest: datasetDigest(files),
+    schema: null,
+    profile: { rowCount: 0, columns: [], filesProfiled: 0, warnings: [] },
+  }
+}
+const dataset = async (c: Case) => `/api/v1/datasets/${(await c.objects()).datasetVersion.datasetName}`
+const datasetRef = async (c: Case) => {
+  const { datasetVersion } = await c.objects()
+  return { name: datasetVersion.datasetName, version: datasetVersion.version }
 }
 const perms = async (c: Case) => `/api/v1/permissions/experiment/${(await c.objects()).experiment.id}`
 
@@ -161,6 +181,50 @@ const MATRIX: Record<string, Entry> = {
   'POST /api/v1/artifacts/gc': entry('admin', [401, 403, 403, 403, 403, 200], () => ({
     url: '/api/v1/artifacts/gc',
     body: { dryRun: true },
+  })),
+
+  'POST /api/v1/datasets/:name/versions': entry('signed-in', [401, 404, 403, 201, 201, 201], async (c) => ({
+    url: `${await dataset(c)}/versions`,
+    body: datasetBody(`new content ${c.unique}`),
+  })),
+  'PUT /api/v1/datasets/:name/blobs/:sha256': entry('signed-in', [401, 404, 403, 204, 204, 204], async (c) => ({
+    url: `${await dataset(c)}/blobs/${sha256(`blob ${c.unique}`)}`,
+    bytes: `blob ${c.unique}`,
+  })),
+  'GET /api/v1/datasets': entry('signed-in', [401, 200, 200, 200, 200, 200], () => ({ url: '/api/v1/datasets' })),
+  'GET /api/v1/datasets/:name': entry('signed-in', [401, 404, 200, 200, 200, 200], async (c) => ({
+    url: await dataset(c),
+  })),
+  'GET /api/v1/datasets/:name/versions': entry('signed-in', [401, 404, 200, 200, 200, 200], async (c) => ({
+    url: `${await dataset(c)}/versions`,
+  })),
+  'GET /api/v1/datasets/:name/versions/:version': entry('signed-in', [401, 404, 200, 200, 200, 200], async (c) => ({
+    url: `${await dataset(c)}/versions/1`,
+  })),
+  'GET /api/v1/datasets/:name/versions/:version/files': entry(
+    'signed-in',
+    [401, 404, 200, 200, 200, 200],
+    async (c) => ({ url: `${await dataset(c)}/versions/1/files` }),
+  ),
+  'GET /api/v1/datasets/:name/versions/:version/runs': entry(
+    'signed-in',
+    [401, 404, 200, 200, 200, 200],
+    async (c) => ({ url: `${await dataset(c)}/versions/1/runs` }),
+  ),
+  'POST /api/v1/datasets/drift': entry('signed-in', [401, 404, 200, 200, 200, 200], async (c) => ({
+    url: '/api/v1/datasets/drift',
+    body: { reference: { dataset: await datasetRef(c) }, current: { dataset: await datasetRef(c) } },
+  })),
+  'POST /api/v1/runs/:runId/inputs': entry('signed-in', [401, 404, 403, 200, 200, 200], async (c) => ({
+    url: `${await run(c)}/inputs`,
+    body: { ...(await datasetRef(c)), context: 'training' },
+  })),
+  'POST /api/v1/runs/:runId/outputs': entry('signed-in', [401, 404, 403, 200, 200, 200], async (c) => ({
+    url: `${await run(c)}/outputs`,
+    body: await datasetRef(c),
+  })),
+  'GET /api/v1/runs/:runId/datasets': entry('signed-in', [401, 404, 200, 200, 200, 200], async (c) => ({
+    url: `${await run(c)}/datasets`,
   })),
 
   'GET /api/v1/auth/whoami': entry('public', [200, 200, 200, 200, 200, 200], () => ({ url: '/api/v1/auth/whoami' })),
@@ -291,17 +355,22 @@ describe.each(testDialects())('authorization matrix on %s', (dialect) => {
   function newCase(): Case {
     const { services, store } = t
     const unique = `${++counter}-${randomUUID().slice(0, 8)}`
-    let objects: Promise<{ experiment: Experiment; run: Run }> | undefined
+    let objects: Promise<{ experiment: Experiment; run: Run; datasetVersion: DatasetVersion }> | undefined
     async function seed() {
       const experiment = await services.experiments.create(SYSTEM_CONTEXT, { name: `matrix-${unique}` })
       const seeded = await services.runs.create(SYSTEM_CONTEXT, { experimentId: experiment.id, status: 'RUNNING' })
+      const { datasetVersion } = await services.datasets.register(SYSTEM_CONTEXT, `matrix-${unique}`, {
+        ...datasetBody(`content ${unique}`),
+        isStored: false,
+      })
       // Granted straight in storage, in one transaction: the grants are setup here, not the subject.
       await store.transaction(async (tx) => {
         for (const [username, level] of GRANTS) {
           await tx.permissions.grant('experiment', experiment.id, userIds.get(username)!, level)
+          await tx.permissions.grant('dataset', datasetVersion.datasetName, userIds.get(username)!, level)
         }
       })
-      return { experiment, run: seeded }
+      return { experiment, run: seeded, datasetVersion }
     }
     return { services, unique, objects: () => (objects ??= seed()) }
   }

@@ -3,8 +3,10 @@ import type { Kysely } from 'kysely'
 import { sql } from 'kysely'
 import { createArtifactsRepository } from './db/artifacts-repository.js'
 import { createAuditRepository } from './db/audit-repository.js'
+import { createDatasetsRepository } from './db/datasets-repository.js'
 import type { DialectKind } from './db/dialects/dialect-kind.js'
 import { createExperimentsRepository } from './db/experiments-repository.js'
+import { createLineageRepository } from './db/lineage-repository.js'
 import { createMetricsRepository } from './db/metrics-repository.js'
 import { createPermissionsRepository } from './db/permissions-repository.js'
 import { createRunSearchRepository } from './db/run-search-repository.js'
@@ -25,6 +27,8 @@ export interface Store {
   permissions: ReturnType<typeof createPermissionsRepository>
   audit: ReturnType<typeof createAuditRepository>
   artifacts: ReturnType<typeof createArtifactsRepository>
+  datasets: ReturnType<typeof createDatasetsRepository>
+  lineage: ReturnType<typeof createLineageRepository>
   /** Runs `work` in one transaction; inside a transaction it joins the open one. */
   transaction<T>(work: (tx: Store) => Promise<T>): Promise<T>
   /** Resolves when the database answers a trivial query. */
@@ -69,6 +73,8 @@ function createStoreOver(db: Kysely<DB>, kind: DialectKind, options: StoreOption
     permissions: createPermissionsRepository(db),
     audit: createAuditRepository(db, sqlite),
     artifacts: createArtifactsRepository(db, kind),
+    datasets: createDatasetsRepository(db),
+    lineage: createLineageRepository(db),
     async transaction(work) {
       if (isInTransaction) return work(store)
       const inner = { sqlite, isInTransaction: true, syncCommits: null }

@@ -17,7 +17,9 @@ export function createPermissionsService({
 }) {
   async function mustExist(tx: Store, objectType: PermissionObjectType, objectId: string): Promise<void> {
     const exists =
-      objectType === 'experiment' && /^\d+$/.test(objectId) && (await tx.experiments.findById(objectId)) !== undefined
+      objectType === 'experiment'
+        ? /^\d+$/.test(objectId) && (await tx.experiments.findById(objectId)) !== undefined
+        : objectType === 'dataset' && (await tx.datasets.findDataset(objectId)) !== undefined
     if (!exists) throw new NotFoundError(objectType.replace('_', ' '), objectId)
   }
 

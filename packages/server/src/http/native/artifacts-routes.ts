@@ -30,7 +30,7 @@ function expectedSha256(header: string | string[] | undefined): string | undefin
   return parsed.data
 }
 
-function rawBodyOf(body: unknown): Readable {
+export function rawBodyOf(body: unknown): Readable {
   // An empty body never reaches a content-type parser.
   if (body === undefined || body === null) return Readable.from([])
   if (body instanceof Readable) return body

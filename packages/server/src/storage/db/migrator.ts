@@ -4,6 +4,7 @@ import { trackingMigration } from './migrations/0001-tracking.js'
 import { metricSeriesMigration } from './migrations/0002-metric-series.js'
 import { accessAndAuditMigration } from './migrations/0003-access-and-audit.js'
 import { artifactsMigration } from './migrations/0004-artifacts.js'
+import { datasetsMigration } from './migrations/0005-datasets.js'
 import type { DB } from './schema.js'
 
 function migrationsFor(kind: DialectKind): Record<string, Migration> {
@@ -12,6 +13,7 @@ function migrationsFor(kind: DialectKind): Record<string, Migration> {
     '0002-metric-series': metricSeriesMigration(kind),
     '0003-access-and-audit': accessAndAuditMigration(kind),
     '0004-artifacts': artifactsMigration(kind),
+    '0005-datasets': datasetsMigration(kind),
   }
 }
 

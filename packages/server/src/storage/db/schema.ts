@@ -108,6 +108,52 @@ export interface BlobPinsTable {
   createdAtMs: number
 }
 
+export interface DatasetsTable {
+  id: string
+  name: string
+  description: string | null
+  createdAtMs: number
+  createdBy: string | null
+}
+
+export interface DatasetVersionsTable {
+  id: string
+  datasetId: string
+  version: number
+  /** `provena-dataset-v1` Merkle root over the version's files. */
+  digest: string
+  source: string
+  format: string
+  fileCount: number
+  sizeBytes: number
+  rowCount: number | null
+  schemaJson: string | null
+  profileJson: string | null
+  isStored: number
+  description: string | null
+  createdAtMs: number
+  createdBy: string | null
+}
+
+export interface DatasetFilesTable {
+  versionId: string
+  path: string
+  sizeBytes: number
+  sha256: string
+}
+
+/** A typed edge of the lineage graph; see migration 0005. */
+export interface LineageEdgesTable {
+  sourceType: string
+  sourceId: string
+  targetType: string
+  targetId: string
+  edgeType: string
+  context: string
+  createdAtMs: number
+  createdBy: string | null
+}
+
 export interface DB extends AccessDB {
   artifacts: ArtifactsTable
   blobPins: BlobPinsTable
@@ -121,4 +167,8 @@ export interface DB extends AccessDB {
   metricRollups: MetricRollupsTable
   latestMetrics: LatestMetricsTable
   batchReceipts: BatchReceiptsTable
+  datasets: DatasetsTable
+  datasetVersions: DatasetVersionsTable
+  datasetFiles: DatasetFilesTable
+  lineageEdges: LineageEdgesTable
 }
