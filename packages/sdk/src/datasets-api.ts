@@ -70,7 +70,8 @@ function datasetPath(name: string): string {
 export function toVersionRef(spec: DatasetVersionSpec): { name: string; version: number | undefined } {
   if (typeof spec !== 'string') return { name: spec.name, version: spec.version }
   const parsed = parseDatasetVersionRef(spec)
-  if (!parsed) throw new InvalidInputError(`'${spec}' is not a dataset version: write <name>@<version> or <name>@latest`)
+  if (!parsed)
+    throw new InvalidInputError(`'${spec}' is not a dataset version: write <name>@<version> or <name>@latest`)
   return parsed
 }
 
@@ -117,7 +118,13 @@ export function createDatasetsApi(http: HttpClient): DatasetsApi {
         .dataset,
 
     list: (options = {}) =>
-      http.request({ method: 'GET', path: BASE, query: { ...options }, response: ListDatasetsResponse, isIdempotent: true }),
+      http.request({
+        method: 'GET',
+        path: BASE,
+        query: { ...options },
+        response: ListDatasetsResponse,
+        isIdempotent: true,
+      }),
 
     getVersion,
 
@@ -194,4 +201,3 @@ export function createDatasetsApi(http: HttpClient): DatasetsApi {
       ).report,
   }
 }
-

@@ -103,7 +103,12 @@ export function createDatasetUsageService({ store, clock, audit, authorizer }: D
         const kept: RunDatasetLink[] = []
         for (const l of links) {
           try {
-            await authorizer.require(store, ctx.principal, { type: 'dataset', id: l.datasetVersion.datasetName }, 'READ')
+            await authorizer.require(
+              store,
+              ctx.principal,
+              { type: 'dataset', id: l.datasetVersion.datasetName },
+              'READ',
+            )
             kept.push(l)
           } catch (error) {
             if (!(error instanceof NotFoundError || error instanceof PermissionDeniedError)) throw error
