@@ -56,7 +56,9 @@ export function createDatasetUsageService({ store, clock, audit, authorizer }: D
         createdBy: creatorName(ctx),
       }
       const { profile: _p, schema: _s, ...summary } = version
-      if (await tx.lineage.addEdge(edge)) {
+      // Logging the same link twice is harmless: the first record stands, and nothing is audited again.
+      const stored = (await tx.lineage.addEdge(edge)) ? edge : ((await tx.lineage.findEdge(edge)) ?? edge)
+      if (stored === edge) {
         await audit.record(tx, ctx, {
           action: direction === 'input' ? 'run.log_input' : 'run.log_output',
           objectType: 'run',
@@ -64,7 +66,7 @@ export function createDatasetUsageService({ store, clock, audit, authorizer }: D
           after: { dataset: `${version.datasetName}@${version.version}`, datasetVersionId: version.id, context },
         })
       }
-      return { datasetVersion: summary, context: direction === 'input' ? context : null, createdAtMs: edge.createdAtMs }
+      return { datasetVersion: summary, context: direction === 'input' ? context : null, createdAtMs: stored.createdAtMs }
     })
   }
 
