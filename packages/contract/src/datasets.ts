@@ -325,6 +325,8 @@ export const DriftSide = z.union([
   z.object({ dataset: DatasetVersionRef }),
   /** The run's dataset input with this context (default `training`). */
   z.object({ run: z.object({ runId: RunId, context: DatasetContext.default('training') }) }),
+  /** The dataset input (default `training`) of the run a model version came from: `models:/<name>@<alias>` or `models:/<name>/<version>`. */
+  z.object({ model: z.object({ uri: z.string().max(600), context: DatasetContext.default('training') }) }),
   z.object({ profile: DatasetProfile, label: z.string().min(1).max(500) }),
 ])
 export type DriftSide = z.input<typeof DriftSide>

@@ -178,6 +178,7 @@ describe('migrateDatabase', () => {
       '0003-access-and-audit',
       '0004-artifacts',
       '0005-datasets',
+      '0006-registry',
     ])
     expect(await migrateDatabase({ db, sqliteSynchronous: 'FULL' })).toEqual([])
   })

@@ -13,6 +13,9 @@ import { createDatasetsService } from './domain/datasets/datasets-service.js'
 import { createDriftService } from './domain/datasets/drift-service.js'
 import { createExperimentsService } from './domain/experiments/experiments-service.js'
 import { createMetricsService } from './domain/metrics/metrics-service.js'
+import { createAliasesService } from './domain/registry/aliases-service.js'
+import { createModelsService } from './domain/registry/models-service.js'
+import { createPromotionsService } from './domain/registry/promotions-service.js'
 import { createRunsService } from './domain/runs/runs-service.js'
 import { createRunSearchService } from './domain/search/run-search-service.js'
 import type { BlobStore } from './storage/artifacts/blob-store.js'
@@ -44,6 +47,7 @@ export function createServices(options: ServicesOptions) {
   const audit = createAuditLog({ clock })
   const authorizer = createAuthorizer({ defaultPermission })
   const authentication = createAuthentication({ store, clock, audit })
+  const models = createModelsService({ store, clock, ids, audit, authorizer })
   return {
     store,
     isAuthEnabled,
@@ -59,7 +63,10 @@ export function createServices(options: ServicesOptions) {
     artifactsMaintenance: createArtifactsMaintenance({ store, blobs, clock, audit, authorizer }),
     datasets: createDatasetsService({ store, blobs, clock, ids, audit, authorizer }),
     datasetUsage: createDatasetUsageService({ store, clock, audit, authorizer }),
-    drift: createDriftService({ store, authorizer }),
+    drift: createDriftService({ store, authorizer, resolveModel: (ctx, uri) => models.resolve(ctx, uri) }),
+    models,
+    aliases: createAliasesService({ store, clock, audit, authorizer }),
+    promotions: createPromotionsService({ store, clock, ids, audit, authorizer }),
   }
 }
 

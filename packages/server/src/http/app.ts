@@ -20,6 +20,7 @@ import { registerDatasetsRoutes } from './native/datasets-routes.js'
 import { registerExperimentsRoutes } from './native/experiments-routes.js'
 import { registerHealthRoutes } from './native/health-routes.js'
 import { registerMetricsRoutes } from './native/metrics-routes.js'
+import { registerRegistryRoutes } from './native/registry-routes.js'
 import { registerRunsRoutes } from './native/runs-routes.js'
 import { registerWebUi } from './web-ui.js'
 
@@ -81,6 +82,7 @@ export async function buildApp(
   registerAuditRoutes(app, services)
   registerArtifactsRoutes(app, services)
   registerDatasetsRoutes(app, services)
+  registerRegistryRoutes(app, services)
   app.get('/api/v1/openapi.json', { config: { access: 'public' }, schema: { hide: true } }, async () => app.swagger())
   registerWebUi(app, { webDir })
 

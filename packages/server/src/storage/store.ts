@@ -7,6 +7,8 @@ import { createDatasetsRepository } from './db/datasets-repository.js'
 import type { DialectKind } from './db/dialects/dialect-kind.js'
 import { createExperimentsRepository } from './db/experiments-repository.js'
 import { createLineageRepository } from './db/lineage-repository.js'
+import { createModelAliasesRepository } from './db/model-aliases-repository.js'
+import { createModelsRepository } from './db/models-repository.js'
 import { createMetricsRepository } from './db/metrics-repository.js'
 import { createPermissionsRepository } from './db/permissions-repository.js'
 import { createRunSearchRepository } from './db/run-search-repository.js'
@@ -29,6 +31,8 @@ export interface Store {
   artifacts: ReturnType<typeof createArtifactsRepository>
   datasets: ReturnType<typeof createDatasetsRepository>
   lineage: ReturnType<typeof createLineageRepository>
+  models: ReturnType<typeof createModelsRepository>
+  modelAliases: ReturnType<typeof createModelAliasesRepository>
   /** Runs `work` in one transaction; inside a transaction it joins the open one. */
   transaction<T>(work: (tx: Store) => Promise<T>): Promise<T>
   /** Resolves when the database answers a trivial query. */
@@ -75,6 +79,8 @@ function createStoreOver(db: Kysely<DB>, kind: DialectKind, options: StoreOption
     artifacts: createArtifactsRepository(db, kind),
     datasets: createDatasetsRepository(db),
     lineage: createLineageRepository(db),
+    models: createModelsRepository(db, kind),
+    modelAliases: createModelAliasesRepository(db),
     async transaction(work) {
       if (isInTransaction) return work(store)
       const inner = { sqlite, isInTransaction: true, syncCommits: null }

@@ -19,7 +19,9 @@ export function createPermissionsService({
     const exists =
       objectType === 'experiment'
         ? /^\d+$/.test(objectId) && (await tx.experiments.findById(objectId)) !== undefined
-        : objectType === 'dataset' && (await tx.datasets.findDataset(objectId)) !== undefined
+        : objectType === 'dataset'
+          ? (await tx.datasets.findDataset(objectId)) !== undefined
+          : (await tx.models.findModel(objectId)) !== undefined
     if (!exists) throw new NotFoundError(objectType.replace('_', ' '), objectId)
   }
 

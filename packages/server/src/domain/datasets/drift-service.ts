@@ -18,6 +18,7 @@ import { findReadableVersion } from './dataset-access.js'
 export type ResolvableSide =
   | { dataset: { name: string; version: number } }
   | { run: { runId: string; context: string } }
+  | { model: { uri: string; context: string } }
   | { profile: DatasetProfile; label: string }
 
 interface Resolved {
@@ -28,7 +29,14 @@ interface Resolved {
 
 export type DriftService = ReturnType<typeof createDriftService>
 
-export function createDriftService({ store, authorizer }: { store: Store; authorizer: Authorizer }) {
+interface Deps {
+  store: Store
+  authorizer: Authorizer
+  /** Finds the model version a `models:/` URI names (the registry's resolve). */
+  resolveModel: (ctx: RequestContext, uri: string) => Promise<{ runId: string | null; modelName: string; version: number }>
+}
+
+export function createDriftService({ store, authorizer, resolveModel }: Deps) {
   function profiled(version: DatasetVersion, label: string): Resolved {
     if (version.profile === null) {
       throw new InvalidInputError(
@@ -69,6 +77,17 @@ export function createDriftService({ store, authorizer }: { store: Store; author
       return profiled(
         version,
         `runs:/${side.run.runId} ${side.run.context} (${version.datasetName}@${version.version})`,
+      )
+    }
+    if ('model' in side) {
+      const modelVersion = await resolveModel(ctx, side.model.uri)
+      if (modelVersion.runId === null) {
+        throw new InvalidInputError(`${side.model.uri} was not made from a run, so it has no training data on record`)
+      }
+      const version = await runInput(ctx, modelVersion.runId, side.model.context)
+      return profiled(
+        version,
+        `${side.model.uri} (${modelVersion.modelName}/${modelVersion.version}, ${side.model.context}: ${version.datasetName}@${version.version})`,
       )
     }
     authorizer.requireSignedIn(ctx.principal)

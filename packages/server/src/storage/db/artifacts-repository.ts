@@ -216,6 +216,11 @@ export function createArtifactsRepository(db: Kysely<DB>, kind: DialectKind) {
       return referenced
     },
 
+    /** Drops every pin of `owner` (a model version being deleted): its blobs may be collected again. */
+    async unpinOwner(owner: { type: string; id: string }): Promise<void> {
+      await db.deleteFrom('blobPins').where('ownerType', '=', owner.type).where('ownerId', '=', owner.id).execute()
+    },
+
     /** Keeps a blob from garbage collection for as long as `owner` exists (model versions, datasets). */
     async pin(sha256: string, owner: { type: string; id: string }, nowMs: number): Promise<void> {
       await db

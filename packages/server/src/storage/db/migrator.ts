@@ -5,6 +5,7 @@ import { metricSeriesMigration } from './migrations/0002-metric-series.js'
 import { accessAndAuditMigration } from './migrations/0003-access-and-audit.js'
 import { artifactsMigration } from './migrations/0004-artifacts.js'
 import { datasetsMigration } from './migrations/0005-datasets.js'
+import { registryMigration } from './migrations/0006-registry.js'
 import type { DB } from './schema.js'
 
 function migrationsFor(kind: DialectKind): Record<string, Migration> {
@@ -14,6 +15,7 @@ function migrationsFor(kind: DialectKind): Record<string, Migration> {
     '0003-access-and-audit': accessAndAuditMigration(kind),
     '0004-artifacts': artifactsMigration(kind),
     '0005-datasets': datasetsMigration(kind),
+    '0006-registry': registryMigration(kind),
   }
 }
 

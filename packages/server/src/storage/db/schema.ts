@@ -154,6 +154,90 @@ export interface LineageEdgesTable {
   createdBy: string | null
 }
 
+export interface RegisteredModelsTable {
+  id: string
+  name: string
+  description: string | null
+  createdAtMs: number
+  updatedAtMs: number
+  createdBy: string | null
+}
+
+export interface RegisteredModelTagsTable {
+  modelId: string
+  key: string
+  value: string
+}
+
+export interface ModelVersionsTable {
+  id: string
+  modelId: string
+  version: number
+  status: string
+  stage: string
+  description: string | null
+  source: string
+  runId: string | null
+  digest: string
+  fileCount: number
+  sizeBytes: number
+  createdAtMs: number
+  updatedAtMs: number
+  createdBy: string | null
+}
+
+export interface ModelVersionTagsTable {
+  versionId: string
+  key: string
+  value: string
+}
+
+export interface ModelVersionFilesTable {
+  versionId: string
+  path: string
+  sizeBytes: number
+  sha256: string
+}
+
+export interface ModelAliasesTable {
+  modelId: string
+  alias: string
+  version: number
+}
+
+export interface ProtectedAliasesTable {
+  modelId: string
+  alias: string
+}
+
+export interface AliasEventsTable {
+  id: Generated<number>
+  modelId: string
+  alias: string
+  kind: string
+  fromVersion: number | null
+  toVersion: number | null
+  actor: string
+  atMs: number
+  reason: string | null
+  promotionRequestId: string | null
+}
+
+export interface PromotionRequestsTable {
+  id: string
+  modelId: string
+  version: number
+  alias: string
+  reason: string
+  status: string
+  requestedBy: string
+  requestedByUserId: string | null
+  requestedAtMs: number
+  decidedBy: string | null
+  decidedAtMs: number | null
+  comment: string | null
+}
+
 export interface DB extends AccessDB {
   artifacts: ArtifactsTable
   blobPins: BlobPinsTable
@@ -171,4 +255,13 @@ export interface DB extends AccessDB {
   datasetVersions: DatasetVersionsTable
   datasetFiles: DatasetFilesTable
   lineageEdges: LineageEdgesTable
+  registeredModels: RegisteredModelsTable
+  registeredModelTags: RegisteredModelTagsTable
+  modelVersions: ModelVersionsTable
+  modelVersionTags: ModelVersionTagsTable
+  modelVersionFiles: ModelVersionFilesTable
+  modelAliases: ModelAliasesTable
+  protectedAliases: ProtectedAliasesTable
+  aliasEvents: AliasEventsTable
+  promotionRequests: PromotionRequestsTable
 }

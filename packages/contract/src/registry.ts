@@ -1,0 +1,219 @@
+import { z } from 'zod'
+import { Sha256 } from './artifacts.js'
+import { Key, PageToken, TagMap } from './common.js'
+import { MAX_PAGE_SIZE, MAX_TAG_VALUE_LENGTH } from './limits.js'
+
+/**
+ * Registered model names: printable, no `/`, `@` or `:` (they separate the parts of
+ * `models:/<name>@<alias>` and `models:/<name>/<version>`), no leading or trailing space.
+ */
+export const ModelName = z
+  .string()
+  .min(1)
+  .max(256)
+  .regex(/^[^\s/@:\p{Cc}](?:[^/@:\p{Cc}]*[^\s/@:\p{Cc}])?$/u, 'may not contain / @ : or control characters, nor start or end with a space')
+
+export const ModelVersionNumber = z.coerce.number().int().min(1).max(2_147_483_647)
+
+/**
+ * Alias names: a letter or `_` first, then letters, digits, `_` and `-`. Names that read as a
+ * version (`3`, `v3`) or as `latest` are refused, as MLflow refuses them, so `@x` is never ambiguous.
+ */
+export const AliasName = z
+  .string()
+  .min(1)
+  .max(255)
+  .regex(/^[A-Za-z_][A-Za-z0-9_-]*$/, 'must start with a letter or _ and contain only letters, digits, _ and -')
+  .refine((a) => !/^v\d+$/i.test(a) && a.toLowerCase() !== 'latest', 'may not look like a version (v3) or be "latest"')
+
+/** MLflow's stages, kept for compatibility; their changes are recorded like alias moves. */
+export const ModelStage = z.enum(['None', 'Staging', 'Production', 'Archived'])
+export type ModelStage = z.infer<typeof ModelStage>
+
+export const ModelVersionStatus = z.enum(['PENDING_REGISTRATION', 'READY', 'FAILED_REGISTRATION'])
+export type ModelVersionStatus = z.infer<typeof ModelVersionStatus>
+
+export const RegisteredModel = z.object({
+  name: z.string(),
+  description: z.string().nullable(),
+  tags: TagMap,
+  createdAtMs: z.number().int(),
+  updatedAtMs: z.number().int(),
+  createdBy: z.string().nullable(),
+  latestVersion: z.number().int().nullable(),
+  /** alias -> version number */
+  aliases: z.record(z.string(), z.number().int()),
+  /** Aliases that move only through an approved promotion request. */
+  protectedAliases: z.array(z.string()),
+})
+export type RegisteredModel = z.infer<typeof RegisteredModel>
+
+export const ModelVersion = z.object({
+  modelName: z.string(),
+  version: z.number().int(),
+  status: ModelVersionStatus,
+  stage: ModelStage,
+  description: z.string().nullable(),
+  tags: TagMap,
+  /** `runs:/<run-id>/<path>` for a version made from a run's artifacts. */
+  source: z.string(),
+  runId: z.string().nullable(),
+  /** Merkle root over the version's files (`provena-dataset-v1`, the same algorithm as datasets). */
+  digest: Sha256,
+  fileCount: z.number().int(),
+  sizeBytes: z.number().int(),
+  aliases: z.array(z.string()),
+  createdAtMs: z.number().int(),
+  updatedAtMs: z.number().int(),
+  createdBy: z.string().nullable(),
+})
+export type ModelVersion = z.infer<typeof ModelVersion>
+
+export const ModelParams = z.object({ name: ModelName })
+export const ModelVersionParams = z.object({ name: ModelName, version: ModelVersionNumber })
+export const ModelAliasParams = z.object({ name: ModelName, alias: AliasName })
+
+export const CreateModelBody = z.object({
+  name: ModelName,
+  description: z.string().max(5000).optional(),
+  tags: TagMap.optional(),
+})
+export type CreateModelBody = z.input<typeof CreateModelBody>
+
+export const UpdateModelBody = z.object({
+  description: z.string().max(5000).nullable().optional(),
+  /** Tags to set; a null value deletes the tag. */
+  tags: z.record(Key, z.string().max(MAX_TAG_VALUE_LENGTH).nullable()).optional(),
+})
+export type UpdateModelBody = z.input<typeof UpdateModelBody>
+
+export const ModelResponse = z.object({ model: RegisteredModel })
+export type ModelResponse = z.infer<typeof ModelResponse>
+
+export const ListModelsQuery = z.object({
+  nameLike: z.string().max(300).optional(),
+  maxResults: z.coerce.number().int().min(1).max(MAX_PAGE_SIZE).default(100),
+  pageToken: PageToken.optional(),
+})
+export type ListModelsQuery = z.input<typeof ListModelsQuery>
+export const ListModelsResponse = z.object({ models: z.array(RegisteredModel), nextPageToken: z.string().nullable() })
+export type ListModelsResponse = z.infer<typeof ListModelsResponse>
+
+/** `runs:/<run-id>/<path>`: a file or directory of a run's artifacts ('' or absent for all of them). */
+export function parseRunsUri(text: string): { runId: string; path: string } | undefined {
+  const match = /^runs:\/([0-9a-f]{32})(?:\/(.*))?$/.exec(text)
+  if (!match?.[1]) return undefined
+  return { runId: match[1], path: (match[2] ?? '').replace(/\/+$/, '') }
+}
+
+export const RegisterModelVersionBody = z.object({
+  /** `runs:/<run-id>/<artifact path>` */
+  source: z
+    .string()
+    .max(2000)
+    .refine((s) => parseRunsUri(s) !== undefined, 'must be runs:/<32-hex run id>/<artifact path>'),
+  description: z.string().max(5000).optional(),
+  tags: TagMap.optional(),
+})
+export type RegisterModelVersionBody = z.input<typeof RegisterModelVersionBody>
+
+export const ModelVersionResponse = z.object({ modelVersion: ModelVersion })
+export type ModelVersionResponse = z.infer<typeof ModelVersionResponse>
+
+export const ListModelVersionsResponse = z.object({
+  versions: z.array(ModelVersion),
+  nextPageToken: z.string().nullable(),
+})
+export type ListModelVersionsResponse = z.infer<typeof ListModelVersionsResponse>
+
+export const ModelVersionFile = z.object({ path: z.string(), sizeBytes: z.number().int(), sha256: Sha256 })
+export type ModelVersionFile = z.infer<typeof ModelVersionFile>
+export const ListModelVersionFilesResponse = z.object({
+  files: z.array(ModelVersionFile),
+  nextPageToken: z.string().nullable(),
+})
+export type ListModelVersionFilesResponse = z.infer<typeof ListModelVersionFilesResponse>
+
+export const SetAliasBody = z.object({
+  version: z.number().int().min(1),
+  /** Refuse the move (CONFLICT) unless the alias points at this version now (null: at none). */
+  expectedVersion: z.number().int().min(1).nullable().optional(),
+  reason: z.string().max(2000).optional(),
+})
+export type SetAliasBody = z.input<typeof SetAliasBody>
+
+export const ProtectAliasBody = z.object({ isProtected: z.boolean() })
+
+/** One move of an alias or a stage change, as the history keeps it. */
+export const AliasEvent = z.object({
+  seq: z.number().int(),
+  alias: z.string(),
+  kind: z.enum(['set', 'delete', 'rollback', 'promotion', 'stage']),
+  fromVersion: z.number().int().nullable(),
+  toVersion: z.number().int().nullable(),
+  actor: z.string(),
+  atMs: z.number().int(),
+  reason: z.string().nullable(),
+  promotionRequestId: z.string().nullable(),
+})
+export type AliasEvent = z.infer<typeof AliasEvent>
+export const AliasHistoryResponse = z.object({ events: z.array(AliasEvent), nextPageToken: z.string().nullable() })
+export type AliasHistoryResponse = z.infer<typeof AliasHistoryResponse>
+export const AliasHistoryQuery = z.object({
+  alias: AliasName.optional(),
+  maxResults: z.coerce.number().int().min(1).max(MAX_PAGE_SIZE).default(100),
+  pageToken: PageToken.optional(),
+})
+
+export const PromotionStatus = z.enum(['PENDING', 'APPROVED', 'REJECTED'])
+export type PromotionStatus = z.infer<typeof PromotionStatus>
+
+export const PromotionRequest = z.object({
+  id: z.string(),
+  modelName: z.string(),
+  version: z.number().int(),
+  alias: z.string(),
+  reason: z.string(),
+  status: PromotionStatus,
+  requestedBy: z.string(),
+  requestedAtMs: z.number().int(),
+  decidedBy: z.string().nullable(),
+  decidedAtMs: z.number().int().nullable(),
+  comment: z.string().nullable(),
+})
+export type PromotionRequest = z.infer<typeof PromotionRequest>
+
+export const CreatePromotionBody = z.object({
+  version: z.number().int().min(1),
+  alias: AliasName,
+  reason: z.string().min(1).max(5000),
+})
+export type CreatePromotionBody = z.input<typeof CreatePromotionBody>
+export const DecidePromotionBody = z.object({ comment: z.string().max(5000).optional() })
+export const PromotionParams = z.object({ name: ModelName, requestId: z.string().regex(/^[0-9a-f]{32}$/) })
+export const PromotionResponse = z.object({ request: PromotionRequest })
+export type PromotionResponse = z.infer<typeof PromotionResponse>
+export const ListPromotionsQuery = z.object({ status: PromotionStatus.optional() })
+export const ListPromotionsResponse = z.object({ requests: z.array(PromotionRequest) })
+export type ListPromotionsResponse = z.infer<typeof ListPromotionsResponse>
+
+/** `models:/<name>@<alias>`, `models:/<name>/<version>` or `models:/<name>/latest`. */
+export function parseModelUri(
+  text: string,
+): { name: string; alias: string } | { name: string; version: number | 'latest' } | undefined {
+  const byAlias = /^models:\/([^/@]+)@([^/@]+)$/.exec(text)
+  if (byAlias?.[1] && byAlias[2]) {
+    const name = ModelName.safeParse(byAlias[1])
+    const alias = AliasName.safeParse(byAlias[2])
+    return name.success && alias.success ? { name: name.data, alias: alias.data } : undefined
+  }
+  const byVersion = /^models:\/([^/@]+)\/([^/@]+)$/.exec(text)
+  if (!byVersion?.[1] || !byVersion[2]) return undefined
+  const name = ModelName.safeParse(byVersion[1])
+  if (!name.success) return undefined
+  if (byVersion[2] === 'latest') return { name: name.data, version: 'latest' }
+  return /^[1-9]\d{0,9}$/.test(byVersion[2]) ? { name: name.data, version: Number(byVersion[2]) } : undefined
+}
+
+export const ResolveModelQuery = z.object({ uri: z.string().max(600) })
+export const ResolveModelResponse = ModelVersionResponse

@@ -1,0 +1,224 @@
+import {
+  AlreadyExistsError,
+  ConflictError,
+  type CreateModelBody,
+  InvalidInputError,
+  type ModelVersion,
+  NotFoundError,
+  parseModelUri,
+  parseRunsUri,
+  type RegisteredModel,
+  type RegisterModelVersionBody,
+  toArtifactKey,
+  type UpdateModelBody,
+} from '@provena/contract'
+import { datasetDigest } from '@provena/data'
+import { decodePageToken, encodePageToken, isOffsetPosition } from '../../storage/db/page-token.js'
+import type { Store } from '../../storage/store.js'
+import type { AuditLog } from '../audit/audit-log.js'
+import type { Authorizer } from '../auth/authorizer.js'
+import type { RequestContext } from '../auth/principal.js'
+import type { Clock, IdGenerator } from '../clock.js'
+import { creatorName } from '../datasets/dataset-access.js'
+import { findAuthorizedRun } from '../runs/runs-service.js'
+import { findAuthorizedModel, findAuthorizedVersion } from './model-access.js'
+
+interface Deps {
+  store: Store
+  clock: Clock
+  ids: IdGenerator
+  audit: AuditLog
+  authorizer: Authorizer
+}
+
+const MAX_VERSION_FILES = 100_000
+
+function page(token: string | undefined) {
+  return token ? decodePageToken(token, isOffsetPosition) : { offset: 0 }
+}
+
+function strip<T extends { id: string }>(record: T): Omit<T, 'id'> {
+  const { id: _id, ...rest } = record
+  return rest
+}
+
+export type ModelsService = ReturnType<typeof createModelsService>
+
+export function createModelsService({ store, clock, ids, audit, authorizer }: Deps) {
+  /** The files below `path` of a run's artifacts, named relative to it (a single file: its base name). */
+  async function runFiles(runId: string, path: string) {
+    const files: { path: string; sizeBytes: number; sha256: string }[] = []
+    for await (const artifact of store.artifacts.filesUnder(runId, path)) {
+      const relative = artifact.path === path ? (path.split('/').at(-1) as string) : artifact.path.slice(path === '' ? 0 : path.length + 1)
+      files.push({ path: relative, sizeBytes: artifact.sizeBytes, sha256: artifact.sha256 })
+      if (files.length > MAX_VERSION_FILES) throw new InvalidInputError(`a model version has at most ${MAX_VERSION_FILES} files`)
+    }
+    return files
+  }
+
+  return {
+    async create(ctx: RequestContext, input: CreateModelBody): Promise<RegisteredModel> {
+      authorizer.requireSignedIn(ctx.principal)
+      return store.transaction(async (tx) => {
+        const id = ids.objectId()
+        const inserted = await tx.models.insertModel({
+          id,
+          name: input.name,
+          description: input.description ?? null,
+          nowMs: clock.nowMs(),
+          createdBy: creatorName(ctx),
+        })
+        if (!inserted) throw new AlreadyExistsError(`registered model '${input.name}' already exists`)
+        if (input.tags) await tx.models.setModelTags(id, input.tags)
+        if (ctx.principal.kind === 'user') {
+          await tx.permissions.grant('registered_model', input.name, ctx.principal.userId, 'MANAGE')
+        }
+        const model = await tx.models.findModel(input.name)
+        if (!model) throw new NotFoundError('registered model', input.name)
+        await audit.record(tx, ctx, { action: 'model.create', objectType: 'registered_model', objectId: input.name, after: strip(model) })
+        return model
+      })
+    },
+
+    async get(ctx: RequestContext, name: string): Promise<RegisteredModel> {
+      return findAuthorizedModel(store, authorizer, ctx, name, 'READ')
+    },
+
+    async list(ctx: RequestContext, query: { nameLike?: string | undefined; maxResults: number; pageToken?: string | undefined }) {
+      const restriction = authorizer.listRestriction(ctx.principal)
+      const { offset } = page(query.pageToken)
+      const models = await store.models.listModels({
+        nameLike: query.nameLike,
+        grantedTo: restriction?.userId,
+        limit: query.maxResults + 1,
+        offset,
+      })
+      return {
+        models: models.slice(0, query.maxResults),
+        nextPageToken: models.length > query.maxResults ? encodePageToken({ offset: offset + query.maxResults }) : null,
+      }
+    },
+
+    async update(ctx: RequestContext, name: string, patch: UpdateModelBody): Promise<RegisteredModel> {
+      return store.transaction(async (tx) => {
+        const before = await findAuthorizedModel(tx, authorizer, ctx, name, 'EDIT')
+        if (patch.description !== undefined) await tx.models.updateModel(before.id, { description: patch.description }, clock.nowMs())
+        if (patch.tags) await tx.models.setModelTags(before.id, patch.tags)
+        const after = await tx.models.findModel(name)
+        if (!after) throw new NotFoundError('registered model', name)
+        await audit.record(tx, ctx, { action: 'model.update', objectType: 'registered_model', objectId: name, before: strip(before), after: strip(after) })
+        return after
+      })
+    },
+
+    /**
+     * A new version from a run's artifacts (`runs:/<run-id>/<path>`): the file list and its
+     * digest are frozen, and the blobs pinned so that they outlive any change to the run.
+     */
+    async registerVersion(ctx: RequestContext, name: string, input: RegisterModelVersionBody): Promise<ModelVersion> {
+      const parsed = parseRunsUri(input.source)
+      if (!parsed) throw new InvalidInputError('source must be runs:/<run-id>/<artifact path>')
+      const path = parsed.path === '' ? '' : toArtifactKey(parsed.path)
+      return store.transaction(async (tx) => {
+        const model = await findAuthorizedModel(tx, authorizer, ctx, name, 'EDIT')
+        await findAuthorizedRun(tx, authorizer, ctx, parsed.runId, 'READ')
+        await tx.models.lockModel(model.id)
+        const files = await runFiles(parsed.runId, path)
+        if (files.length === 0) {
+          throw new InvalidInputError(`run ${parsed.runId} has no artifacts at '${path}': nothing to register`)
+        }
+        const id = ids.objectId()
+        const nowMs = clock.nowMs()
+        const number = (await tx.models.latestVersionNumber(model.id)) + 1
+        await tx.models.insertVersion(
+          {
+            id,
+            modelId: model.id,
+            version: number,
+            status: 'READY',
+            description: input.description ?? null,
+            source: `runs:/${parsed.runId}${path === '' ? '' : `/${path}`}`,
+            runId: parsed.runId,
+            digest: datasetDigest(files),
+            sizeBytes: files.reduce((sum, f) => sum + f.sizeBytes, 0),
+            nowMs,
+            createdBy: creatorName(ctx),
+          },
+          files,
+        )
+        if (input.tags) await tx.models.setVersionTags(id, input.tags)
+        for (const sha256 of new Set(files.map((f) => f.sha256))) {
+          await tx.artifacts.pin(sha256, { type: 'model_version', id }, nowMs)
+        }
+        const version = await tx.models.findVersion(model, number)
+        if (!version) throw new NotFoundError(`model version ${name}/${number} not found`)
+        await audit.record(tx, ctx, {
+          action: 'model_version.create',
+          objectType: 'registered_model',
+          objectId: name,
+          after: strip(version),
+        })
+        return version
+      })
+    },
+
+    async getVersion(ctx: RequestContext, name: string, version: number): Promise<ModelVersion> {
+      return (await findAuthorizedVersion(store, authorizer, ctx, name, version, 'READ')).version
+    },
+
+    async listVersions(ctx: RequestContext, name: string, query: { maxResults: number; pageToken?: string | undefined }) {
+      const model = await findAuthorizedModel(store, authorizer, ctx, name, 'READ')
+      const { offset } = page(query.pageToken)
+      const versions = await store.models.listVersions(model, { limit: query.maxResults + 1, offset })
+      return {
+        versions: versions.slice(0, query.maxResults),
+        nextPageToken: versions.length > query.maxResults ? encodePageToken({ offset: offset + query.maxResults }) : null,
+      }
+    },
+
+    async listFiles(ctx: RequestContext, name: string, number: number, query: { maxResults: number; pageToken?: string | undefined }) {
+      const { version } = await findAuthorizedVersion(store, authorizer, ctx, name, number, 'READ')
+      const { offset } = page(query.pageToken)
+      const files = await store.models.listFiles(version.id, { limit: query.maxResults + 1, offset })
+      return {
+        files: files.slice(0, query.maxResults),
+        nextPageToken: files.length > query.maxResults ? encodePageToken({ offset: offset + query.maxResults }) : null,
+      }
+    },
+
+    /** Deletes a version no alias points to; its blobs lose their pins. */
+    async deleteVersion(ctx: RequestContext, name: string, number: number): Promise<void> {
+      await store.transaction(async (tx) => {
+        const { model, version } = await findAuthorizedVersion(tx, authorizer, ctx, name, number, 'MANAGE')
+        await tx.models.lockModel(model.id)
+        const aliases = await tx.modelAliases.aliasesOfVersion(model.id, number)
+        if (aliases.length > 0) {
+          throw new ConflictError(
+            `version ${number} of ${name} is what ${aliases.map((a) => `@${a}`).join(', ')} point${aliases.length === 1 ? 's' : ''} to: move or delete the alias first`,
+          )
+        }
+        await tx.models.deleteVersion(version.id)
+        await tx.artifacts.unpinOwner({ type: 'model_version', id: version.id })
+        await audit.record(tx, ctx, { action: 'model_version.delete', objectType: 'registered_model', objectId: name, before: strip(version) })
+      })
+    },
+
+    /** `models:/<name>@<alias>`, `models:/<name>/<version>` or `models:/<name>/latest` -> the version. */
+    async resolve(ctx: RequestContext, uri: string): Promise<ModelVersion> {
+      const parsed = parseModelUri(uri)
+      if (!parsed) throw new InvalidInputError(`'${uri}' is not models:/<name>@<alias>, models:/<name>/<version> or models:/<name>/latest`)
+      const model = await findAuthorizedModel(store, authorizer, ctx, parsed.name, 'READ')
+      let number: number | undefined
+      if ('alias' in parsed) {
+        number = await store.modelAliases.versionOf(model.id, parsed.alias)
+        if (number === undefined) throw new NotFoundError(`registered model ${parsed.name} has no alias @${parsed.alias}`)
+      } else {
+        number = parsed.version === 'latest' ? (model.latestVersion ?? undefined) : parsed.version
+        if (number === undefined) throw new NotFoundError(`registered model ${parsed.name} has no versions`)
+      }
+      const version = await store.models.findVersion(model, number)
+      if (!version) throw new NotFoundError(`model version ${parsed.name}/${number} not found`)
+      return version
+    },
+  }
+}

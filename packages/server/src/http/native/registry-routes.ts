@@ -1,0 +1,180 @@
+import {
+  AliasHistoryQuery,
+  AliasHistoryResponse,
+  CreateModelBody,
+  CreatePromotionBody,
+  DecidePromotionBody,
+  ListModelsQuery,
+  ListModelsResponse,
+  ListModelVersionFilesResponse,
+  ListModelVersionsResponse,
+  ListPageQuery,
+  ListPromotionsQuery,
+  ListPromotionsResponse,
+  ModelAliasParams,
+  ModelParams,
+  ModelResponse,
+  ModelVersionParams,
+  ModelVersionResponse,
+  PromotionParams,
+  PromotionResponse,
+  ProtectAliasBody,
+  RegisterModelVersionBody,
+  ResolveModelQuery,
+  SetAliasBody,
+  UpdateModelBody,
+} from '@provena/contract'
+import { z } from 'zod'
+import type { Services } from '../../services.js'
+import type { App } from '../app-type.js'
+
+const tags = ['registry']
+const signedIn = { access: 'signed-in' } as const
+const BASE = '/api/v1/models'
+
+export function registerRegistryRoutes(app: App, { models, aliases, promotions }: Services): void {
+  app.post(
+    BASE,
+    { config: signedIn, schema: { tags, body: CreateModelBody, response: { 201: ModelResponse } } },
+    async (req, reply) => reply.code(201).send({ model: await models.create(req.ctx, req.body) }),
+  )
+  app.get(
+    BASE,
+    { config: signedIn, schema: { tags, querystring: ListModelsQuery, response: { 200: ListModelsResponse } } },
+    async (req) => models.list(req.ctx, req.query),
+  )
+  app.get(
+    `${BASE}/resolve`,
+    { config: signedIn, schema: { tags, querystring: ResolveModelQuery, response: { 200: ModelVersionResponse } } },
+    async (req) => ({ modelVersion: await models.resolve(req.ctx, req.query.uri) }),
+  )
+  app.get(
+    `${BASE}/:name`,
+    { config: signedIn, schema: { tags, params: ModelParams, response: { 200: ModelResponse } } },
+    async (req) => ({ model: await models.get(req.ctx, req.params.name) }),
+  )
+  app.patch(
+    `${BASE}/:name`,
+    { config: signedIn, schema: { tags, params: ModelParams, body: UpdateModelBody, response: { 200: ModelResponse } } },
+    async (req) => ({ model: await models.update(req.ctx, req.params.name, req.body) }),
+  )
+
+  app.post(
+    `${BASE}/:name/versions`,
+    {
+      config: signedIn,
+      schema: { tags, params: ModelParams, body: RegisterModelVersionBody, response: { 201: ModelVersionResponse } },
+    },
+    async (req, reply) =>
+      reply.code(201).send({ modelVersion: await models.registerVersion(req.ctx, req.params.name, req.body) }),
+  )
+  app.get(
+    `${BASE}/:name/versions`,
+    {
+      config: signedIn,
+      schema: { tags, params: ModelParams, querystring: ListPageQuery, response: { 200: ListModelVersionsResponse } },
+    },
+    async (req) => models.listVersions(req.ctx, req.params.name, req.query),
+  )
+  app.get(
+    `${BASE}/:name/versions/:version`,
+    { config: signedIn, schema: { tags, params: ModelVersionParams, response: { 200: ModelVersionResponse } } },
+    async (req) => ({ modelVersion: await models.getVersion(req.ctx, req.params.name, req.params.version) }),
+  )
+  app.delete(
+    `${BASE}/:name/versions/:version`,
+    { config: signedIn, schema: { tags, params: ModelVersionParams, response: { 204: z.null() } } },
+    async (req, reply) => {
+      await models.deleteVersion(req.ctx, req.params.name, req.params.version)
+      return reply.code(204).send(null)
+    },
+  )
+  app.get(
+    `${BASE}/:name/versions/:version/files`,
+    {
+      config: signedIn,
+      schema: {
+        tags,
+        params: ModelVersionParams,
+        querystring: ListPageQuery,
+        response: { 200: ListModelVersionFilesResponse },
+      },
+    },
+    async (req) => models.listFiles(req.ctx, req.params.name, req.params.version, req.query),
+  )
+
+  app.put(
+    `${BASE}/:name/aliases/:alias`,
+    { config: signedIn, schema: { tags, params: ModelAliasParams, body: SetAliasBody, response: { 200: ModelResponse } } },
+    async (req) => ({ model: await aliases.set(req.ctx, req.params.name, req.params.alias, req.body) }),
+  )
+  app.delete(
+    `${BASE}/:name/aliases/:alias`,
+    { config: signedIn, schema: { tags, params: ModelAliasParams, response: { 204: z.null() } } },
+    async (req, reply) => {
+      await aliases.delete(req.ctx, req.params.name, req.params.alias)
+      return reply.code(204).send(null)
+    },
+  )
+  app.post(
+    `${BASE}/:name/aliases/:alias/rollback`,
+    {
+      config: signedIn,
+      schema: {
+        tags,
+        params: ModelAliasParams,
+        body: z.object({ reason: z.string().max(2000).optional() }),
+        response: { 200: ModelResponse },
+      },
+    },
+    async (req) => ({ model: await aliases.rollback(req.ctx, req.params.name, req.params.alias, req.body.reason) }),
+  )
+  app.put(
+    `${BASE}/:name/aliases/:alias/protection`,
+    {
+      config: signedIn,
+      schema: { tags, params: ModelAliasParams, body: ProtectAliasBody, response: { 200: ModelResponse } },
+    },
+    async (req) => ({
+      model: await aliases.protect(req.ctx, req.params.name, req.params.alias, req.body.isProtected),
+    }),
+  )
+  app.get(
+    `${BASE}/:name/alias-history`,
+    {
+      config: signedIn,
+      schema: { tags, params: ModelParams, querystring: AliasHistoryQuery, response: { 200: AliasHistoryResponse } },
+    },
+    async (req) => aliases.history(req.ctx, req.params.name, req.query),
+  )
+
+  app.post(
+    `${BASE}/:name/promotions`,
+    {
+      config: signedIn,
+      schema: { tags, params: ModelParams, body: CreatePromotionBody, response: { 201: PromotionResponse } },
+    },
+    async (req, reply) =>
+      reply.code(201).send({ request: await promotions.request(req.ctx, req.params.name, req.body) }),
+  )
+  app.get(
+    `${BASE}/:name/promotions`,
+    {
+      config: signedIn,
+      schema: { tags, params: ModelParams, querystring: ListPromotionsQuery, response: { 200: ListPromotionsResponse } },
+    },
+    async (req) => ({ requests: await promotions.list(req.ctx, req.params.name, req.query.status) }),
+  )
+  for (const decision of ['approve', 'reject'] as const) {
+    app.post(
+      `${BASE}/:name/promotions/:requestId/${decision}`,
+      {
+        config: signedIn,
+        schema: { tags, params: PromotionParams, body: DecidePromotionBody, response: { 200: PromotionResponse } },
+      },
+      async (req) => ({
+        request: await promotions[decision](req.ctx, req.params.name, req.params.requestId, req.body.comment),
+      }),
+    )
+  }
+}
