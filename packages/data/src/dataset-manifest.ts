@@ -26,6 +26,8 @@ interface ListedFile {
 }
 
 const MAX_CONCURRENCY = 64
+/** The contract's DatasetFilePath limit. */
+const MAX_PATH_LENGTH = 4096
 /** How many `stat` calls the walk keeps in flight. */
 const STAT_BATCH = 64
 
@@ -114,6 +116,9 @@ async function listDirectory(inputPath: string): Promise<ListedFile[]> {
       const relativePath = directory.relative ? `${directory.relative}/${entry.name}` : entry.name
       const absolutePath = path.join(directory.absolute, entry.name)
       await checkName(entry.name, absolutePath, relativePath)
+      if (relativePath.length > MAX_PATH_LENGTH) {
+        throw new InvalidInputError(`'${relativePath.slice(0, 100)}…' is longer than ${MAX_PATH_LENGTH} characters`)
+      }
       if (entry.isDirectory()) {
         directories.push({ absolute: absolutePath, relative: relativePath })
       } else if (entry.isFile()) {
