@@ -133,6 +133,11 @@ async function listDirectory(inputPath: string): Promise<ListedFile[]> {
       }
     }
   }
+  const listed = await withSizes(pending)
+  return listed.sort((a, b) => compareUtf8(a.relativePath, b.relativePath))
+}
+
+async function withSizes(pending: readonly Omit<ListedFile, 'sizeBytes'>[]): Promise<ListedFile[]> {
   const listed: ListedFile[] = []
   for (let start = 0; start < pending.length; start += STAT_BATCH) {
     const batch = pending.slice(start, start + STAT_BATCH)
@@ -150,7 +155,7 @@ async function listDirectory(inputPath: string): Promise<ListedFile[]> {
       listed.push({ ...file, sizeBytes: sizes[i] ?? 0 })
     })
   }
-  return listed.sort((a, b) => compareUtf8(a.relativePath, b.relativePath))
+  return listed
 }
 
 /**
