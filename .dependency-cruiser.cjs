@@ -38,7 +38,8 @@ module.exports = {
     {
       name: 'data-uses-contract-only',
       severity: 'error',
-      comment: 'The data library (reading, hashing, profiling, drift) builds on contract only; the CLI and the server use it.',
+      comment:
+        'The data library (reading, hashing, profiling, drift) builds on contract only; the CLI and the server use it.',
       from: { path: '^packages/data/src', pathNot: '\\.test\\.ts$|/test-support/' },
       to: { path: '^packages/(sdk|server|cli|web)/' },
     },
