@@ -32,7 +32,11 @@ function normal(random: () => number): number {
 }
 
 /** A CSV table: `amount` ~ N(mean, 1) and `plan` drawn from the given categories with weights. */
-function tableCsv(seed: number, rows: number, { mean = 0, plans = { basic: 0.5, pro: 0.3, team: 0.2 } } = {}): string {
+function tableCsv(
+  seed: number,
+  rows: number,
+  { mean = 0, plans = { basic: 0.5, pro: 0.3, team: 0.2 } as Record<string, number> } = {},
+): string {
   const random = prng(seed)
   const names = Object.keys(plans)
   const weights = Object.values(plans)

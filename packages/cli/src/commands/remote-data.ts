@@ -89,7 +89,7 @@ async function copyFromS3(location: string, dir: string, io: CliIo, progress: Pr
   if (!match?.[1]) throw new CliError(`${location}: expected s3://bucket[/key or prefix]`)
   const bucket = match[1]
   const key = match[2] ?? ''
-  const settings = resolveS3ReadSettings(io.env ?? process.env)
+  const settings = resolveS3ReadSettings(io.env)
   const client = new S3Client({
     region: settings.region,
     forcePathStyle: settings.forcePathStyle,
