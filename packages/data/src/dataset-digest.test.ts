@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto'
+import { readFileSync } from 'node:fs'
 import { type DatasetFile, InvalidInputError } from '@provena/contract'
 import { describe, expect, it } from 'vitest'
 import { datasetDigest } from './dataset-digest.js'
@@ -57,6 +58,16 @@ describe('datasetDigest', () => {
     expect(datasetDigest([{ path: 'data.csv', sizeBytes: 5, sha256: sha('hello') }])).toBe(
       '9346de71a72d97de3720c693401078dc9315ba39487e6b7e74dfd87e713ed39c',
     )
+  })
+
+  it('gives the values the Python snippet in the docs prints', () => {
+    const doc = readFileSync(new URL('../../../docs/datasets-digest-and-drift.md', import.meta.url), 'utf8')
+    const printed = [...doc.matchAll(/^# ([0-9a-f]{64})$/gm)].map((match) => match[1])
+
+    expect(printed).toEqual([
+      datasetDigest([{ path: 'data.csv', sizeBytes: 5, sha256: sha('hello') }]),
+      datasetDigest(FILES),
+    ])
   })
 
   it('matches a plain recursive implementation for every size from 1 to 70 files, and at 1000 (Python)', () => {

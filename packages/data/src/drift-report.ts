@@ -158,8 +158,9 @@ function gradeCategories(which: 'new' | 'vanished', values: readonly string[]): 
 /** A side without a single value has no distribution: no measures, and drift unless both are empty. */
 function gradeEmptySides(reference: ColumnProfile, current: ColumnProfile): Grade[] {
   if (!hasValues(reference) && !hasValues(current)) return []
-  const [empty, other] = hasValues(reference) ? ['current', 'reference'] : ['reference', 'current']
-  return [{ verdict: 'drift', reason: `no values on the ${empty} side (the ${other} side has some)` }]
+  const [side, column] = hasValues(reference) ? ['current', current] : ['reference', reference]
+  const missing = column.count === 0 ? 'no values' : 'no statistics for its values'
+  return [{ verdict: 'drift', reason: `${missing} on the ${side} side` }]
 }
 
 /** Whether the column has values and the statistics its kind is compared on. */

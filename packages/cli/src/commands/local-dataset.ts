@@ -5,7 +5,6 @@ import type { DatasetFile, DatasetFormat, DatasetProfile, DatasetSchema } from '
 import { buildManifest, datasetDigest, detectFormat, profileFiles, type TabularFormat } from '@provena/data'
 import type { CliIo } from '../cli-io.js'
 import { createProgress } from '../output/progress.js'
-import { withLocalCopy } from './remote-data.js'
 
 /** What `data add` and `data drift --current <path>` learn from local data before sending anything. */
 export interface ScannedDataset {
@@ -28,6 +27,8 @@ function formatOf(formats: Set<TabularFormat>): DatasetFormat {
   return 'mixed'
 }
 
+const REMOTE = /^[a-z][a-z0-9+.-]*:\/\//i
+
 /**
  * Hashes every file of the data at `location` (a local path, s3://, https://), then profiles the
  * tabular ones in one pass, with progress bars on a terminal, and hands the result to `use` while
@@ -39,6 +40,12 @@ export async function withScannedDataset<T>(
   options: { shouldProfile: boolean },
   use: (scanned: ScannedDataset) => Promise<T>,
 ): Promise<T> {
+  if (!REMOTE.test(location)) {
+    const localPath = path.resolve(location)
+    return use(await scan(localPath, localPath, io, options.shouldProfile))
+  }
+  // The S3 client is large; only commands that read remote data load it.
+  const { withLocalCopy } = await import('./remote-data.js')
   return withLocalCopy(location, io, async ({ localPath, source }) =>
     use(await scan(localPath, source, io, options.shouldProfile)),
   )

@@ -21,22 +21,12 @@ interface LocalCopy {
 
 const SCHEME = /^([a-z][a-z0-9+.-]*):\/\//i
 
-/** Whether a location names remote data (`s3://`, `https://`, `http://`) rather than a local path. */
-export function isRemote(location: string): boolean {
-  return SCHEME.test(location)
-}
-
 /**
- * Runs `use` on a local copy of remote data (downloaded to a temporary folder removed afterwards),
- * or on the local path itself. Reading remote data twice over (hash, then profile) would cost two
+ * Runs `use` on a local copy of remote data (downloaded to a temporary folder removed afterwards). Reading remote data twice over (hash, then profile) would cost two
  * downloads; a copy costs disk space instead, which is said in docs/datasets.md.
  */
 export async function withLocalCopy<T>(location: string, io: CliIo, use: (copy: LocalCopy) => Promise<T>): Promise<T> {
   const scheme = SCHEME.exec(location)?.[1]?.toLowerCase()
-  if (scheme === undefined) {
-    const localPath = path.resolve(location)
-    return use({ localPath, source: localPath })
-  }
   if (scheme !== 's3' && scheme !== 'https' && scheme !== 'http') {
     throw new CliError(`${location}: data can be read from local paths, s3://, https:// and http:// only`)
   }
@@ -99,7 +89,7 @@ async function copyFromS3(location: string, dir: string, io: CliIo, progress: Pr
   if (!match?.[1]) throw new CliError(`${location}: expected s3://bucket[/key or prefix]`)
   const bucket = match[1]
   const key = match[2] ?? ''
-  const settings = resolveS3ReadSettings(io.env ?? process.env)
+  const settings = resolveS3ReadSettings(io.env)
   const client = new S3Client({
     region: settings.region,
     forcePathStyle: settings.forcePathStyle,

@@ -66,7 +66,11 @@ export function createDatasetUsageService({ store, clock, audit, authorizer }: D
           after: { dataset: `${version.datasetName}@${version.version}`, datasetVersionId: version.id, context },
         })
       }
-      return { datasetVersion: summary, context: direction === 'input' ? context : null, createdAtMs: stored.createdAtMs }
+      return {
+        datasetVersion: summary,
+        context: direction === 'input' ? context : null,
+        createdAtMs: stored.createdAtMs,
+      }
     })
   }
 
