@@ -46,9 +46,9 @@ export type ModelsService = ReturnType<typeof createModelsService>
 
 export function createModelsService({ store, clock, ids, audit, authorizer }: Deps) {
   /** The files below `path` of a run's artifacts, named relative to it (a single file: its base name). */
-  async function runFiles(runId: string, path: string) {
+  async function runFiles(tx: Store, runId: string, path: string) {
     const files: { path: string; sizeBytes: number; sha256: string }[] = []
-    for await (const artifact of store.artifacts.filesUnder(runId, path)) {
+    for await (const artifact of tx.artifacts.filesUnder(runId, path)) {
       const relative = artifact.path === path ? (path.split('/').at(-1) as string) : artifact.path.slice(path === '' ? 0 : path.length + 1)
       files.push({ path: relative, sizeBytes: artifact.sizeBytes, sha256: artifact.sha256 })
       if (files.length > MAX_VERSION_FILES) throw new InvalidInputError(`a model version has at most ${MAX_VERSION_FILES} files`)
@@ -123,7 +123,7 @@ export function createModelsService({ store, clock, ids, audit, authorizer }: De
         const model = await findAuthorizedModel(tx, authorizer, ctx, name, 'EDIT')
         await findAuthorizedRun(tx, authorizer, ctx, parsed.runId, 'READ')
         await tx.models.lockModel(model.id)
-        const files = await runFiles(parsed.runId, path)
+        const files = await runFiles(tx, parsed.runId, path)
         if (files.length === 0) {
           throw new InvalidInputError(`run ${parsed.runId} has no artifacts at '${path}': nothing to register`)
         }
