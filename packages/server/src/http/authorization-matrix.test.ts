@@ -33,7 +33,7 @@ type Statuses = [anonymous: number, none: number, read: number, edit: number, ma
 interface Case {
   services: Services
   unique: string
-  objects(): Promise<{ experiment: Experiment; run: Run; datasetVersion: DatasetVersion }>
+  objects(): Promise<{ experiment: Experiment; run: Run; datasetVersion: DatasetVersion; model: string }>
 }
 
 interface Entry {
@@ -83,6 +83,20 @@ const dataset = async (c: Case) => `/api/v1/datasets/${(await c.objects()).datas
 const datasetRef = async (c: Case) => {
   const { datasetVersion } = await c.objects()
   return { name: datasetVersion.datasetName, version: datasetVersion.version }
+}
+const model = async (c: Case) => `/api/v1/models/${encodeURIComponent((await c.objects()).model)}`
+/** The case's model with a second version and `champion` moved from version 1 to 2 (something to roll back). */
+const modelWithMovedAlias = async (c: Case) => {
+  const { model: name, run: seeded } = await c.objects()
+  await c.services.models.registerVersion(SYSTEM_CONTEXT, name, { source: `runs:/${seeded.id}/model.bin` })
+  await c.services.aliases.set(SYSTEM_CONTEXT, name, 'champion', { version: 1 })
+  await c.services.aliases.set(SYSTEM_CONTEXT, name, 'champion', { version: 2 })
+  return model(c)
+}
+const promotion = async (c: Case) => {
+  const { model: name } = await c.objects()
+  const request = await c.services.promotions.request(SYSTEM_CONTEXT, name, { version: 1, alias: 'production', reason: 'x' })
+  return `${await model(c)}/promotions/${request.id}`
 }
 const perms = async (c: Case) => `/api/v1/permissions/experiment/${(await c.objects()).experiment.id}`
 
@@ -226,6 +240,75 @@ const MATRIX: Record<string, Entry> = {
     url: `${await run(c)}/datasets`,
   })),
 
+  'POST /api/v1/models': entry('signed-in', [401, 201, 201, 201, 201, 201], (c) => ({
+    url: '/api/v1/models',
+    body: { name: `matrix-model-new-${c.unique}` },
+  })),
+  'GET /api/v1/models': entry('signed-in', [401, 200, 200, 200, 200, 200], () => ({ url: '/api/v1/models' })),
+  'GET /api/v1/models/resolve': entry('signed-in', [401, 404, 200, 200, 200, 200], async (c) => ({
+    url: `/api/v1/models/resolve?uri=${encodeURIComponent(`models:/${(await c.objects()).model}/1`)}`,
+  })),
+  'GET /api/v1/models/:name': entry('signed-in', [401, 404, 200, 200, 200, 200], async (c) => ({ url: await model(c) })),
+  'PATCH /api/v1/models/:name': entry('signed-in', [401, 404, 403, 200, 200, 200], async (c) => ({
+    url: await model(c),
+    body: { description: 'changed' },
+  })),
+  'POST /api/v1/models/:name/versions': entry('signed-in', [401, 404, 403, 201, 201, 201], async (c) => ({
+    url: `${await model(c)}/versions`,
+    body: { source: `runs:/${(await c.objects()).run.id}/model.bin` },
+  })),
+  'GET /api/v1/models/:name/versions': entry('signed-in', [401, 404, 200, 200, 200, 200], async (c) => ({
+    url: `${await model(c)}/versions`,
+  })),
+  'GET /api/v1/models/:name/versions/:version': entry('signed-in', [401, 404, 200, 200, 200, 200], async (c) => ({
+    url: `${await model(c)}/versions/1`,
+  })),
+  'DELETE /api/v1/models/:name/versions/:version': entry('signed-in', [401, 404, 403, 403, 204, 204], async (c) => ({
+    url: `${await model(c)}/versions/1`,
+  })),
+  'GET /api/v1/models/:name/versions/:version/files': entry(
+    'signed-in',
+    [401, 404, 200, 200, 200, 200],
+    async (c) => ({ url: `${await model(c)}/versions/1/files` }),
+  ),
+  'PUT /api/v1/models/:name/aliases/:alias': entry('signed-in', [401, 404, 403, 200, 200, 200], async (c) => ({
+    url: `${await model(c)}/aliases/champion`,
+    body: { version: 1 },
+  })),
+  'DELETE /api/v1/models/:name/aliases/:alias': entry('signed-in', [401, 404, 403, 204, 204, 204], async (c) => ({
+    url: `${await modelWithMovedAlias(c)}/aliases/champion`,
+  })),
+  'POST /api/v1/models/:name/aliases/:alias/rollback': entry(
+    'signed-in',
+    [401, 404, 403, 200, 200, 200],
+    async (c) => ({ url: `${await modelWithMovedAlias(c)}/aliases/champion/rollback` }),
+  ),
+  'PUT /api/v1/models/:name/aliases/:alias/protection': entry(
+    'signed-in',
+    [401, 404, 403, 403, 200, 200],
+    async (c) => ({ url: `${await model(c)}/aliases/production/protection`, body: { isProtected: true } }),
+  ),
+  'GET /api/v1/models/:name/alias-history': entry('signed-in', [401, 404, 200, 200, 200, 200], async (c) => ({
+    url: `${await model(c)}/alias-history`,
+  })),
+  'POST /api/v1/models/:name/promotions': entry('signed-in', [401, 404, 403, 201, 201, 201], async (c) => ({
+    url: `${await model(c)}/promotions`,
+    body: { version: 1, alias: 'production', reason: 'better' },
+  })),
+  'GET /api/v1/models/:name/promotions': entry('signed-in', [401, 404, 200, 200, 200, 200], async (c) => ({
+    url: `${await model(c)}/promotions`,
+  })),
+  'POST /api/v1/models/:name/promotions/:requestId/approve': entry(
+    'signed-in',
+    [401, 404, 403, 403, 200, 200],
+    async (c) => ({ url: `${await promotion(c)}/approve` }),
+  ),
+  'POST /api/v1/models/:name/promotions/:requestId/reject': entry(
+    'signed-in',
+    [401, 404, 403, 403, 200, 200],
+    async (c) => ({ url: `${await promotion(c)}/reject` }),
+  ),
+
   'GET /api/v1/auth/whoami': entry('public', [200, 200, 200, 200, 200, 200], () => ({ url: '/api/v1/auth/whoami' })),
   'POST /api/v1/auth/login': entry('public', [200, 200, 200, 200, 200, 200], () => ({
     url: '/api/v1/auth/login',
@@ -354,7 +437,7 @@ describe.each(testDialects())('authorization matrix on %s', (dialect) => {
   function newCase(): Case {
     const { services, store } = t
     const unique = `${++counter}-${randomUUID().slice(0, 8)}`
-    let objects: Promise<{ experiment: Experiment; run: Run; datasetVersion: DatasetVersion }> | undefined
+    let objects: Promise<{ experiment: Experiment; run: Run; datasetVersion: DatasetVersion; model: string }> | undefined
     async function seed() {
       const experiment = await services.experiments.create(SYSTEM_CONTEXT, { name: `matrix-${unique}` })
       const seeded = await services.runs.create(SYSTEM_CONTEXT, { experimentId: experiment.id, status: 'RUNNING' })
@@ -362,14 +445,19 @@ describe.each(testDialects())('authorization matrix on %s', (dialect) => {
         ...datasetBody(`content ${unique}`),
         isStored: false,
       })
+      const modelName = `matrix model ${unique}`
+      await services.models.create(SYSTEM_CONTEXT, { name: modelName })
+      await services.artifacts.upload(SYSTEM_CONTEXT, seeded.id, 'model.bin', Readable.from([Buffer.from(unique)]))
+      await services.models.registerVersion(SYSTEM_CONTEXT, modelName, { source: `runs:/${seeded.id}/model.bin` })
       // Granted straight in storage, in one transaction: the grants are setup here, not the subject.
       await store.transaction(async (tx) => {
         for (const [username, level] of GRANTS) {
           await tx.permissions.grant('experiment', experiment.id, userIds.get(username)!, level)
           await tx.permissions.grant('dataset', datasetVersion.datasetName, userIds.get(username)!, level)
+          await tx.permissions.grant('registered_model', modelName, userIds.get(username)!, level)
         }
       })
-      return { experiment, run: seeded, datasetVersion }
+      return { experiment, run: seeded, datasetVersion, model: modelName }
     }
     return { services, unique, objects: () => (objects ??= seed()) }
   }
