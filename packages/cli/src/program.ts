@@ -8,6 +8,7 @@ import { registerExperimentsCommand } from './commands/experiments-command.js'
 import { registerGcCommand } from './commands/gc-command.js'
 import { examples } from './commands/help-text.js'
 import { registerLoginCommands } from './commands/login-command.js'
+import { registerModelsCommand } from './commands/models-command.js'
 import { registerPermissionsCommand } from './commands/permissions-command.js'
 import { registerRunsCommand } from './commands/runs-command.js'
 import { registerServerCommand } from './commands/server-command.js'
@@ -49,6 +50,7 @@ export function createProgram(io: CliIo): Command {
   registerRunsCommand(program, io)
   registerArtifactsCommand(program, io)
   registerDataCommand(program, io)
+  registerModelsCommand(program, io)
   registerGcCommand(program, io)
   registerUsersCommand(program, io)
   registerTokensCommand(program, io)

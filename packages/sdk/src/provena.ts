@@ -9,6 +9,7 @@ import { createExperimentsApi, type ExperimentsApi } from './experiments-api.js'
 import { createHttpClient, type HttpClient } from './http-client.js'
 import type { LoggedArtifacts, TransferOptions } from './local-artifacts.js'
 import { fetchMetricHistory, type MetricHistoryOptions, type MetricHistoryPoint } from './metric-history.js'
+import { createModelsApi, type ModelsApi } from './models-api.js'
 import { createPermissionsApi, type PermissionsApi } from './permissions-api.js'
 import { createRun, createRunsApi, type Run, type RunsApi, type SearchRunsOptions } from './runs-api.js'
 import { createTokensApi, type TokensApi } from './tokens-api.js'
@@ -45,6 +46,7 @@ export class Provena {
   readonly audit: AuditApi
   readonly artifacts: ArtifactsApi
   readonly datasets: DatasetsApi
+  readonly models: ModelsApi
   readonly #config: ClientConfig
   readonly #http: HttpClient
   readonly #activeRuns = new Set<ActiveRun>()
@@ -62,6 +64,7 @@ export class Provena {
     this.audit = createAuditApi(this.#http)
     this.artifacts = createArtifactsApi(this.#http)
     this.datasets = createDatasetsApi(this.#http)
+    this.models = createModelsApi(this.#http)
   }
 
   /** Creates a run, with its params and tags, and returns it ready for logging. */

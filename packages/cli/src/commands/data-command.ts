@@ -274,11 +274,9 @@ ${examples('provena data verify churn-train@3', 'provena data verify faces@1 /mn
   )
 }
 
-/** A side of a comparison: `name@v`, `runs:/<id>[/<context>]`, or data that is not registered (a path, s3://, https://). */
+/** A side of a comparison: `name@v`, `runs:/<id>[/<context>]`, `models:/…`, or data that is not registered (a path, s3://, https://). */
 async function sideOf(client: Provena, text: string, io: CliIo): Promise<DriftSide> {
-  if (text.startsWith('models:/')) {
-    throw new CliError('models:/ references need the model registry, which is not part of this Provena version yet')
-  }
+  if (text.startsWith('models:/')) return { model: { uri: text, context: 'training' } }
   const run = /^runs:\/([^/]+)(?:\/(.+))?$/.exec(text)
   if (run) {
     const runId = RunId.safeParse(run[1])
@@ -349,7 +347,7 @@ function registerDrift(data: Command, io: CliIo): void {
     .description('compare data (registered or not) against a reference: a version or the training data of a run')
     .requiredOption(
       '--reference <ref>',
-      'name@version, runs:/<run-id>[/<context>] (default context: training), or a path',
+      'name@version, runs:/<run-id>[/<context>] (default context: training), models:/<name>@<alias> (its training data), or a path',
     )
     .requiredOption('--current <ref>', 'name@version, runs:/<run-id>[/<context>], or a local file or folder to profile')
   addCompareOptions(drift).addHelpText(
@@ -359,6 +357,7 @@ A local path is profiled here and only its profile is sent; nothing is registere
 ${examples(
   'provena data drift --reference churn-train@3 --current ./new.csv',
   `provena data drift --reference runs:/${RUN_ID} --current ./new.csv --fail-on drift`,
+  'provena data drift --reference models:/churn@production --current ./new.csv',
 )}`,
   )
   addClientOptions(drift).action(async (options: CompareFlags & { reference: string; current: string }) => {

@@ -1,0 +1,202 @@
+import {
+  type AliasEvent,
+  AliasHistoryResponse,
+  type CreateModelBody,
+  type CreatePromotionBody,
+  ListModelsResponse,
+  ListModelVersionFilesResponse,
+  ListModelVersionsResponse,
+  ListPromotionsResponse,
+  ModelResponse,
+  type ModelVersion,
+  type ModelVersionFile,
+  ModelVersionResponse,
+  type PromotionRequest,
+  PromotionResponse,
+  type PromotionStatus,
+  type RegisteredModel,
+  type SetAliasBody,
+  type UpdateModelBody,
+} from '@provena/contract'
+import { type HttpClient, NO_CONTENT } from './http-client.js'
+
+/** The model registry: models, versions, aliases with their history, and promotion requests. */
+export interface ModelsApi {
+  create(input: CreateModelBody): Promise<RegisteredModel>
+  get(name: string): Promise<RegisteredModel>
+  list(options?: { nameLike?: string; maxResults?: number; pageToken?: string }): Promise<{
+    models: RegisteredModel[]
+    nextPageToken: string | null
+  }>
+  update(name: string, patch: UpdateModelBody): Promise<RegisteredModel>
+  /** A new version from a run's artifacts. @example await provena.models.register('churn', `runs:/${run.id}/model`) */
+  register(
+    name: string,
+    source: string,
+    options?: { description?: string; tags?: Record<string, string> },
+  ): Promise<ModelVersion>
+  getVersion(name: string, version: number): Promise<ModelVersion>
+  listVersions(
+    name: string,
+    page?: { maxResults?: number; pageToken?: string },
+  ): Promise<{
+    versions: ModelVersion[]
+    nextPageToken: string | null
+  }>
+  /** Every file of a version, following page tokens. */
+  listFiles(name: string, version: number): Promise<ModelVersionFile[]>
+  deleteVersion(name: string, version: number): Promise<void>
+  /** `models:/<name>@<alias>`, `models:/<name>/<version>` or `models:/<name>/latest`. */
+  resolve(uri: string): Promise<ModelVersion>
+  setAlias(name: string, alias: string, body: SetAliasBody): Promise<RegisteredModel>
+  deleteAlias(name: string, alias: string): Promise<void>
+  /** Moves the alias back to the version it pointed to before its last move. */
+  rollback(name: string, alias: string, reason?: string): Promise<RegisteredModel>
+  protectAlias(name: string, alias: string, isProtected: boolean): Promise<RegisteredModel>
+  /** Moves of one alias (or all), newest first. */
+  aliasHistory(
+    name: string,
+    options?: { alias?: string; maxResults?: number; pageToken?: string },
+  ): Promise<{
+    events: AliasEvent[]
+    nextPageToken: string | null
+  }>
+  requestPromotion(name: string, body: CreatePromotionBody): Promise<PromotionRequest>
+  listPromotions(name: string, status?: PromotionStatus): Promise<PromotionRequest[]>
+  approve(name: string, requestId: string, comment?: string): Promise<PromotionRequest>
+  reject(name: string, requestId: string, comment?: string): Promise<PromotionRequest>
+}
+
+const BASE = '/api/v1/models'
+
+/** Binds the registry calls of the REST API to one HTTP client. */
+export function createModelsApi(http: HttpClient): ModelsApi {
+  const path = (name: string) => `${BASE}/${encodeURIComponent(name)}`
+  const model = async (request: Promise<ModelResponse>) => (await request).model
+  const version = async (request: Promise<ModelVersionResponse>) => (await request).modelVersion
+  const promotion = async (request: Promise<PromotionResponse>) => (await request).request
+  const get = <T>(
+    url: string,
+    response: {
+      safeParse(input: unknown): { success: true; data: T } | { success: false; error: { message: string } }
+    },
+    query?: Record<string, string | number | undefined>,
+  ) => http.request({ method: 'GET', path: url, query, response, isIdempotent: true })
+
+  return {
+    // Not idempotent: after a lost answer a second attempt would fail with ALREADY_EXISTS.
+    create: (input) =>
+      model(http.request({ method: 'POST', path: BASE, body: input, response: ModelResponse, isIdempotent: false })),
+    get: (name) => model(get(path(name), ModelResponse)),
+    list: (options = {}) => get(BASE, ListModelsResponse, { ...options }),
+    update: (name, patch) =>
+      model(
+        http.request({ method: 'PATCH', path: path(name), body: patch, response: ModelResponse, isIdempotent: true }),
+      ),
+    // Each attempt makes a new version, so a lost answer is not retried.
+    register: (name, source, options = {}) =>
+      version(
+        http.request({
+          method: 'POST',
+          path: `${path(name)}/versions`,
+          body: { source, ...options },
+          response: ModelVersionResponse,
+          isIdempotent: false,
+        }),
+      ),
+    getVersion: (name, number) => version(get(`${path(name)}/versions/${number}`, ModelVersionResponse)),
+    listVersions: (name, page = {}) => get(`${path(name)}/versions`, ListModelVersionsResponse, { ...page }),
+    async listFiles(name, number) {
+      const files: ModelVersionFile[] = []
+      let pageToken: string | undefined
+      do {
+        const page = await get(`${path(name)}/versions/${number}/files`, ListModelVersionFilesResponse, {
+          maxResults: 1000,
+          pageToken,
+        })
+        files.push(...page.files)
+        pageToken = page.nextPageToken ?? undefined
+      } while (pageToken !== undefined)
+      return files
+    },
+    deleteVersion: (name, number) =>
+      http.request({
+        method: 'DELETE',
+        path: `${path(name)}/versions/${number}`,
+        response: NO_CONTENT,
+        isIdempotent: false,
+      }),
+    resolve: (uri) => version(get(`${BASE}/resolve`, ModelVersionResponse, { uri })),
+    setAlias: (name, alias, body) =>
+      model(
+        http.request({
+          method: 'PUT',
+          path: `${path(name)}/aliases/${encodeURIComponent(alias)}`,
+          body,
+          response: ModelResponse,
+          isIdempotent: true,
+        }),
+      ),
+    deleteAlias: (name, alias) =>
+      http.request({
+        method: 'DELETE',
+        path: `${path(name)}/aliases/${encodeURIComponent(alias)}`,
+        response: NO_CONTENT,
+        isIdempotent: false,
+      }),
+    // A second rollback would move the alias again, so it is never retried.
+    rollback: (name, alias, reason) =>
+      model(
+        http.request({
+          method: 'POST',
+          path: `${path(name)}/aliases/${encodeURIComponent(alias)}/rollback`,
+          body: { reason },
+          response: ModelResponse,
+          isIdempotent: false,
+        }),
+      ),
+    protectAlias: (name, alias, isProtected) =>
+      model(
+        http.request({
+          method: 'PUT',
+          path: `${path(name)}/aliases/${encodeURIComponent(alias)}/protection`,
+          body: { isProtected },
+          response: ModelResponse,
+          isIdempotent: true,
+        }),
+      ),
+    aliasHistory: (name, options = {}) => get(`${path(name)}/alias-history`, AliasHistoryResponse, { ...options }),
+    requestPromotion: (name, body) =>
+      promotion(
+        http.request({
+          method: 'POST',
+          path: `${path(name)}/promotions`,
+          body,
+          response: PromotionResponse,
+          isIdempotent: false,
+        }),
+      ),
+    listPromotions: async (name, status) =>
+      (await get(`${path(name)}/promotions`, ListPromotionsResponse, { status })).requests,
+    approve: (name, requestId, comment) =>
+      promotion(
+        http.request({
+          method: 'POST',
+          path: `${path(name)}/promotions/${requestId}/approve`,
+          body: { comment },
+          response: PromotionResponse,
+          isIdempotent: false,
+        }),
+      ),
+    reject: (name, requestId, comment) =>
+      promotion(
+        http.request({
+          method: 'POST',
+          path: `${path(name)}/promotions/${requestId}/reject`,
+          body: { comment },
+          response: PromotionResponse,
+          isIdempotent: false,
+        }),
+      ),
+  }
+}
