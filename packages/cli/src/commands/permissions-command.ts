@@ -9,19 +9,18 @@ import { formatTable } from '../output/table.js'
 import { resolveExperimentId } from './experiment-ref.js'
 import { examples } from './help-text.js'
 
-// The server keeps permissions on registered models too, but has no registered models yet.
-const OBJECT_TYPES = ['experiment', 'dataset']
-type ObjectType = 'experiment' | 'dataset'
+const OBJECT_TYPES = ['experiment', 'dataset', 'registered_model']
+type ObjectType = 'experiment' | 'dataset' | 'registered_model'
 
 function objectTypeArgument(): Argument {
   return new Argument('<object-type>', 'the kind of object').choices(OBJECT_TYPES)
 }
 
-const OBJECT_ARGUMENT = ['<id-or-name>', 'experiment id (all digits) or name; dataset name'] as const
+const OBJECT_ARGUMENT = ['<id-or-name>', 'experiment id (all digits) or name; dataset or model name'] as const
 
-/** The id permissions use: an experiment's id (looked up by name if need be), a dataset's name. */
+/** The id permissions use: an experiment's id (looked up by name if need be), a dataset's or model's name. */
 async function objectIdOf(client: Provena, objectType: ObjectType, idOrName: string): Promise<string> {
-  return objectType === 'dataset' ? idOrName : resolveExperimentId(client, idOrName)
+  return objectType === 'experiment' ? resolveExperimentId(client, idOrName) : idOrName
 }
 
 /** `provena permissions list|grant|revoke`. */
@@ -29,7 +28,7 @@ export function registerPermissionsCommand(program: Command, io: CliIo): void {
   const permissions = program
     .command('permissions')
     .description(
-      'show and change who may READ, EDIT or MANAGE an experiment or a dataset (each level includes the ones before); ' +
+      'show and change who may READ, EDIT or MANAGE an experiment, a dataset or a registered model (each level includes the ones before); ' +
         "users without a grant get the server's --default-permission",
     )
   registerList(permissions, io)
