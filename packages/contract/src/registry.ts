@@ -11,7 +11,10 @@ export const ModelName = z
   .string()
   .min(1)
   .max(256)
-  .regex(/^[^\s/@:\p{Cc}](?:[^/@:\p{Cc}]*[^\s/@:\p{Cc}])?$/u, 'may not contain / @ : or control characters, nor start or end with a space')
+  .regex(
+    /^[^\s/@:\p{Cc}](?:[^/@:\p{Cc}]*[^\s/@:\p{Cc}])?$/u,
+    'may not contain / @ : or control characters, nor start or end with a space',
+  )
 
 export const ModelVersionNumber = z.coerce.number().int().min(1).max(2_147_483_647)
 
@@ -216,4 +219,3 @@ export function parseModelUri(
 }
 
 export const ResolveModelQuery = z.object({ uri: z.string().max(600) })
-export const ResolveModelResponse = ModelVersionResponse

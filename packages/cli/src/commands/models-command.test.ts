@@ -19,7 +19,10 @@ afterAll(async () => {
 
 /** A run whose artifacts hold `model/` with a file that differs per call. */
 async function runWithModel(tag: string): Promise<string> {
-  const runId = await seedRun(server.url, { experimentId: await seedExperiment(server.url, uniqueName('e')), name: tag })
+  const runId = await seedRun(server.url, {
+    experimentId: await seedExperiment(server.url, uniqueName('e')),
+    name: tag,
+  })
   const dir = tempDir()
   mkdirSync(path.join(dir, 'model'))
   writeFileSync(path.join(dir, 'model', 'weights.bin'), `weights ${tag}`)
@@ -46,7 +49,12 @@ describe('provena models', { timeout: 90_000 }, () => {
     expect(moved.stdout).toBe(`@champion of ${name} -> version 2.\n`)
     expect(resolved.version).toBe(2)
     expect(rolled.stdout).toBe(`@champion of ${name} -> version 1 (rolled back).\n`)
-    expect(history.stdout.split('\n').slice(1, 4).map((line) => line.split(/\s{2,}/).slice(1, 4))).toEqual([
+    expect(
+      history.stdout
+        .split('\n')
+        .slice(1, 4)
+        .map((line) => line.split(/\s{2,}/).slice(1, 4)),
+    ).toEqual([
       ['@champion', '2 -> 1', 'rollback'],
       ['@champion', '1 -> 2', 'set'],
       ['@champion', '- -> 1', 'set'],
@@ -60,7 +68,9 @@ describe('provena models', { timeout: 90_000 }, () => {
     await cli('models', 'protect', name, 'production')
 
     const direct = await cli('models', 'alias', name, 'production', '1')
-    const request = JSON.parse((await cli('models', 'promote', name, '1', 'production', '--reason', 'ready', '--json')).stdout)
+    const request = JSON.parse(
+      (await cli('models', 'promote', name, '1', 'production', '--reason', 'ready', '--json')).stdout,
+    )
     const own = await cli('models', 'approve', name, request.id)
     const pending = await cli('models', 'promotions', name, 'PENDING')
 

@@ -95,7 +95,11 @@ const modelWithMovedAlias = async (c: Case) => {
 }
 const promotion = async (c: Case) => {
   const { model: name } = await c.objects()
-  const request = await c.services.promotions.request(SYSTEM_CONTEXT, name, { version: 1, alias: 'production', reason: 'x' })
+  const request = await c.services.promotions.request(SYSTEM_CONTEXT, name, {
+    version: 1,
+    alias: 'production',
+    reason: 'x',
+  })
   return `${await model(c)}/promotions/${request.id}`
 }
 const perms = async (c: Case) => `/api/v1/permissions/experiment/${(await c.objects()).experiment.id}`
@@ -248,7 +252,9 @@ const MATRIX: Record<string, Entry> = {
   'GET /api/v1/models/resolve': entry('signed-in', [401, 404, 200, 200, 200, 200], async (c) => ({
     url: `/api/v1/models/resolve?uri=${encodeURIComponent(`models:/${(await c.objects()).model}/1`)}`,
   })),
-  'GET /api/v1/models/:name': entry('signed-in', [401, 404, 200, 200, 200, 200], async (c) => ({ url: await model(c) })),
+  'GET /api/v1/models/:name': entry('signed-in', [401, 404, 200, 200, 200, 200], async (c) => ({
+    url: await model(c),
+  })),
   'PATCH /api/v1/models/:name': entry('signed-in', [401, 404, 403, 200, 200, 200], async (c) => ({
     url: await model(c),
     body: { description: 'changed' },
@@ -266,11 +272,9 @@ const MATRIX: Record<string, Entry> = {
   'DELETE /api/v1/models/:name/versions/:version': entry('signed-in', [401, 404, 403, 403, 204, 204], async (c) => ({
     url: `${await model(c)}/versions/1`,
   })),
-  'GET /api/v1/models/:name/versions/:version/files': entry(
-    'signed-in',
-    [401, 404, 200, 200, 200, 200],
-    async (c) => ({ url: `${await model(c)}/versions/1/files` }),
-  ),
+  'GET /api/v1/models/:name/versions/:version/files': entry('signed-in', [401, 404, 200, 200, 200, 200], async (c) => ({
+    url: `${await model(c)}/versions/1/files`,
+  })),
   'PUT /api/v1/models/:name/aliases/:alias': entry('signed-in', [401, 404, 403, 200, 200, 200], async (c) => ({
     url: `${await model(c)}/aliases/champion`,
     body: { version: 1 },
@@ -437,7 +441,9 @@ describe.each(testDialects())('authorization matrix on %s', (dialect) => {
   function newCase(): Case {
     const { services, store } = t
     const unique = `${++counter}-${randomUUID().slice(0, 8)}`
-    let objects: Promise<{ experiment: Experiment; run: Run; datasetVersion: DatasetVersion; model: string }> | undefined
+    let objects:
+      | Promise<{ experiment: Experiment; run: Run; datasetVersion: DatasetVersion; model: string }>
+      | undefined
     async function seed() {
       const experiment = await services.experiments.create(SYSTEM_CONTEXT, { name: `matrix-${unique}` })
       const seeded = await services.runs.create(SYSTEM_CONTEXT, { experimentId: experiment.id, status: 'RUNNING' })

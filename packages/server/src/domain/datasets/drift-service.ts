@@ -33,7 +33,10 @@ interface Deps {
   store: Store
   authorizer: Authorizer
   /** Finds the model version a `models:/` URI names (the registry's resolve). */
-  resolveModel: (ctx: RequestContext, uri: string) => Promise<{ runId: string | null; modelName: string; version: number }>
+  resolveModel: (
+    ctx: RequestContext,
+    uri: string,
+  ) => Promise<{ runId: string | null; modelName: string; version: number }>
 }
 
 export function createDriftService({ store, authorizer, resolveModel }: Deps) {

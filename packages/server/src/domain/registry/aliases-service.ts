@@ -114,7 +114,13 @@ export function createAliasesService({ store, clock, audit, authorizer }: Deps) 
           )
         }
         if (current !== body.version) {
-          const move = { alias, toVersion: body.version, kind: 'set' as const, reason: body.reason ?? null, promotionRequestId: null }
+          const move = {
+            alias,
+            toVersion: body.version,
+            kind: 'set' as const,
+            reason: body.reason ?? null,
+            promotionRequestId: null,
+          }
           await moveAlias(tx, audit, ctx, model, move, clock.nowMs())
         }
         return reload(tx, name)
@@ -150,7 +156,13 @@ export function createAliasesService({ store, clock, audit, authorizer }: Deps) 
           throw new ConflictError(`@${alias} of ${name} pointed to no version before its last move: delete it instead`)
         }
         await mustHaveVersion(tx, model, last.fromVersion)
-        const move = { alias, toVersion: last.fromVersion, kind: 'rollback' as const, reason: reason ?? null, promotionRequestId: null }
+        const move = {
+          alias,
+          toVersion: last.fromVersion,
+          kind: 'rollback' as const,
+          reason: reason ?? null,
+          promotionRequestId: null,
+        }
         await moveAlias(tx, audit, ctx, model, move, clock.nowMs())
         return reload(tx, name)
       })
@@ -176,10 +188,18 @@ export function createAliasesService({ store, clock, audit, authorizer }: Deps) 
     },
 
     /** Every move of one alias (or of all), newest first. */
-    async history(ctx: RequestContext, name: string, query: { alias?: string | undefined; maxResults: number; pageToken?: string | undefined }) {
+    async history(
+      ctx: RequestContext,
+      name: string,
+      query: { alias?: string | undefined; maxResults: number; pageToken?: string | undefined },
+    ) {
       const model = await findAuthorizedModel(store, authorizer, ctx, name, 'READ')
       const { offset } = query.pageToken ? decodePageToken(query.pageToken, isOffsetPosition) : { offset: 0 }
-      const events = await store.modelAliases.history(model.id, { alias: query.alias, limit: query.maxResults + 1, offset })
+      const events = await store.modelAliases.history(model.id, {
+        alias: query.alias,
+        limit: query.maxResults + 1,
+        offset,
+      })
       return {
         events: events.slice(0, query.maxResults),
         nextPageToken: events.length > query.maxResults ? encodePageToken({ offset: offset + query.maxResults }) : null,

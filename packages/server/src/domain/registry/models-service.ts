@@ -49,9 +49,13 @@ export function createModelsService({ store, clock, ids, audit, authorizer }: De
   async function runFiles(tx: Store, runId: string, path: string) {
     const files: { path: string; sizeBytes: number; sha256: string }[] = []
     for await (const artifact of tx.artifacts.filesUnder(runId, path)) {
-      const relative = artifact.path === path ? (path.split('/').at(-1) as string) : artifact.path.slice(path === '' ? 0 : path.length + 1)
+      const relative =
+        artifact.path === path
+          ? (path.split('/').at(-1) as string)
+          : artifact.path.slice(path === '' ? 0 : path.length + 1)
       files.push({ path: relative, sizeBytes: artifact.sizeBytes, sha256: artifact.sha256 })
-      if (files.length > MAX_VERSION_FILES) throw new InvalidInputError(`a model version has at most ${MAX_VERSION_FILES} files`)
+      if (files.length > MAX_VERSION_FILES)
+        throw new InvalidInputError(`a model version has at most ${MAX_VERSION_FILES} files`)
     }
     return files
   }
@@ -75,7 +79,12 @@ export function createModelsService({ store, clock, ids, audit, authorizer }: De
         }
         const model = await tx.models.findModel(input.name)
         if (!model) throw new NotFoundError('registered model', input.name)
-        await audit.record(tx, ctx, { action: 'model.create', objectType: 'registered_model', objectId: input.name, after: strip(model) })
+        await audit.record(tx, ctx, {
+          action: 'model.create',
+          objectType: 'registered_model',
+          objectId: input.name,
+          after: strip(model),
+        })
         return model
       })
     },
@@ -84,7 +93,10 @@ export function createModelsService({ store, clock, ids, audit, authorizer }: De
       return findAuthorizedModel(store, authorizer, ctx, name, 'READ')
     },
 
-    async list(ctx: RequestContext, query: { nameLike?: string | undefined; maxResults: number; pageToken?: string | undefined }) {
+    async list(
+      ctx: RequestContext,
+      query: { nameLike?: string | undefined; maxResults: number; pageToken?: string | undefined },
+    ) {
       const restriction = authorizer.listRestriction(ctx.principal)
       const { offset } = page(query.pageToken)
       const models = await store.models.listModels({
@@ -102,11 +114,18 @@ export function createModelsService({ store, clock, ids, audit, authorizer }: De
     async update(ctx: RequestContext, name: string, patch: UpdateModelBody): Promise<RegisteredModel> {
       return store.transaction(async (tx) => {
         const before = await findAuthorizedModel(tx, authorizer, ctx, name, 'EDIT')
-        if (patch.description !== undefined) await tx.models.updateModel(before.id, { description: patch.description }, clock.nowMs())
+        if (patch.description !== undefined)
+          await tx.models.updateModel(before.id, { description: patch.description }, clock.nowMs())
         if (patch.tags) await tx.models.setModelTags(before.id, patch.tags)
         const after = await tx.models.findModel(name)
         if (!after) throw new NotFoundError('registered model', name)
-        await audit.record(tx, ctx, { action: 'model.update', objectType: 'registered_model', objectId: name, before: strip(before), after: strip(after) })
+        await audit.record(tx, ctx, {
+          action: 'model.update',
+          objectType: 'registered_model',
+          objectId: name,
+          before: strip(before),
+          after: strip(after),
+        })
         return after
       })
     },
@@ -166,17 +185,27 @@ export function createModelsService({ store, clock, ids, audit, authorizer }: De
       return (await findAuthorizedVersion(store, authorizer, ctx, name, version, 'READ')).version
     },
 
-    async listVersions(ctx: RequestContext, name: string, query: { maxResults: number; pageToken?: string | undefined }) {
+    async listVersions(
+      ctx: RequestContext,
+      name: string,
+      query: { maxResults: number; pageToken?: string | undefined },
+    ) {
       const model = await findAuthorizedModel(store, authorizer, ctx, name, 'READ')
       const { offset } = page(query.pageToken)
       const versions = await store.models.listVersions(model, { limit: query.maxResults + 1, offset })
       return {
         versions: versions.slice(0, query.maxResults),
-        nextPageToken: versions.length > query.maxResults ? encodePageToken({ offset: offset + query.maxResults }) : null,
+        nextPageToken:
+          versions.length > query.maxResults ? encodePageToken({ offset: offset + query.maxResults }) : null,
       }
     },
 
-    async listFiles(ctx: RequestContext, name: string, number: number, query: { maxResults: number; pageToken?: string | undefined }) {
+    async listFiles(
+      ctx: RequestContext,
+      name: string,
+      number: number,
+      query: { maxResults: number; pageToken?: string | undefined },
+    ) {
       const { version } = await findAuthorizedVersion(store, authorizer, ctx, name, number, 'READ')
       const { offset } = page(query.pageToken)
       const files = await store.models.listFiles(version.id, { limit: query.maxResults + 1, offset })
@@ -199,19 +228,28 @@ export function createModelsService({ store, clock, ids, audit, authorizer }: De
         }
         await tx.models.deleteVersion(version.id)
         await tx.artifacts.unpinOwner({ type: 'model_version', id: version.id })
-        await audit.record(tx, ctx, { action: 'model_version.delete', objectType: 'registered_model', objectId: name, before: strip(version) })
+        await audit.record(tx, ctx, {
+          action: 'model_version.delete',
+          objectType: 'registered_model',
+          objectId: name,
+          before: strip(version),
+        })
       })
     },
 
     /** `models:/<name>@<alias>`, `models:/<name>/<version>` or `models:/<name>/latest` -> the version. */
     async resolve(ctx: RequestContext, uri: string): Promise<ModelVersion> {
       const parsed = parseModelUri(uri)
-      if (!parsed) throw new InvalidInputError(`'${uri}' is not models:/<name>@<alias>, models:/<name>/<version> or models:/<name>/latest`)
+      if (!parsed)
+        throw new InvalidInputError(
+          `'${uri}' is not models:/<name>@<alias>, models:/<name>/<version> or models:/<name>/latest`,
+        )
       const model = await findAuthorizedModel(store, authorizer, ctx, parsed.name, 'READ')
       let number: number | undefined
       if ('alias' in parsed) {
         number = await store.modelAliases.versionOf(model.id, parsed.alias)
-        if (number === undefined) throw new NotFoundError(`registered model ${parsed.name} has no alias @${parsed.alias}`)
+        if (number === undefined)
+          throw new NotFoundError(`registered model ${parsed.name} has no alias @${parsed.alias}`)
       } else {
         number = parsed.version === 'latest' ? (model.latestVersion ?? undefined) : parsed.version
         if (number === undefined) throw new NotFoundError(`registered model ${parsed.name} has no versions`)

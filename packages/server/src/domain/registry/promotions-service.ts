@@ -50,7 +50,9 @@ export function createPromotionsService({ store, clock, ids, audit, authorizer }
     const request = await tx.modelAliases.findRequest(model, requestId)
     if (!request) throw new NotFoundError(`promotion request ${requestId} of ${name} not found`)
     if (request.status !== 'PENDING') {
-      throw new ConflictError(`promotion request ${requestId} was ${request.status.toLowerCase()} already by ${request.decidedBy}`)
+      throw new ConflictError(
+        `promotion request ${requestId} was ${request.status.toLowerCase()} already by ${request.decidedBy}`,
+      )
     }
     return { model, request }
   }
@@ -63,7 +65,12 @@ export function createPromotionsService({ store, clock, ids, audit, authorizer }
     status: 'APPROVED' | 'REJECTED',
     comment: string | undefined,
   ): Promise<PromotionRequest> {
-    const decision = { status, decidedBy: actorName(ctx.principal).actor, decidedAtMs: clock.nowMs(), comment: comment ?? null }
+    const decision = {
+      status,
+      decidedBy: actorName(ctx.principal).actor,
+      decidedAtMs: clock.nowMs(),
+      comment: comment ?? null,
+    }
     if (!(await tx.modelAliases.decide(request.id, decision))) {
       throw new ConflictError(`promotion request ${request.id} was decided by someone else at the same moment`)
     }
@@ -100,7 +107,12 @@ export function createPromotionsService({ store, clock, ids, audit, authorizer }
           comment: null,
         }
         await tx.modelAliases.insertRequest(model.id, record)
-        await audit.record(tx, ctx, { action: 'promotion.request', objectType: 'registered_model', objectId: name, after: publicRequest(record) })
+        await audit.record(tx, ctx, {
+          action: 'promotion.request',
+          objectType: 'registered_model',
+          objectId: name,
+          after: publicRequest(record),
+        })
         return publicRequest(record)
       })
     },
@@ -110,13 +122,21 @@ export function createPromotionsService({ store, clock, ids, audit, authorizer }
       return store.transaction(async (tx) => {
         const { model, request } = await pending(tx, ctx, name, requestId)
         if (isRequester(ctx, request)) {
-          throw new PermissionDeniedError('you asked for this promotion: someone else with MANAGE on the model must approve it')
+          throw new PermissionDeniedError(
+            'you asked for this promotion: someone else with MANAGE on the model must approve it',
+          )
         }
         if (!(await tx.models.findVersion(model, request.version))) {
           throw new ConflictError(`version ${request.version} of ${name} was deleted: the request can only be rejected`)
         }
         const decided = await decide(tx, ctx, model, request, 'APPROVED', comment)
-        const move = { alias: request.alias, toVersion: request.version, kind: 'promotion' as const, reason: request.reason, promotionRequestId: request.id }
+        const move = {
+          alias: request.alias,
+          toVersion: request.version,
+          kind: 'promotion' as const,
+          reason: request.reason,
+          promotionRequestId: request.id,
+        }
         await moveAlias(tx, audit, ctx, model, move, decided.decidedAtMs ?? clock.nowMs())
         return decided
       })

@@ -24,7 +24,12 @@ describe.each(testDialects())('model registry on %s', (dialect) => {
   })
   afterAll(async () => t.close())
 
-  async function call(who: keyof typeof tokens, method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE', url: string, body?: object) {
+  async function call(
+    who: keyof typeof tokens,
+    method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE',
+    url: string,
+    body?: object,
+  ) {
     const payload = body ?? (method === 'POST' || method === 'PUT' ? {} : undefined)
     const res = await t.app.inject({
       method,
@@ -39,7 +44,10 @@ describe.each(testDialects())('model registry on %s', (dialect) => {
   async function setup() {
     const name = unique('churn')
     await call('alice', 'POST', '/api/v1/models', { name, description: 'churn classifier' })
-    await call('alice', 'PUT', `/api/v1/permissions/registered_model/${name}`, { username: `bob-${dialect}`, level: 'MANAGE' })
+    await call('alice', 'PUT', `/api/v1/permissions/registered_model/${name}`, {
+      username: `bob-${dialect}`,
+      level: 'MANAGE',
+    })
     const experiment = await call('alice', 'POST', '/api/v1/experiments', { name: unique('exp') })
     await call('alice', 'PUT', `/api/v1/permissions/experiment/${experiment.body.experiment.id}`, {
       username: `bob-${dialect}`,
@@ -64,7 +72,10 @@ describe.each(testDialects())('model registry on %s', (dialect) => {
   async function modelWithVersions(count: number) {
     const { name, experimentId } = await setup()
     for (let i = 1; i <= count; i++) {
-      const runId = await runWithFiles(experimentId, { 'model/weights.bin': `weights ${i} ${name}`, 'model/MLmodel': 'flavor' })
+      const runId = await runWithFiles(experimentId, {
+        'model/weights.bin': `weights ${i} ${name}`,
+        'model/MLmodel': 'flavor',
+      })
       const res = await call('alice', 'POST', `/api/v1/models/${name}/versions`, { source: `runs:/${runId}/model` })
       if (res.status !== 201) throw new Error(JSON.stringify(res.body))
     }
@@ -74,7 +85,11 @@ describe.each(testDialects())('model registry on %s', (dialect) => {
   describe('versions', () => {
     it('registers a version from a run path with its files frozen and its digest', async () => {
       const { name, experimentId } = await setup()
-      const runId = await runWithFiles(experimentId, { 'model/weights.bin': 'w', 'model/conf/params.json': '{}', 'other.txt': 'x' })
+      const runId = await runWithFiles(experimentId, {
+        'model/weights.bin': 'w',
+        'model/conf/params.json': '{}',
+        'other.txt': 'x',
+      })
 
       const res = await call('alice', 'POST', `/api/v1/models/${name}/versions`, { source: `runs:/${runId}/model` })
       const files = await call('bob', 'GET', `/api/v1/models/${name}/versions/1/files`)
@@ -137,7 +152,9 @@ describe.each(testDialects())('model registry on %s', (dialect) => {
       const res = await call('alice', 'DELETE', `/api/v1/models/${name}/versions/1`)
 
       expect(res.status).toBe(409)
-      expect(res.body.error.message).toBe(`version 1 of ${name} is what @champion points to: move or delete the alias first`)
+      expect(res.body.error.message).toBe(
+        `version 1 of ${name} is what @champion points to: move or delete the alias first`,
+      )
       expect((await call('alice', 'GET', `/api/v1/models/${name}/versions/1`)).status).toBe(200)
     })
   })
@@ -153,7 +170,9 @@ describe.each(testDialects())('model registry on %s', (dialect) => {
       expect(await resolve(`models:/${name}@champion`)).toBe(2)
       expect(await resolve(`models:/${name}/1`)).toBe(1)
       expect(await resolve(`models:/${name}/latest`)).toBe(3)
-      expect((await call('bob', 'GET', `/api/v1/models/resolve?uri=${encodeURIComponent(`models:/${name}@nope`)}`)).status).toBe(404)
+      expect(
+        (await call('bob', 'GET', `/api/v1/models/resolve?uri=${encodeURIComponent(`models:/${name}@nope`)}`)).status,
+      ).toBe(404)
       expect((await call('bob', 'GET', '/api/v1/models/resolve?uri=runs:/x')).status).toBe(400)
     })
 
@@ -162,12 +181,20 @@ describe.each(testDialects())('model registry on %s', (dialect) => {
       await call('alice', 'PUT', `/api/v1/models/${name}/aliases/champion`, { version: 1 })
       await call('alice', 'PUT', `/api/v1/models/${name}/aliases/champion`, { version: 2, reason: 'better AUC' })
 
-      const rolled = await call('bob', 'POST', `/api/v1/models/${name}/aliases/champion/rollback`, { reason: 'latency' })
+      const rolled = await call('bob', 'POST', `/api/v1/models/${name}/aliases/champion/rollback`, {
+        reason: 'latency',
+      })
       const history = await call('bob', 'GET', `/api/v1/models/${name}/alias-history?alias=champion`)
 
       expect(rolled.body.model.aliases).toEqual({ champion: 1 })
       expect(
-        history.body.events.map((e: Record<string, unknown>) => [e.kind, e.fromVersion, e.toVersion, e.actor, e.reason]),
+        history.body.events.map((e: Record<string, unknown>) => [
+          e.kind,
+          e.fromVersion,
+          e.toVersion,
+          e.actor,
+          e.reason,
+        ]),
       ).toEqual([
         ['rollback', 2, 1, `bob-${dialect}/token:t`, 'latency'],
         ['set', 1, 2, `alice-${dialect}/token:t`, 'better AUC'],
@@ -178,7 +205,9 @@ describe.each(testDialects())('model registry on %s', (dialect) => {
     it.each(['3', 'v3', 'latest', 'has space', '-dash'])('refuses the alias name %j', async (alias) => {
       const { name } = await modelWithVersions(1)
 
-      const res = await call('alice', 'PUT', `/api/v1/models/${name}/aliases/${encodeURIComponent(alias)}`, { version: 1 })
+      const res = await call('alice', 'PUT', `/api/v1/models/${name}/aliases/${encodeURIComponent(alias)}`, {
+        version: 1,
+      })
 
       expect(res.status).toBe(400)
       expect((await call('alice', 'GET', `/api/v1/models/${name}`)).body.model.aliases).toEqual({})
@@ -189,7 +218,10 @@ describe.each(testDialects())('model registry on %s', (dialect) => {
       await call('alice', 'PUT', `/api/v1/models/${name}/aliases/champion`, { version: 1 })
       await call('bob', 'PUT', `/api/v1/models/${name}/aliases/champion`, { version: 2 })
 
-      const res = await call('alice', 'PUT', `/api/v1/models/${name}/aliases/champion`, { version: 3, expectedVersion: 1 })
+      const res = await call('alice', 'PUT', `/api/v1/models/${name}/aliases/champion`, {
+        version: 3,
+        expectedVersion: 1,
+      })
 
       expect(res.status).toBe(409)
       expect((await call('alice', 'GET', `/api/v1/models/${name}`)).body.model.aliases).toEqual({ champion: 2 })
@@ -203,9 +235,14 @@ describe.each(testDialects())('model registry on %s', (dialect) => {
         call('alice', 'PUT', `/api/v1/models/${name}/aliases/champion`, { version: 2 }),
         call('bob', 'PUT', `/api/v1/models/${name}/aliases/champion`, { version: 3 }),
       ])
-      const [second, first] = (await call('alice', 'GET', `/api/v1/models/${name}/alias-history?alias=champion`)).body.events
+      const [second, first] = (await call('alice', 'GET', `/api/v1/models/${name}/alias-history?alias=champion`)).body
+        .events
       const final = (await call('alice', 'GET', `/api/v1/models/${name}`)).body.model.aliases.champion
-      const audited = await call('admin', 'GET', `/api/v1/audit/events?objectType=registered_model&objectId=${name}&action=model.alias_set`)
+      const audited = await call(
+        'admin',
+        'GET',
+        `/api/v1/audit/events?objectType=registered_model&objectId=${name}&action=model.alias_set`,
+      )
 
       expect(moves.map((m) => m.status)).toEqual([200, 200])
       expect(first.fromVersion).toBe(1)
@@ -235,17 +272,33 @@ describe.each(testDialects())('model registry on %s', (dialect) => {
 
     it('moves a protected alias when someone else approves, and records every step', async () => {
       const name = await protectedModel()
-      const requested = await call('alice', 'POST', `/api/v1/models/${name}/promotions`, { version: 2, alias: 'production', reason: 'AUC +2%' })
+      const requested = await call('alice', 'POST', `/api/v1/models/${name}/promotions`, {
+        version: 2,
+        alias: 'production',
+        reason: 'AUC +2%',
+      })
       const id = requested.body.request.id
 
-      const approved = await call('bob', 'POST', `/api/v1/models/${name}/promotions/${id}/approve`, { comment: 'checked the card' })
+      const approved = await call('bob', 'POST', `/api/v1/models/${name}/promotions/${id}/approve`, {
+        comment: 'checked the card',
+      })
       const history = await call('alice', 'GET', `/api/v1/models/${name}/alias-history?alias=production`)
       const audit = await call('admin', 'GET', `/api/v1/audit/events?objectType=registered_model&objectId=${name}`)
 
       expect(requested.status).toBe(201)
-      expect(approved.body.request).toMatchObject({ status: 'APPROVED', decidedBy: `bob-${dialect}/token:t`, comment: 'checked the card' })
+      expect(approved.body.request).toMatchObject({
+        status: 'APPROVED',
+        decidedBy: `bob-${dialect}/token:t`,
+        comment: 'checked the card',
+      })
       expect((await call('alice', 'GET', `/api/v1/models/${name}`)).body.model.aliases).toEqual({ production: 2 })
-      expect(history.body.events[0]).toMatchObject({ kind: 'promotion', fromVersion: 1, toVersion: 2, promotionRequestId: id, reason: 'AUC +2%' })
+      expect(history.body.events[0]).toMatchObject({
+        kind: 'promotion',
+        fromVersion: 1,
+        toVersion: 2,
+        promotionRequestId: id,
+        reason: 'AUC +2%',
+      })
       expect(audit.body.events.map((e: { action: string }) => e.action).slice(0, 3)).toEqual([
         'model.alias_promotion',
         'promotion.approve',
@@ -255,24 +308,42 @@ describe.each(testDialects())('model registry on %s', (dialect) => {
 
     it('never lets the requester approve their own request', async () => {
       const name = await protectedModel()
-      const { body } = await call('alice', 'POST', `/api/v1/models/${name}/promotions`, { version: 2, alias: 'production', reason: 'mine' })
+      const { body } = await call('alice', 'POST', `/api/v1/models/${name}/promotions`, {
+        version: 2,
+        alias: 'production',
+        reason: 'mine',
+      })
 
       const res = await call('alice', 'POST', `/api/v1/models/${name}/promotions/${body.request.id}/approve`)
 
       expect(res.status).toBe(403)
-      expect((await call('alice', 'GET', `/api/v1/models/${name}/promotions?status=PENDING`)).body.requests).toHaveLength(1)
+      expect(
+        (await call('alice', 'GET', `/api/v1/models/${name}/promotions?status=PENDING`)).body.requests,
+      ).toHaveLength(1)
       expect((await call('alice', 'GET', `/api/v1/models/${name}`)).body.model.aliases).toEqual({ production: 1 })
     })
 
     it('refuses to approve twice, and to approve after a rejection', async () => {
       const name = await protectedModel()
-      const first = await call('alice', 'POST', `/api/v1/models/${name}/promotions`, { version: 2, alias: 'production', reason: 'a' })
-      const second = await call('alice', 'POST', `/api/v1/models/${name}/promotions`, { version: 2, alias: 'production', reason: 'b' })
+      const first = await call('alice', 'POST', `/api/v1/models/${name}/promotions`, {
+        version: 2,
+        alias: 'production',
+        reason: 'a',
+      })
+      const second = await call('alice', 'POST', `/api/v1/models/${name}/promotions`, {
+        version: 2,
+        alias: 'production',
+        reason: 'b',
+      })
       await call('bob', 'POST', `/api/v1/models/${name}/promotions/${first.body.request.id}/approve`)
       await call('bob', 'POST', `/api/v1/models/${name}/promotions/${second.body.request.id}/reject`, { comment: 'no' })
 
       const again = await call('bob', 'POST', `/api/v1/models/${name}/promotions/${first.body.request.id}/approve`)
-      const afterReject = await call('admin', 'POST', `/api/v1/models/${name}/promotions/${second.body.request.id}/approve`)
+      const afterReject = await call(
+        'admin',
+        'POST',
+        `/api/v1/models/${name}/promotions/${second.body.request.id}/approve`,
+      )
 
       expect(again.status).toBe(409)
       expect(again.body.error.message).toMatch(/was approved already/)
@@ -282,7 +353,11 @@ describe.each(testDialects())('model registry on %s', (dialect) => {
 
     it('refuses to approve a request whose version was deleted', async () => {
       const name = await protectedModel()
-      const { body } = await call('alice', 'POST', `/api/v1/models/${name}/promotions`, { version: 2, alias: 'production', reason: 'x' })
+      const { body } = await call('alice', 'POST', `/api/v1/models/${name}/promotions`, {
+        version: 2,
+        alias: 'production',
+        reason: 'x',
+      })
       await call('alice', 'DELETE', `/api/v1/models/${name}/versions/2`)
 
       const res = await call('bob', 'POST', `/api/v1/models/${name}/promotions/${body.request.id}/approve`)

@@ -55,7 +55,10 @@ export function registerRegistryRoutes(app: App, { models, aliases, promotions }
   )
   app.patch(
     `${BASE}/:name`,
-    { config: signedIn, schema: { tags, params: ModelParams, body: UpdateModelBody, response: { 200: ModelResponse } } },
+    {
+      config: signedIn,
+      schema: { tags, params: ModelParams, body: UpdateModelBody, response: { 200: ModelResponse } },
+    },
     async (req) => ({ model: await models.update(req.ctx, req.params.name, req.body) }),
   )
 
@@ -105,7 +108,10 @@ export function registerRegistryRoutes(app: App, { models, aliases, promotions }
 
   app.put(
     `${BASE}/:name/aliases/:alias`,
-    { config: signedIn, schema: { tags, params: ModelAliasParams, body: SetAliasBody, response: { 200: ModelResponse } } },
+    {
+      config: signedIn,
+      schema: { tags, params: ModelAliasParams, body: SetAliasBody, response: { 200: ModelResponse } },
+    },
     async (req) => ({ model: await aliases.set(req.ctx, req.params.name, req.params.alias, req.body) }),
   )
   app.delete(
@@ -161,7 +167,12 @@ export function registerRegistryRoutes(app: App, { models, aliases, promotions }
     `${BASE}/:name/promotions`,
     {
       config: signedIn,
-      schema: { tags, params: ModelParams, querystring: ListPromotionsQuery, response: { 200: ListPromotionsResponse } },
+      schema: {
+        tags,
+        params: ModelParams,
+        querystring: ListPromotionsQuery,
+        response: { 200: ListPromotionsResponse },
+      },
     },
     async (req) => ({ requests: await promotions.list(req.ctx, req.params.name, req.query.status) }),
   )

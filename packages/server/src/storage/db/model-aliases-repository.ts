@@ -10,19 +10,22 @@ export type ModelAliasesRepository = ReturnType<typeof createModelAliasesReposit
 
 /** Aliases of registered models, their full history, protection, and promotion requests. */
 export function createModelAliasesRepository(db: Kysely<DB>) {
-  function toRequest(row: {
-    id: string
-    version: number
-    alias: string
-    reason: string
-    status: string
-    requestedBy: string
-    requestedByUserId: string | null
-    requestedAtMs: number
-    decidedBy: string | null
-    decidedAtMs: number | null
-    comment: string | null
-  }, modelName: string): PromotionRecord {
+  function toRequest(
+    row: {
+      id: string
+      version: number
+      alias: string
+      reason: string
+      status: string
+      requestedBy: string
+      requestedByUserId: string | null
+      requestedAtMs: number
+      decidedBy: string | null
+      decidedAtMs: number | null
+      comment: string | null
+    },
+    modelName: string,
+  ): PromotionRecord {
     return {
       id: row.id,
       modelName,
@@ -85,14 +88,21 @@ export function createModelAliasesRepository(db: Kysely<DB>) {
 
     async setProtected(modelId: string, alias: string, isProtected: boolean): Promise<void> {
       if (isProtected) {
-        await db.insertInto('protectedAliases').values({ modelId, alias }).onConflict((oc) => oc.doNothing()).execute()
+        await db
+          .insertInto('protectedAliases')
+          .values({ modelId, alias })
+          .onConflict((oc) => oc.doNothing())
+          .execute()
       } else {
         await db.deleteFrom('protectedAliases').where('modelId', '=', modelId).where('alias', '=', alias).execute()
       }
     },
 
     async appendEvent(modelId: string, event: NewAliasEvent): Promise<void> {
-      await db.insertInto('aliasEvents').values({ modelId, ...event }).execute()
+      await db
+        .insertInto('aliasEvents')
+        .values({ modelId, ...event })
+        .execute()
     },
 
     /** The history, newest first; one alias or all of them. */
@@ -117,7 +127,10 @@ export function createModelAliasesRepository(db: Kysely<DB>) {
 
     async insertRequest(modelId: string, request: PromotionRecord): Promise<void> {
       const { modelName: _name, ...row } = request
-      await db.insertInto('promotionRequests').values({ ...row, modelId }).execute()
+      await db
+        .insertInto('promotionRequests')
+        .values({ ...row, modelId })
+        .execute()
     },
 
     async findRequest(model: { id: string; name: string }, id: string): Promise<PromotionRecord | undefined> {

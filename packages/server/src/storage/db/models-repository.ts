@@ -54,7 +54,14 @@ export function createModelsRepository(db: Kysely<DB>, kind: DialectKind) {
   }
 
   async function toModels(
-    rows: { id: string; name: string; description: string | null; createdAtMs: number; updatedAtMs: number; createdBy: string | null }[],
+    rows: {
+      id: string
+      name: string
+      description: string | null
+      createdAtMs: number
+      updatedAtMs: number
+      createdBy: string | null
+    }[],
   ): Promise<ModelRecord[]> {
     const ids = rows.map((r) => r.id)
     const tags = await tagsOf('registeredModelTags', ids)
@@ -62,11 +69,21 @@ export function createModelsRepository(db: Kysely<DB>, kind: DialectKind) {
     const protectedAliases = new Map<string, string[]>(ids.map((id) => [id, []]))
     const latest = new Map<string, number>()
     if (ids.length > 0) {
-      for (const a of await db.selectFrom('modelAliases').selectAll().where('modelId', 'in', ids).orderBy('alias').execute()) {
+      for (const a of await db
+        .selectFrom('modelAliases')
+        .selectAll()
+        .where('modelId', 'in', ids)
+        .orderBy('alias')
+        .execute()) {
         const map = aliases.get(a.modelId)
         if (map) map[a.alias] = Number(a.version)
       }
-      for (const p of await db.selectFrom('protectedAliases').selectAll().where('modelId', 'in', ids).orderBy('alias').execute()) {
+      for (const p of await db
+        .selectFrom('protectedAliases')
+        .selectAll()
+        .where('modelId', 'in', ids)
+        .orderBy('alias')
+        .execute()) {
         protectedAliases.get(p.modelId)?.push(p.alias)
       }
       const maxima = await db
@@ -92,7 +109,10 @@ export function createModelsRepository(db: Kysely<DB>, kind: DialectKind) {
   }
 
   async function toVersions(rows: Selectable<ModelVersionsTable>[], modelName: string): Promise<ModelVersionRecord[]> {
-    const tags = await tagsOf('modelVersionTags', rows.map((r) => r.id))
+    const tags = await tagsOf(
+      'modelVersionTags',
+      rows.map((r) => r.id),
+    )
     const aliasesByVersion = new Map<number, string[]>()
     const modelIds = [...new Set(rows.map((r) => r.modelId))]
     if (modelIds.length > 0) {
@@ -161,7 +181,13 @@ export function createModelsRepository(db: Kysely<DB>, kind: DialectKind) {
     },
 
     /** Inserts the model; false when the name is taken. */
-    async insertModel(row: { id: string; name: string; description: string | null; nowMs: number; createdBy: string | null }) {
+    async insertModel(row: {
+      id: string
+      name: string
+      description: string | null
+      nowMs: number
+      createdBy: string | null
+    }) {
       try {
         await db
           .insertInto('registeredModels')
@@ -198,10 +224,17 @@ export function createModelsRepository(db: Kysely<DB>, kind: DialectKind) {
         .execute()
     },
 
-    setModelTags: (modelId: string, tags: Record<string, string | null>) => setTags('registeredModelTags', modelId, tags),
-    setVersionTags: (versionId: string, tags: Record<string, string | null>) => setTags('modelVersionTags', versionId, tags),
+    setModelTags: (modelId: string, tags: Record<string, string | null>) =>
+      setTags('registeredModelTags', modelId, tags),
+    setVersionTags: (versionId: string, tags: Record<string, string | null>) =>
+      setTags('modelVersionTags', versionId, tags),
 
-    async listModels(query: { nameLike?: string | undefined; grantedTo?: string | undefined; limit: number; offset: number }) {
+    async listModels(query: {
+      nameLike?: string | undefined
+      grantedTo?: string | undefined
+      limit: number
+      offset: number
+    }) {
       let select = db.selectFrom('registeredModels').selectAll()
       if (query.nameLike !== undefined) select = select.where('name', 'like', query.nameLike)
       if (query.grantedTo !== undefined) {
