@@ -51,6 +51,29 @@ export const RegisteredModel = z.object({
 })
 export type RegisteredModel = z.infer<typeof RegisteredModel>
 
+/** The file `run.logModel` writes next to a model's files, so that a version says how to load and call it. */
+export const MODEL_MANIFEST_FILE = 'provena-model.json'
+
+const TensorSpec = z.object({
+  name: z.string().max(500).optional(),
+  type: z.string().min(1).max(100),
+  shape: z.array(z.number().int()).max(32).optional(),
+})
+
+/** `provena-model.json` (format `provena-model-v1`); documented in docs/registry.md. */
+export const ModelManifest = z.object({
+  format: z.literal('provena-model-v1'),
+  /** How to load it: `pytorch`, `onnx`, `sklearn`, `xgboost`, `tensorflow`, `transformers`, … */
+  framework: z.string().min(1).max(100),
+  /** Inputs and outputs: names, element types and shapes (-1 for a dimension of any size). */
+  signature: z.object({ inputs: z.array(TensorSpec).max(1000), outputs: z.array(TensorSpec).max(1000) }).nullable(),
+  /** Packages needed to load it, as pip or npm would name them (`torch==2.4.1`). */
+  requirements: z.array(z.string().min(1).max(500)).max(1000),
+  /** The file holding an example input (JSON), if one was given. */
+  inputExample: z.string().max(1024).nullable(),
+})
+export type ModelManifest = z.infer<typeof ModelManifest>
+
 export const ModelVersion = z.object({
   modelName: z.string(),
   version: z.number().int(),
@@ -66,6 +89,8 @@ export const ModelVersion = z.object({
   fileCount: z.number().int(),
   sizeBytes: z.number().int(),
   aliases: z.array(z.string()),
+  /** The version's `provena-model.json`, when it has one (written by `run.logModel`). */
+  manifest: ModelManifest.nullable(),
   createdAtMs: z.number().int(),
   updatedAtMs: z.number().int(),
   createdBy: z.string().nullable(),

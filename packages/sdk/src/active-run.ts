@@ -5,6 +5,7 @@ import { flushAtExit } from './exit-flush.js'
 import { type HttpClient, NO_CONTENT } from './http-client.js'
 import type { LoggedArtifacts, TransferOptions } from './local-artifacts.js'
 import { createMetricBuffer } from './metric-buffer.js'
+import type { LoggedModel, LogModelOptions } from './model-packaging.js'
 import { sendRunBatch } from './run-batch.js'
 import { type Run, runPath } from './runs-api.js'
 
@@ -43,6 +44,13 @@ export interface ActiveRun {
    * @example await run.logArtifact('./model', 'model', { onProgress: (p) => console.log(p.bytesDone) })
    */
   logArtifact(localPath: string, artifactPath?: string, options?: TransferOptions): Promise<LoggedArtifacts>
+  /**
+   * Uploads a model folder (Node only) below `model/` with a `provena-model.json` that says how to
+   * load and call it (framework, signature, requirements) and an optional input example; the
+   * answer's `uri` registers it.
+   * @example const { uri } = await run.logModel('./out', { framework: 'onnx', requirements: ['onnxruntime==1.19.2'] })
+   */
+  logModel(folder: string, options: LogModelOptions): Promise<LoggedModel>
   /**
    * Records that this run read a dataset version, as `context` (default `training`).
    * @example await run.logInput('churn@3', { context: 'validation' })
@@ -129,6 +137,10 @@ export function createActiveRun(
     async logArtifact(localPath, artifactPath, options) {
       const { logLocalArtifacts } = await import('./local-artifacts.js')
       return logLocalArtifacts(artifacts, run.id, localPath, artifactPath, options)
+    },
+    async logModel(folder, options) {
+      const { logModelFolder } = await import('./model-packaging.js')
+      return logModelFolder(artifacts, run.id, folder, options)
     },
     async logInput(datasetVersion, options) {
       await datasets.logInput(run.id, datasetVersion, options)

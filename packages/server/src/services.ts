@@ -47,7 +47,7 @@ export function createServices(options: ServicesOptions) {
   const audit = createAuditLog({ clock })
   const authorizer = createAuthorizer({ defaultPermission })
   const authentication = createAuthentication({ store, clock, audit })
-  const models = createModelsService({ store, clock, ids, audit, authorizer })
+  const models = createModelsService({ store, blobs, clock, ids, audit, authorizer })
   return {
     store,
     isAuthEnabled,

@@ -13,6 +13,7 @@ import {
   type UpdateModelBody,
 } from '@provena/contract'
 import { datasetDigest } from '@provena/data'
+import type { BlobStore } from '../../storage/artifacts/blob-store.js'
 import { decodePageToken, encodePageToken, isOffsetPosition } from '../../storage/db/page-token.js'
 import type { Store } from '../../storage/store.js'
 import type { AuditLog } from '../audit/audit-log.js'
@@ -22,9 +23,11 @@ import type { Clock, IdGenerator } from '../clock.js'
 import { creatorName } from '../datasets/dataset-access.js'
 import { findAuthorizedRun } from '../runs/runs-service.js'
 import { findAuthorizedModel, findAuthorizedVersion } from './model-access.js'
+import { readModelManifest } from './model-manifest.js'
 
 interface Deps {
   store: Store
+  blobs: BlobStore
   clock: Clock
   ids: IdGenerator
   audit: AuditLog
@@ -44,7 +47,7 @@ function strip<T extends { id: string }>(record: T): Omit<T, 'id'> {
 
 export type ModelsService = ReturnType<typeof createModelsService>
 
-export function createModelsService({ store, clock, ids, audit, authorizer }: Deps) {
+export function createModelsService({ store, blobs, clock, ids, audit, authorizer }: Deps) {
   /** The files below `path` of a run's artifacts, named relative to it (a single file: its base name). */
   async function runFiles(tx: Store, runId: string, path: string) {
     const files: { path: string; sizeBytes: number; sha256: string }[] = []
@@ -146,6 +149,8 @@ export function createModelsService({ store, clock, ids, audit, authorizer }: De
         if (files.length === 0) {
           throw new InvalidInputError(`run ${parsed.runId} has no artifacts at '${path}': nothing to register`)
         }
+        const sourceUri = `runs:/${parsed.runId}${path === '' ? '' : `/${path}`}`
+        const manifest = await readModelManifest(blobs, files, sourceUri)
         const id = ids.objectId()
         const nowMs = clock.nowMs()
         const number = (await tx.models.latestVersionNumber(model.id)) + 1
@@ -156,10 +161,11 @@ export function createModelsService({ store, clock, ids, audit, authorizer }: De
             version: number,
             status: 'READY',
             description: input.description ?? null,
-            source: `runs:/${parsed.runId}${path === '' ? '' : `/${path}`}`,
+            source: sourceUri,
             runId: parsed.runId,
             digest: datasetDigest(files),
             sizeBytes: files.reduce((sum, f) => sum + f.sizeBytes, 0),
+            manifest,
             nowMs,
             createdBy: creatorName(ctx),
           },

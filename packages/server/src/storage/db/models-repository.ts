@@ -1,4 +1,11 @@
-import type { ModelStage, ModelVersion, ModelVersionFile, ModelVersionStatus, RegisteredModel } from '@provena/contract'
+import type {
+  ModelManifest,
+  ModelStage,
+  ModelVersion,
+  ModelVersionFile,
+  ModelVersionStatus,
+  RegisteredModel,
+} from '@provena/contract'
 import type { Kysely, Selectable } from 'kysely'
 import type { DialectKind } from './dialects/dialect-kind.js'
 import { isUniqueViolation } from './dialects/unique-violation.js'
@@ -22,6 +29,7 @@ export interface NewModelVersion {
   runId: string | null
   digest: string
   sizeBytes: number
+  manifest: ModelManifest | null
   nowMs: number
   createdBy: string | null
 }
@@ -144,6 +152,8 @@ export function createModelsRepository(db: Kysely<DB>, kind: DialectKind) {
       fileCount: Number(r.fileCount),
       sizeBytes: Number(r.sizeBytes),
       aliases: aliasesByVersion.get(Number(r.version)) ?? [],
+      // Written by this repository from a validated manifest.
+      manifest: r.manifestJson === null ? null : (JSON.parse(r.manifestJson) as ModelManifest),
       createdAtMs: Number(r.createdAtMs),
       updatedAtMs: Number(r.updatedAtMs),
       createdBy: r.createdBy,
@@ -277,6 +287,7 @@ export function createModelsRepository(db: Kysely<DB>, kind: DialectKind) {
           digest: version.digest,
           fileCount: files.length,
           sizeBytes: version.sizeBytes,
+          manifestJson: version.manifest === null ? null : JSON.stringify(version.manifest),
           createdAtMs: version.nowMs,
           updatedAtMs: version.nowMs,
           createdBy: version.createdBy,

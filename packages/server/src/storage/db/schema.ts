@@ -181,6 +181,7 @@ export interface ModelVersionsTable {
   digest: string
   fileCount: number
   sizeBytes: number
+  manifestJson: string | null
   createdAtMs: number
   updatedAtMs: number
   createdBy: string | null

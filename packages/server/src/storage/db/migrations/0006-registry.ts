@@ -37,6 +37,7 @@ export function registryMigration(kind: DialectKind): Migration {
         .addColumn('digest', 'text', (c) => c.notNull())
         .addColumn('file_count', 'integer', (c) => c.notNull())
         .addColumn('size_bytes', 'bigint', (c) => c.notNull())
+        .addColumn('manifest_json', 'text')
         .addColumn('created_at_ms', 'bigint', (c) => c.notNull())
         .addColumn('updated_at_ms', 'bigint', (c) => c.notNull())
         .addColumn('created_by', 'text')

@@ -1,0 +1,82 @@
+// Node only (it uploads a local folder); loaded on first use like local-artifacts.ts.
+import { createHash } from 'node:crypto'
+import { access } from 'node:fs/promises'
+import path from 'node:path'
+import { InvalidInputError, MODEL_MANIFEST_FILE, ModelManifest, toArtifactKey } from '@provena/contract'
+import type { ArtifactsApi } from './artifacts-api.js'
+import { type LoggedArtifacts, logLocalArtifacts, type TransferOptions } from './local-artifacts.js'
+
+const INPUT_EXAMPLE_FILE = 'input_example.json'
+
+/** What `run.logModel` takes besides the folder. */
+export interface LogModelOptions extends TransferOptions {
+  /** How to load the model: `pytorch`, `onnx`, `sklearn`, `xgboost`, `transformers`, … */
+  framework: string
+  /** Inputs and outputs: names, element types and shapes (-1 for a dimension of any size). */
+  signature?: {
+    inputs: { name?: string; type: string; shape?: number[] }[]
+    outputs: { name?: string; type: string; shape?: number[] }[]
+  }
+  /** An example input, stored as input_example.json (anything JSON can hold). */
+  inputExample?: unknown
+  /** Packages needed to load it, e.g. ['torch==2.4.1']. */
+  requirements?: string[]
+  /** Where in the run's artifacts (default `model`). */
+  artifactPath?: string
+}
+
+/** What `run.logModel` stored, and the URI to register it from. */
+export interface LoggedModel extends LoggedArtifacts {
+  artifactPath: string
+  /** `runs:/<run-id>/<artifactPath>`, for `provena.models.register`. */
+  uri: string
+}
+
+function upload(api: ArtifactsApi, runId: string, artifactPath: string, text: string, force: boolean | undefined) {
+  const sha256 = createHash('sha256').update(text).digest('hex')
+  return api.upload(runId, artifactPath, () => text, { sha256, force })
+}
+
+/** Uploads a model folder plus its `provena-model.json` (and an input example) below `artifactPath`. */
+export async function logModelFolder(
+  api: ArtifactsApi,
+  runId: string,
+  folder: string,
+  options: LogModelOptions,
+): Promise<LoggedModel> {
+  const artifactPath = toArtifactKey(options.artifactPath ?? 'model')
+  const hasOwn = await access(path.join(folder, MODEL_MANIFEST_FILE)).then(
+    () => true,
+    () => false,
+  )
+  if (hasOwn) throw new InvalidInputError(`${folder} has a ${MODEL_MANIFEST_FILE} already; logModel writes its own`)
+  const manifest = ModelManifest.parse({
+    format: 'provena-model-v1',
+    framework: options.framework,
+    signature: options.signature ?? null,
+    requirements: options.requirements ?? [],
+    inputExample: options.inputExample === undefined ? null : INPUT_EXAMPLE_FILE,
+  })
+  const logged = await logLocalArtifacts(api, runId, folder, artifactPath, options)
+  const extra = [
+    await upload(
+      api,
+      runId,
+      `${artifactPath}/${MODEL_MANIFEST_FILE}`,
+      `${JSON.stringify(manifest, null, 2)}\n`,
+      options.force,
+    ),
+  ]
+  if (options.inputExample !== undefined) {
+    extra.push(
+      await upload(
+        api,
+        runId,
+        `${artifactPath}/${INPUT_EXAMPLE_FILE}`,
+        JSON.stringify(options.inputExample),
+        options.force,
+      ),
+    )
+  }
+  return { ...logged, artifacts: [...logged.artifacts, ...extra], artifactPath, uri: `runs:/${runId}/${artifactPath}` }
+}
