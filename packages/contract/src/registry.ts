@@ -2,6 +2,7 @@ import { z } from 'zod'
 import { Sha256 } from './artifacts.js'
 import { Key, PageToken, TagMap } from './common.js'
 import { MAX_PAGE_SIZE, MAX_TAG_VALUE_LENGTH } from './limits.js'
+import { MetricValue } from './metrics.js'
 
 /**
  * Registered model names: printable, no `/`, `@` or `:` (they separate the parts of
@@ -244,3 +245,20 @@ export function parseModelUri(
 }
 
 export const ResolveModelQuery = z.object({ uri: z.string().max(600) })
+
+/** Where two versions differ: their runs' params, metrics, dataset inputs and code, and their files. */
+export const ModelVersionComparison = z.object({
+  a: ModelVersion,
+  b: ModelVersion,
+  /** Params whose values differ (null: the run does not have it). */
+  params: z.array(z.object({ key: z.string(), a: z.string().nullable(), b: z.string().nullable() })),
+  /** The latest value of every metric of either run. */
+  metrics: z.array(z.object({ key: z.string(), a: MetricValue.nullable(), b: MetricValue.nullable() })),
+  /** Dataset inputs per context, as `name@version`. */
+  datasets: z.array(z.object({ context: z.string(), a: z.array(z.string()), b: z.array(z.string()) })),
+  /** The git commit each run recorded (tag `mlflow.source.git.commit`), if any. */
+  code: z.object({ a: z.string().nullable(), b: z.string().nullable() }),
+  files: z.object({ added: z.array(z.string()), removed: z.array(z.string()), changed: z.array(z.string()) }),
+})
+export type ModelVersionComparison = z.infer<typeof ModelVersionComparison>
+export const CompareModelVersionsQuery = z.object({ a: ModelVersionNumber, b: ModelVersionNumber })

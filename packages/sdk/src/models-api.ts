@@ -9,6 +9,7 @@ import {
   ListPromotionsResponse,
   ModelResponse,
   type ModelVersion,
+  ModelVersionComparison,
   type ModelVersionFile,
   ModelVersionResponse,
   type PromotionRequest,
@@ -61,6 +62,8 @@ export interface ModelsApi {
     events: AliasEvent[]
     nextPageToken: string | null
   }>
+  /** Where versions `a` and `b` differ: params, metrics, dataset inputs, code commit, files. */
+  compare(name: string, a: number, b: number): Promise<ModelVersionComparison>
   requestPromotion(name: string, body: CreatePromotionBody): Promise<PromotionRequest>
   listPromotions(name: string, status?: PromotionStatus): Promise<PromotionRequest[]>
   approve(name: string, requestId: string, comment?: string): Promise<PromotionRequest>
@@ -165,6 +168,7 @@ export function createModelsApi(http: HttpClient): ModelsApi {
           isIdempotent: true,
         }),
       ),
+    compare: (name, a, b) => get(`${path(name)}/compare`, ModelVersionComparison, { a, b }),
     aliasHistory: (name, options = {}) => get(`${path(name)}/alias-history`, AliasHistoryResponse, { ...options }),
     requestPromotion: (name, body) =>
       promotion(

@@ -14,6 +14,7 @@ import { createDriftService } from './domain/datasets/drift-service.js'
 import { createExperimentsService } from './domain/experiments/experiments-service.js'
 import { createMetricsService } from './domain/metrics/metrics-service.js'
 import { createAliasesService } from './domain/registry/aliases-service.js'
+import { createCompareVersions } from './domain/registry/compare-versions.js'
 import { createModelsService } from './domain/registry/models-service.js'
 import { createPromotionsService } from './domain/registry/promotions-service.js'
 import { createRunsService } from './domain/runs/runs-service.js'
@@ -48,12 +49,14 @@ export function createServices(options: ServicesOptions) {
   const authorizer = createAuthorizer({ defaultPermission })
   const authentication = createAuthentication({ store, clock, audit })
   const models = createModelsService({ store, blobs, clock, ids, audit, authorizer })
+  const runs = createRunsService({ store, clock, ids, audit, authorizer })
+  const datasetUsage = createDatasetUsageService({ store, clock, audit, authorizer })
   return {
     store,
     isAuthEnabled,
     authentication,
     experiments: createExperimentsService({ store, clock, audit, authorizer }),
-    runs: createRunsService({ store, clock, ids, audit, authorizer }),
+    runs,
     metrics: createMetricsService({ store, clock, audit, authorizer }),
     runSearch: createRunSearchService({ store, authorizer }),
     accounts: createAccountsService({ store, clock, audit, authorizer, authentication }),
@@ -62,11 +65,17 @@ export function createServices(options: ServicesOptions) {
     artifacts: createArtifactsService({ store, blobs, clock, audit, authorizer }),
     artifactsMaintenance: createArtifactsMaintenance({ store, blobs, clock, audit, authorizer }),
     datasets: createDatasetsService({ store, blobs, clock, ids, audit, authorizer }),
-    datasetUsage: createDatasetUsageService({ store, clock, audit, authorizer }),
+    datasetUsage,
     drift: createDriftService({ store, authorizer, resolveModel: (ctx, uri) => models.resolve(ctx, uri) }),
     models,
     aliases: createAliasesService({ store, clock, audit, authorizer }),
     promotions: createPromotionsService({ store, clock, ids, audit, authorizer }),
+    compareVersions: createCompareVersions({
+      store,
+      authorizer,
+      getRun: (ctx, runId) => runs.get(ctx, runId),
+      runDatasets: (ctx, runId) => datasetUsage.runDatasets(ctx, runId),
+    }),
   }
 }
 

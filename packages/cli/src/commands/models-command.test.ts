@@ -45,6 +45,8 @@ describe('provena models', { timeout: 90_000 }, () => {
     const rolled = await cli('models', 'rollback', name, 'champion')
     const history = await cli('models', 'history', name, 'champion')
 
+    const compared = await cli('models', 'compare', name, '1', '2')
+    expect(compared.stdout).toContain('files: 0 added, 0 removed, 1 changed\n  ~ weights.bin\n')
     expect(first.stdout).toMatch(new RegExp(`^Registered ${name}/1 \\(digest [0-9a-f]{64}\\)\\.\\n$`))
     expect(moved.stdout).toBe(`@champion of ${name} -> version 2.\n`)
     expect(resolved.version).toBe(2)

@@ -16,7 +16,7 @@ interface JsonFlags extends ClientFlags {
 
 const RUN_ID = '5f0c3d2e9a8b4c7d8e1f2a3b4c5d6e7f'
 
-/** `provena models create|list|show|register|versions|resolve|alias|rollback|protect|history|promote|promotions|approve|reject`. */
+/** `provena models create|list|show|register|versions|resolve|compare|delete-version|alias|rollback|protect|history|promote|promotions|approve|reject`. */
 export function registerModelsCommand(program: Command, io: CliIo): void {
   const models = program
     .command('models')
@@ -190,6 +190,48 @@ function registerVersions(models: Command, io: CliIo): void {
   addClientOptions(resolve).action(async (uri: string, options: JsonFlags) => {
     const version = await withClient(options, io.env, (c) => c.models.resolve(uri))
     io.stdout.write(options.json ? formatJson(version) : `${describeVersion(version)}\n`)
+  })
+
+  const compare = models
+    .command('compare')
+    .description("where two versions differ: their runs' params and metrics, dataset inputs, code commit, and files")
+    .argument('<name>', 'the model')
+    .argument('<a>', 'a version number', parsePositiveInt)
+    .argument('<b>', 'another version number', parsePositiveInt)
+    .option('--json', 'print JSON')
+    .addHelpText('after', examples('provena models compare churn 3 4'))
+  addClientOptions(compare).action(async (name: string, a: number, b: number, options: JsonFlags) => {
+    const diff = await withClient(options, io.env, (c) => c.models.compare(name, a, b))
+    if (options.json) return void io.stdout.write(formatJson(diff))
+    const section = (title: string, rows: string[][]) =>
+      rows.length === 0
+        ? `${title}: no difference\n`
+        : `${title}:\n${formatTable([{ header: '' }, { header: `v${a}`, maxWidth: 60 }, { header: `v${b}`, maxWidth: 60 }], rows, { showHeader: false })}`
+    const show = (v: unknown) => (v === null ? '-' : String(v))
+    io.stdout.write(
+      [
+        `${name} v${a} (${diff.a.source}) vs v${b} (${diff.b.source})`,
+        section(
+          'params',
+          diff.params.map((p) => [`  ${p.key}`, show(p.a), show(p.b)]),
+        ),
+        section(
+          'metrics',
+          diff.metrics.map((m) => [`  ${m.key}`, show(m.a), show(m.b)]),
+        ),
+        section(
+          'datasets',
+          diff.datasets.map((d) => [`  ${d.context}`, d.a.join(', ') || '-', d.b.join(', ') || '-']),
+        ),
+        section('code', diff.code.a === diff.code.b ? [] : [['  commit', show(diff.code.a), show(diff.code.b)]]),
+        `files: ${diff.files.added.length} added, ${diff.files.removed.length} removed, ${diff.files.changed.length} changed\n`,
+        ...[
+          ...diff.files.added.map((f) => `  + ${f}`),
+          ...diff.files.removed.map((f) => `  - ${f}`),
+          ...diff.files.changed.map((f) => `  ~ ${f}`),
+        ].map((l) => `${l}\n`),
+      ].join(''),
+    )
   })
 
   const remove = models

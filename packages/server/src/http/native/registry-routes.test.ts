@@ -368,6 +368,36 @@ describe.each(testDialects())('model registry on %s', (dialect) => {
     })
   })
 
+  it('compares two versions: params, metrics, datasets, code and files', async () => {
+    const { name, experimentId } = await setup()
+    const runs: string[] = []
+    for (const [lr, auc, commit] of [
+      ['0.1', 0.81, 'aaa111'],
+      ['0.01', 0.86, 'bbb222'],
+    ] as const) {
+      const runId = await runWithFiles(experimentId, { 'model/w.bin': `w ${lr}`, 'model/conf.json': '{}' })
+      await call('alice', 'POST', `/api/v1/runs/${runId}/batch`, {
+        params: [
+          { key: 'lr', value: lr },
+          { key: 'epochs', value: '10' },
+        ],
+        metrics: [{ key: 'auc', value: auc, step: 1 }],
+        tags: [{ key: 'mlflow.source.git.commit', value: commit }],
+      })
+      await call('alice', 'POST', `/api/v1/models/${name}/versions`, { source: `runs:/${runId}/model` })
+      runs.push(runId)
+    }
+
+    const res = await call('bob', 'GET', `/api/v1/models/${name}/compare?a=1&b=2`)
+
+    expect(res.status).toBe(200)
+    expect(res.body.params).toEqual([{ key: 'lr', a: '0.1', b: '0.01' }])
+    expect(res.body.metrics).toEqual([{ key: 'auc', a: 0.81, b: 0.86 }])
+    expect(res.body.code).toEqual({ a: 'aaa111', b: 'bbb222' })
+    expect(res.body.files).toEqual({ added: [], removed: [], changed: ['w.bin'] })
+    expect([res.body.a.runId, res.body.b.runId]).toEqual(runs)
+  })
+
   it('compares new data with the training data of the model behind an alias', async () => {
     const { name, experimentId } = await setup()
     const runId = await runWithFiles(experimentId, { 'model/w.bin': `w ${name}` })

@@ -1,6 +1,7 @@
 import {
   AliasHistoryQuery,
   AliasHistoryResponse,
+  CompareModelVersionsQuery,
   CreateModelBody,
   CreatePromotionBody,
   DecidePromotionBody,
@@ -14,6 +15,7 @@ import {
   ModelAliasParams,
   ModelParams,
   ModelResponse,
+  ModelVersionComparison,
   ModelVersionParams,
   ModelVersionResponse,
   PromotionParams,
@@ -32,7 +34,7 @@ const tags = ['registry']
 const signedIn = { access: 'signed-in' } as const
 const BASE = '/api/v1/models'
 
-export function registerRegistryRoutes(app: App, { models, aliases, promotions }: Services): void {
+export function registerRegistryRoutes(app: App, { models, aliases, promotions, compareVersions }: Services): void {
   app.post(
     BASE,
     { config: signedIn, schema: { tags, body: CreateModelBody, response: { 201: ModelResponse } } },
@@ -104,6 +106,20 @@ export function registerRegistryRoutes(app: App, { models, aliases, promotions }
       },
     },
     async (req) => models.listFiles(req.ctx, req.params.name, req.params.version, req.query),
+  )
+
+  app.get(
+    `${BASE}/:name/compare`,
+    {
+      config: signedIn,
+      schema: {
+        tags,
+        params: ModelParams,
+        querystring: CompareModelVersionsQuery,
+        response: { 200: ModelVersionComparison },
+      },
+    },
+    async (req) => compareVersions.compare(req.ctx, req.params.name, req.query.a, req.query.b),
   )
 
   app.put(
