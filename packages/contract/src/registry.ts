@@ -262,3 +262,44 @@ export const ModelVersionComparison = z.object({
 })
 export type ModelVersionComparison = z.infer<typeof ModelVersionComparison>
 export const CompareModelVersionsQuery = z.object({ a: ModelVersionNumber, b: ModelVersionNumber })
+
+/** The parts of a model card that people write; each is markdown text. */
+export const ModelCardFields = z.object({
+  intendedUse: z.string().max(20_000).nullable(),
+  outOfScopeUse: z.string().max(20_000).nullable(),
+  limitations: z.string().max(20_000).nullable(),
+  ethicalConsiderations: z.string().max(20_000).nullable(),
+  owners: z.array(z.string().min(1).max(200)).max(100),
+  /** Anything else, free markdown. */
+  markdown: z.string().max(200_000).nullable(),
+})
+export type ModelCardFields = z.infer<typeof ModelCardFields>
+
+/** A model version's card: what people wrote, and what Provena fills in from the source run. */
+export const ModelCard = ModelCardFields.extend({
+  modelName: z.string(),
+  version: z.number().int(),
+  digest: Sha256,
+  source: z.string(),
+  /** The source run's dataset inputs (filled automatically). */
+  trainingData: z.array(
+    z.object({
+      dataset: z.string(),
+      context: z.string(),
+      digest: Sha256,
+      rowCount: z.number().int().nullable(),
+      source: z.string(),
+    }),
+  ),
+  /** The source run's latest metric values (filled automatically). */
+  evaluation: z.array(z.object({ key: z.string(), value: MetricValue, step: z.number().int() })),
+  updatedAtMs: z.number().int().nullable(),
+  updatedBy: z.string().nullable(),
+})
+export type ModelCard = z.infer<typeof ModelCard>
+
+/** Changes to the written parts; absent fields stay as they are. */
+export const UpdateModelCardBody = ModelCardFields.partial()
+export type UpdateModelCardBody = z.input<typeof UpdateModelCardBody>
+export const ModelCardResponse = z.object({ card: ModelCard })
+export type ModelCardResponse = z.infer<typeof ModelCardResponse>

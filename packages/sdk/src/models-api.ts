@@ -7,6 +7,8 @@ import {
   ListModelVersionFilesResponse,
   ListModelVersionsResponse,
   ListPromotionsResponse,
+  type ModelCard,
+  ModelCardResponse,
   ModelResponse,
   type ModelVersion,
   ModelVersionComparison,
@@ -18,6 +20,7 @@ import {
   type RegisteredModel,
   type SetAliasBody,
   type UpdateModelBody,
+  type UpdateModelCardBody,
 } from '@provena/contract'
 import { type HttpClient, NO_CONTENT } from './http-client.js'
 
@@ -62,6 +65,12 @@ export interface ModelsApi {
     events: AliasEvent[]
     nextPageToken: string | null
   }>
+  /** A version's model card: what people wrote, and training data and evaluation from the source run. */
+  card(name: string, version: number): Promise<ModelCard>
+  /** Changes the written parts of a card (intended use, limitations, owners, …). */
+  updateCard(name: string, version: number, patch: UpdateModelCardBody): Promise<ModelCard>
+  /** The card as a markdown document. */
+  cardMarkdown(name: string, version: number): Promise<string>
   /** Where versions `a` and `b` differ: params, metrics, dataset inputs, code commit, files. */
   compare(name: string, a: number, b: number): Promise<ModelVersionComparison>
   requestPromotion(name: string, body: CreatePromotionBody): Promise<PromotionRequest>
@@ -168,6 +177,19 @@ export function createModelsApi(http: HttpClient): ModelsApi {
           isIdempotent: true,
         }),
       ),
+    card: async (name, number) => (await get(`${path(name)}/versions/${number}/card`, ModelCardResponse)).card,
+    updateCard: async (name, number, patch) =>
+      (
+        await http.request({
+          method: 'PATCH',
+          path: `${path(name)}/versions/${number}/card`,
+          body: patch,
+          response: ModelCardResponse,
+          isIdempotent: true,
+        })
+      ).card,
+    cardMarkdown: async (name, number) =>
+      (await http.raw({ method: 'GET', path: `${path(name)}/versions/${number}/card.md`, isIdempotent: true })).text(),
     compare: (name, a, b) => get(`${path(name)}/compare`, ModelVersionComparison, { a, b }),
     aliasHistory: (name, options = {}) => get(`${path(name)}/alias-history`, AliasHistoryResponse, { ...options }),
     requestPromotion: (name, body) =>

@@ -15,6 +15,7 @@ import { createExperimentsService } from './domain/experiments/experiments-servi
 import { createMetricsService } from './domain/metrics/metrics-service.js'
 import { createAliasesService } from './domain/registry/aliases-service.js'
 import { createCompareVersions } from './domain/registry/compare-versions.js'
+import { createModelCards } from './domain/registry/model-cards.js'
 import { createModelsService } from './domain/registry/models-service.js'
 import { createPromotionsService } from './domain/registry/promotions-service.js'
 import { createRunsService } from './domain/runs/runs-service.js'
@@ -70,6 +71,14 @@ export function createServices(options: ServicesOptions) {
     models,
     aliases: createAliasesService({ store, clock, audit, authorizer }),
     promotions: createPromotionsService({ store, clock, ids, audit, authorizer }),
+    modelCards: createModelCards({
+      store,
+      clock,
+      audit,
+      authorizer,
+      getRun: (ctx, runId) => runs.get(ctx, runId),
+      runDatasets: (ctx, runId) => datasetUsage.runDatasets(ctx, runId),
+    }),
     compareVersions: createCompareVersions({
       store,
       authorizer,

@@ -45,6 +45,10 @@ describe('provena models', { timeout: 90_000 }, () => {
     const rolled = await cli('models', 'rollback', name, 'champion')
     const history = await cli('models', 'history', name, 'champion')
 
+    const card = await cli('models', 'card', name, '2', '--intended-use', 'Rank customers', '--owner', 'ml@example.com')
+    expect(card.stdout).toContain(`# Model card: ${name} version 2`)
+    expect(card.stdout).toContain('## Intended use\n\nRank customers')
+    expect(card.stdout).toContain('## Owners\n\n- ml@example.com')
     const compared = await cli('models', 'compare', name, '1', '2')
     expect(compared.stdout).toContain('files: 0 added, 0 removed, 1 changed\n  ~ weights.bin\n')
     expect(first.stdout).toMatch(new RegExp(`^Registered ${name}/1 \\(digest [0-9a-f]{64}\\)\\.\\n$`))

@@ -1,4 +1,11 @@
-import type { AliasEvent, ModelVersion, PromotionRequest, RegisteredModel } from '@provena/contract'
+import { readFile } from 'node:fs/promises'
+import type {
+  AliasEvent,
+  ModelVersion,
+  PromotionRequest,
+  RegisteredModel,
+  UpdateModelCardBody,
+} from '@provena/contract'
 import { PromotionStatus } from '@provena/contract'
 import { Argument, type Command } from 'commander'
 import { CliError } from '../cli-error.js'
@@ -8,15 +15,43 @@ import type { ClientFlags } from '../config.js'
 import { formatBytes, formatJson, formatTimestamp } from '../output/format.js'
 import { formatTable } from '../output/table.js'
 import { examples } from './help-text.js'
-import { parsePositiveInt } from './option-parsers.js'
+import { collect, parsePositiveInt } from './option-parsers.js'
 
 interface JsonFlags extends ClientFlags {
   json?: boolean
 }
 
+interface CardFlags {
+  intendedUse?: string
+  outOfScopeUse?: string
+  limitations?: string
+  ethicalConsiderations?: string
+  owner?: string[]
+  notesFile?: string
+  format: string
+}
+
+/** The card fields the options change. */
+async function cardPatchOf(options: CardFlags): Promise<UpdateModelCardBody> {
+  const patch: UpdateModelCardBody = {}
+  if (options.intendedUse !== undefined) patch.intendedUse = options.intendedUse
+  if (options.outOfScopeUse !== undefined) patch.outOfScopeUse = options.outOfScopeUse
+  if (options.limitations !== undefined) patch.limitations = options.limitations
+  if (options.ethicalConsiderations !== undefined) patch.ethicalConsiderations = options.ethicalConsiderations
+  if (options.owner !== undefined) patch.owners = options.owner
+  if (options.notesFile !== undefined) {
+    try {
+      patch.markdown = await readFile(options.notesFile, 'utf8')
+    } catch (error) {
+      throw new CliError(`cannot read ${options.notesFile}: ${(error as Error).message}`, { cause: error })
+    }
+  }
+  return patch
+}
+
 const RUN_ID = '5f0c3d2e9a8b4c7d8e1f2a3b4c5d6e7f'
 
-/** `provena models create|list|show|register|versions|resolve|compare|delete-version|alias|rollback|protect|history|promote|promotions|approve|reject`. */
+/** `provena models create|list|show|register|versions|resolve|card|compare|delete-version|alias|rollback|protect|history|promote|promotions|approve|reject`. */
 export function registerModelsCommand(program: Command, io: CliIo): void {
   const models = program
     .command('models')
@@ -232,6 +267,39 @@ function registerVersions(models: Command, io: CliIo): void {
         ].map((l) => `${l}\n`),
       ].join(''),
     )
+  })
+
+  const card = models
+    .command('card')
+    .description("show a version's model card (markdown or JSON), or change the parts people write")
+    .argument('<name>', 'the model')
+    .argument('<version>', 'the version', parsePositiveInt)
+    .option('--intended-use <text>', 'what the model is for')
+    .option('--out-of-scope-use <text>', 'what it must not be used for')
+    .option('--limitations <text>', 'known limitations')
+    .option('--ethical-considerations <text>', 'risks, fairness, privacy')
+    .option('--owner <who>', 'an owner (repeat for several; replaces the list)', collect)
+    .option('--notes-file <file>', 'free markdown for the card, read from a file')
+    .option('--format <format>', 'markdown or json', 'markdown')
+    .addHelpText(
+      'after',
+      `
+Training data and evaluation are filled in from the source run (its dataset inputs and latest
+metrics); the other sections are written by people.
+${examples('provena models card churn 4', 'provena models card churn 4 --intended-use "Rank customers by churn risk" --owner ml-team@example.com', 'provena models card churn 4 --format json > card.json')}`,
+    )
+  addClientOptions(card).action(async (name: string, version: number, options: ClientFlags & CardFlags) => {
+    if (options.format !== 'markdown' && options.format !== 'json')
+      throw new CliError("--format must be 'markdown' or 'json'")
+    const patch = await cardPatchOf(options)
+    await withClient(options, io.env, async (c) => {
+      if (Object.keys(patch).length > 0) await c.models.updateCard(name, version, patch)
+      io.stdout.write(
+        options.format === 'json'
+          ? formatJson(await c.models.card(name, version))
+          : await c.models.cardMarkdown(name, version),
+      )
+    })
   })
 
   const remove = models

@@ -275,6 +275,19 @@ const MATRIX: Record<string, Entry> = {
   'GET /api/v1/models/:name/versions/:version/files': entry('signed-in', [401, 404, 200, 200, 200, 200], async (c) => ({
     url: `${await model(c)}/versions/1/files`,
   })),
+  'GET /api/v1/models/:name/versions/:version/card': entry('signed-in', [401, 404, 200, 200, 200, 200], async (c) => ({
+    url: `${await model(c)}/versions/1/card`,
+  })),
+  'GET /api/v1/models/:name/versions/:version/card.md': entry(
+    'signed-in',
+    [401, 404, 200, 200, 200, 200],
+    async (c) => ({ url: `${await model(c)}/versions/1/card.md` }),
+  ),
+  'PATCH /api/v1/models/:name/versions/:version/card': entry(
+    'signed-in',
+    [401, 404, 403, 200, 200, 200],
+    async (c) => ({ url: `${await model(c)}/versions/1/card`, body: { intendedUse: 'scoring' } }),
+  ),
   'GET /api/v1/models/:name/compare': entry('signed-in', [401, 404, 200, 200, 200, 200], async (c) => ({
     url: `${await model(c)}/compare?a=1&b=1`,
   })),

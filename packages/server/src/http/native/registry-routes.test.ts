@@ -398,6 +398,84 @@ describe.each(testDialects())('model registry on %s', (dialect) => {
     expect([res.body.a.runId, res.body.b.runId]).toEqual(runs)
   })
 
+  describe('model cards', () => {
+    async function versionWithRun() {
+      const { name, experimentId } = await setup()
+      const runId = await runWithFiles(experimentId, { 'model/w.bin': `w ${name}` })
+      await call('alice', 'POST', `/api/v1/runs/${runId}/batch`, { metrics: [{ key: 'auc', value: 0.91, step: 3 }] })
+      const files = [{ path: 'train.csv', sizeBytes: 10, sha256: sha256(`train ${name}`) }]
+      const dataset = unique('train')
+      await call('alice', 'POST', `/api/v1/datasets/${dataset}/versions`, {
+        source: '/data/train.csv',
+        format: 'csv',
+        files,
+        digest: datasetDigest(files),
+        schema: { columns: [] },
+        profile: { rowCount: 1200, columns: [], filesProfiled: 1, warnings: [] },
+      })
+      await call('alice', 'POST', `/api/v1/runs/${runId}/inputs`, { name: dataset, version: 1, context: 'training' })
+      await call('alice', 'POST', `/api/v1/models/${name}/versions`, { source: `runs:/${runId}/model` })
+      return { name, dataset, digest: datasetDigest(files) }
+    }
+
+    it('fills training data and evaluation from the source run, and keeps what people write', async () => {
+      const { name, dataset, digest } = await versionWithRun()
+
+      const edited = await call('alice', 'PATCH', `/api/v1/models/${name}/versions/1/card`, {
+        intendedUse: 'Rank customers by churn risk.',
+        owners: ['ml-team@example.com'],
+      })
+      await call('bob', 'PATCH', `/api/v1/models/${name}/versions/1/card`, { limitations: 'EU customers only.' })
+      // alice may read the dataset; bob may not, so his view of the card leaves the training data out.
+      const asAlice = await call('alice', 'GET', `/api/v1/models/${name}/versions/1/card`)
+      const asBob = await call('bob', 'GET', `/api/v1/models/${name}/versions/1/card`)
+
+      expect(edited.status).toBe(200)
+      expect(asBob.body.card.trainingData).toEqual([])
+      expect(asAlice.body.card).toMatchObject({
+        modelName: name,
+        version: 1,
+        intendedUse: 'Rank customers by churn risk.',
+        limitations: 'EU customers only.',
+        owners: ['ml-team@example.com'],
+        outOfScopeUse: null,
+        trainingData: [
+          { dataset: `${dataset}@1`, context: 'training', digest, rowCount: 1200, source: '/data/train.csv' },
+        ],
+        evaluation: [{ key: 'auc', value: 0.91, step: 3 }],
+        updatedBy: `bob-${dialect}/token:t`,
+      })
+    })
+
+    it('exports the card as markdown', async () => {
+      const { name, dataset } = await versionWithRun()
+      await call('alice', 'PATCH', `/api/v1/models/${name}/versions/1/card`, { intendedUse: 'Rank customers.' })
+
+      const res = await t.app.inject({
+        method: 'GET',
+        url: `/api/v1/models/${name}/versions/1/card.md`,
+        headers: { authorization: `Bearer ${tokens.alice}` },
+      })
+
+      expect(res.headers['content-type']).toBe('text/markdown; charset=utf-8')
+      expect(res.body).toContain(`# Model card: ${name} version 1`)
+      expect(res.body).toContain('## Intended use\n\nRank customers.')
+      expect(res.body).toContain(`- \`${dataset}@1\` (training): 1200 rows`)
+      expect(res.body).toContain('| auc | 0.91 | 3 |')
+      expect(res.body).toContain('## Limitations\n\n_Not written yet._')
+    })
+
+    it('refuses fields of the wrong shape and keeps the card as it was', async () => {
+      const { name } = await versionWithRun()
+      await call('alice', 'PATCH', `/api/v1/models/${name}/versions/1/card`, { owners: ['a'] })
+
+      const res = await call('alice', 'PATCH', `/api/v1/models/${name}/versions/1/card`, { owners: 'not a list' })
+
+      expect(res.status).toBe(400)
+      expect((await call('alice', 'GET', `/api/v1/models/${name}/versions/1/card`)).body.card.owners).toEqual(['a'])
+    })
+  })
+
   it('compares new data with the training data of the model behind an alias', async () => {
     const { name, experimentId } = await setup()
     const runId = await runWithFiles(experimentId, { 'model/w.bin': `w ${name}` })

@@ -13,6 +13,7 @@ import {
   ListPromotionsQuery,
   ListPromotionsResponse,
   ModelAliasParams,
+  ModelCardResponse,
   ModelParams,
   ModelResponse,
   ModelVersionComparison,
@@ -25,8 +26,10 @@ import {
   ResolveModelQuery,
   SetAliasBody,
   UpdateModelBody,
+  UpdateModelCardBody,
 } from '@provena/contract'
 import { z } from 'zod'
+import { modelCardMarkdown } from '../../domain/registry/model-cards.js'
 import type { Services } from '../../services.js'
 import type { App } from '../app-type.js'
 
@@ -34,7 +37,10 @@ const tags = ['registry']
 const signedIn = { access: 'signed-in' } as const
 const BASE = '/api/v1/models'
 
-export function registerRegistryRoutes(app: App, { models, aliases, promotions, compareVersions }: Services): void {
+export function registerRegistryRoutes(
+  app: App,
+  { models, aliases, promotions, compareVersions, modelCards }: Services,
+): void {
   app.post(
     BASE,
     { config: signedIn, schema: { tags, body: CreateModelBody, response: { 201: ModelResponse } } },
@@ -106,6 +112,28 @@ export function registerRegistryRoutes(app: App, { models, aliases, promotions, 
       },
     },
     async (req) => models.listFiles(req.ctx, req.params.name, req.params.version, req.query),
+  )
+
+  app.get(
+    `${BASE}/:name/versions/:version/card`,
+    { config: signedIn, schema: { tags, params: ModelVersionParams, response: { 200: ModelCardResponse } } },
+    async (req) => ({ card: await modelCards.get(req.ctx, req.params.name, req.params.version) }),
+  )
+  app.get(
+    `${BASE}/:name/versions/:version/card.md`,
+    { config: signedIn, schema: { tags, params: ModelVersionParams } },
+    async (req, reply) => {
+      const card = await modelCards.get(req.ctx, req.params.name, req.params.version)
+      return reply.type('text/markdown; charset=utf-8').send(modelCardMarkdown(card))
+    },
+  )
+  app.patch(
+    `${BASE}/:name/versions/:version/card`,
+    {
+      config: signedIn,
+      schema: { tags, params: ModelVersionParams, body: UpdateModelCardBody, response: { 200: ModelCardResponse } },
+    },
+    async (req) => ({ card: await modelCards.update(req.ctx, req.params.name, req.params.version, req.body) }),
   )
 
   app.get(

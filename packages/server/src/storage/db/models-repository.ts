@@ -1,4 +1,5 @@
 import type {
+  ModelCardFields,
   ModelManifest,
   ModelStage,
   ModelVersion,
@@ -347,8 +348,32 @@ export function createModelsRepository(db: Kysely<DB>, kind: DialectKind) {
         .execute()
     },
 
-    /** Removes the version, its tags and its file list (the caller unpins its blobs). */
+    /** The written parts of a version's card, or undefined when nobody wrote any. */
+    async findCard(
+      versionId: string,
+    ): Promise<{ fields: ModelCardFields; updatedAtMs: number; updatedBy: string } | undefined> {
+      const row = await db.selectFrom('modelCards').selectAll().where('versionId', '=', versionId).executeTakeFirst()
+      if (!row) return undefined
+      // Written by saveCard from validated fields.
+      return {
+        fields: JSON.parse(row.fieldsJson) as ModelCardFields,
+        updatedAtMs: Number(row.updatedAtMs),
+        updatedBy: row.updatedBy,
+      }
+    },
+
+    async saveCard(versionId: string, fields: ModelCardFields, updatedAtMs: number, updatedBy: string): Promise<void> {
+      const fieldsJson = JSON.stringify(fields)
+      await db
+        .insertInto('modelCards')
+        .values({ versionId, fieldsJson, updatedAtMs, updatedBy })
+        .onConflict((oc) => oc.column('versionId').doUpdateSet({ fieldsJson, updatedAtMs, updatedBy }))
+        .execute()
+    },
+
+    /** Removes the version, its card, tags and file list (the caller unpins its blobs). */
     async deleteVersion(versionId: string): Promise<void> {
+      await db.deleteFrom('modelCards').where('versionId', '=', versionId).execute()
       await db.deleteFrom('modelVersionTags').where('versionId', '=', versionId).execute()
       await db.deleteFrom('modelVersionFiles').where('versionId', '=', versionId).execute()
       await db.deleteFrom('modelVersions').where('id', '=', versionId).execute()

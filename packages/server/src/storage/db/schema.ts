@@ -200,6 +200,13 @@ export interface ModelVersionFilesTable {
   sha256: string
 }
 
+export interface ModelCardsTable {
+  versionId: string
+  fieldsJson: string
+  updatedAtMs: number
+  updatedBy: string
+}
+
 export interface ModelAliasesTable {
   modelId: string
   alias: string
@@ -261,6 +268,7 @@ export interface DB extends AccessDB {
   modelVersions: ModelVersionsTable
   modelVersionTags: ModelVersionTagsTable
   modelVersionFiles: ModelVersionFilesTable
+  modelCards: ModelCardsTable
   modelAliases: ModelAliasesTable
   protectedAliases: ProtectedAliasesTable
   aliasEvents: AliasEventsTable

@@ -59,6 +59,15 @@ export function registryMigration(kind: DialectKind): Migration {
         .addPrimaryKeyConstraint('model_version_files_pk', ['version_id', 'path'])
         .execute()
 
+      // The parts of a version's model card that people write (the rest comes from the source run).
+      await db.schema
+        .createTable('model_cards')
+        .addColumn('version_id', 'text', (c) => c.primaryKey().references('model_versions.id'))
+        .addColumn('fields_json', 'text', (c) => c.notNull())
+        .addColumn('updated_at_ms', 'bigint', (c) => c.notNull())
+        .addColumn('updated_by', 'text', (c) => c.notNull())
+        .execute()
+
       await db.schema
         .createTable('model_aliases')
         .addColumn('model_id', 'text', (c) => c.notNull().references('registered_models.id'))
