@@ -16,7 +16,7 @@ const INNER_WIDTH = WIDTH - MARGIN.left - MARGIN.right
 const INNER_HEIGHT = HEIGHT - MARGIN.top - MARGIN.bottom
 
 /** Series colours: the reference in the first line colour, the current version in the second. */
-export function seriesColor(index: number): string {
+function seriesColor(index: number): string {
   return LINE_COLORS[index % LINE_COLORS.length] ?? '#3b6fe0'
 }
 

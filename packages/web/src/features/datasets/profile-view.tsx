@@ -8,7 +8,7 @@ const MAX_BINS = 30
 const MAX_CATEGORIES = 12
 
 /** A statistic of a numeric column: a date for timestamps (epoch milliseconds), else a number. */
-export function formatStatistic(value: number, type: ColumnType): string {
+function formatStatistic(value: number, type: ColumnType): string {
   return type === 'timestamp' ? new Date(value).toISOString() : formatNumber(value)
 }
 
