@@ -1,5 +1,7 @@
+import { createHash } from 'node:crypto'
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { datasetDigest } from '../../../data/src/index.js'
 import { collectPageErrors, launchBrowser, lowContrastText, shouldRunBrowserTests } from '../test-support/browser.js'
 import { type DatasetDemoData, seedDatasetDemoData } from '../test-support/dataset-demo-data.js'
 import { startUiServer, UI_ADMIN_PASSWORD } from '../test-support/ui-server.js'
@@ -137,6 +139,42 @@ describe.runIf(shouldRunBrowserTests('datasets UI'))('the datasets UI in headles
     await table.getByRole('link', { name: 'churn-scores@1' }).click()
     await page.getByRole('heading', { name: /churn-scores/ }).waitFor()
     expect(new URL(page.url()).pathname).toBe('/datasets/churn-scores/1')
+  })
+
+  it('compares the latest version with the one before it when the URL names no versions', async () => {
+    await page.goto(`${server.url}/datasets/customers/compare`)
+    await page.getByRole('table', { name: 'Column drift' }).waitFor()
+    expect(await page.getByLabel('Reference').inputValue()).toBe('1')
+    expect(await page.getByLabel('Current').inputValue()).toBe('2')
+    expect(await page.locator('.drift-summary .verdict').textContent()).toBe('drift')
+  })
+
+  it('loads the files of a large manifest as the table scrolls, keeping only the visible rows in the page', async () => {
+    const files = Array.from({ length: 1200 }, (_, i) => {
+      const path = `shards/part-${String(i).padStart(5, '0')}.parquet`
+      return { path, sizeBytes: 1000 + i, sha256: createHash('sha256').update(path).digest('hex') }
+    })
+    await server.provena.datasets.register('many-files', {
+      source: 's3://demo-data/shards/',
+      format: 'parquet',
+      files,
+      digest: datasetDigest(files),
+      schema: null,
+      profile: null,
+    })
+    await page.goto(`${server.url}/datasets/many-files/1`)
+    const footer = page.locator('.data-table-footer')
+    await footer.getByText('500 of 1,200 files').waitFor()
+    const grid = page.getByRole('grid', { name: 'Files' })
+    await grid.focus()
+    for (let i = 0; i < 4; i++) {
+      await grid.press('End')
+      await page.waitForTimeout(300)
+    }
+    await footer.getByText('1,200 of 1,200 files').waitFor()
+    expect(await page.locator('[role=row][data-row-id]').count()).toBeLessThan(80)
+    expect(await page.locator('[role=row][data-row-id="shards/part-01199.parquet"]').count()).toBe(1)
+    expect(await page.getByText('This version has no schema or profile').count()).toBe(1)
   })
 
   it('keeps every visible text at WCAG AA contrast in both themes', async () => {

@@ -69,6 +69,12 @@ describe('screenshots of the main pages', () => {
     await chartsDrawn(2)
     await shoot('compare', true)
 
+    await page.goto(`${server.url}/datasets`)
+    await page.getByRole('table', { name: 'Datasets' }).getByRole('link', { name: 'customers', exact: true }).waitFor()
+    await shoot('datasets')
+    await page.goto(`${server.url}/datasets/customers?sel=2&sel=1`)
+    await page.getByRole('table', { name: 'Versions' }).getByRole('link', { name: 'v1' }).waitFor()
+    await shoot('dataset-versions')
     await page.goto(`${server.url}/datasets/customers/2`)
     await page.locator('svg.histogram').first().waitFor()
     await shoot('dataset-version', true)

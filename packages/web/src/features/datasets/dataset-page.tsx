@@ -40,6 +40,21 @@ function VersionRow({
         <code title={version.digest}>{shortDigest(version.digest)}</code>
       </td>
       <td className="value-cell">{version.source}</td>
+      <td>
+        {version.version > 1 ? (
+          <Link
+            href={paths.datasetCompare(version.datasetName, {
+              reference: version.version - 1,
+              current: version.version,
+            })}
+            aria-label={`Drift of version ${version.version} from version ${version.version - 1}`}
+          >
+            from v{version.version - 1}
+          </Link>
+        ) : (
+          '—'
+        )}
+      </td>
     </tr>
   )
 }
@@ -101,6 +116,7 @@ export function DatasetPage({ name }: { name: string }) {
               <th scope="col">By</th>
               <th scope="col">Digest</th>
               <th scope="col">Source</th>
+              <th scope="col">Drift</th>
             </tr>
           </thead>
           <tbody>

@@ -113,13 +113,19 @@ function ReportSummary({ report }: { report: DriftReport }) {
 
 /** The drift report between two versions of a dataset, with overlaid histograms per column. */
 export function DriftPage({ name }: { name: string }) {
-  const [state, setState] = useUrlState(decodeDatasetCompare, encodeDatasetCompare)
+  const [chosen, setState] = useUrlState(decodeDatasetCompare, encodeDatasetCompare)
   const versions = useDatasetVersions(name)
   const numbers = versions.data?.pages.flatMap((page) => page.versions.map((v) => v.version)) ?? []
+  // Without a choice in the URL: the latest version against the one before it.
+  const state = {
+    reference: chosen.reference ?? (numbers.length > 1 ? (numbers[1] ?? null) : null),
+    current: chosen.current ?? numbers[0] ?? null,
+  }
   const drift = useDrift(name, state.reference, state.current)
   const reference = useDatasetVersion(name, state.reference)
   const current = useDatasetVersion(name, state.current)
-  const choose = (side: keyof DatasetCompareState) => (version: number) => setState((s) => ({ ...s, [side]: version }))
+  const choose = (side: keyof DatasetCompareState) => (version: number) =>
+    setState(() => ({ ...state, [side]: version }))
   const report = drift.data
   const names: [string, string] = [`v${state.reference} (reference)`, `v${state.current} (current)`]
   return (
@@ -132,8 +138,12 @@ export function DriftPage({ name }: { name: string }) {
         <VersionSelect label="Reference" value={state.reference} versions={numbers} onChange={choose('reference')} />
         <VersionSelect label="Current" value={state.current} versions={numbers} onChange={choose('current')} />
       </div>
-      {state.reference === null || state.current === null ? (
-        <p className="empty">Choose the two versions to compare.</p>
+      {versions.data && (state.reference === null || state.current === null) ? (
+        <p className="empty">
+          {numbers.length < 2
+            ? 'This dataset has one version: there is nothing to compare yet.'
+            : 'Choose the two versions to compare.'}
+        </p>
       ) : null}
       {drift.error ? <ErrorMessage error={drift.error} what="Could not compare the versions" /> : null}
       {drift.isLoading ? <p className="muted">Comparing…</p> : null}
