@@ -78,6 +78,6 @@ export const paths = {
   dataset: (name: string, selectedVersions: number[] = []) =>
     `/datasets/${encodeURIComponent(name)}${encodeDatasetView({ selectedVersions })}`,
   datasetVersion: (name: string, version: number) => `/datasets/${encodeURIComponent(name)}/${version}`,
-  datasetCompare: (name: string, state: DatasetCompareState) =>
-    `/datasets/${encodeURIComponent(name)}/compare${encodeDatasetCompare(state)}`,
+  datasetCompare: (name: string, state: Pick<DatasetCompareState, 'reference' | 'current'>) =>
+    `/datasets/${encodeURIComponent(name)}/compare${encodeDatasetCompare({ columnSearch: '', isDriftedOnly: false, ...state })}`,
 }

@@ -16,8 +16,14 @@ describe.runIf(shouldRunBrowserTests('datasets UI'))('the datasets UI in headles
   let pageErrors: string[]
 
   /** How many bars of a series (0: the only or reference one, 1: the current one) a histogram drew. */
-  const barCount = (column: string, series: number) =>
-    page.locator(`[data-column="${column}"] svg[aria-label="Histogram of ${column}"] rect.series-${series}`).count()
+  async function barCount(column: string, series: number) {
+    // Histograms are drawn as they scroll into view.
+    const figure = page.locator(`figure[data-column="${column}"]`)
+    await figure.scrollIntoViewIfNeeded()
+    const histogram = figure.locator(`svg[aria-label="Histogram of ${column}"]`)
+    await histogram.waitFor()
+    return histogram.locator(`rect.series-${series}`).count()
+  }
 
   beforeAll(async () => {
     server = await startUiServer()
@@ -100,6 +106,19 @@ describe.runIf(shouldRunBrowserTests('datasets UI'))('the datasets UI in headles
     const trial = page.locator('[data-column="plan"] g.category', { hasText: 'trial' })
     expect(await trial.locator('rect.series-1').getAttribute('width')).not.toBe('0')
     expect(await trial.locator('rect.series-0').getAttribute('width')).toBe('0')
+  })
+
+  it('narrows the drift report to the columns that drifted, and by name', async () => {
+    const table = page.getByRole('table', { name: 'Column drift' })
+    await page.getByLabel('only columns that drifted').check()
+    await page.waitForFunction(() => document.querySelectorAll('tr[data-column]').length === 2)
+    expect(await table.getByRole('rowheader').allTextContents()).toEqual(['income', 'plan'])
+    expect(await page.locator('figure[data-column]').count()).toBe(2)
+    await page.getByLabel('Columns', { exact: true }).fill('INC')
+    await page.waitForFunction(() => document.querySelectorAll('tr[data-column]').length === 1)
+    const url = new URL(page.url())
+    expect([url.searchParams.get('drifted'), url.searchParams.get('col')]).toEqual(['1', 'INC'])
+    expect(await table.getByRole('rowheader').allTextContents()).toEqual(['income'])
   })
 
   it('shows a version: summary, profile, a histogram per column, warnings, runs and files', async () => {

@@ -93,14 +93,19 @@ describe('the URL state of the dataset pages', () => {
     expect(decodeDatasetView(query(encodeDatasetView(state)))).toEqual(state)
   })
 
-  it('round-trips the two versions of a drift report', () => {
-    const state = { reference: 1, current: 2 }
-    expect(encodeDatasetCompare(state)).toBe('?a=1&b=2')
-    expect(decodeDatasetCompare(query('a=1&b=2'))).toEqual(state)
+  it('round-trips the two versions of a drift report and its column choices', () => {
+    const state = { reference: 1, current: 2, columnSearch: 'income, net', isDriftedOnly: true }
+    expect(encodeDatasetCompare(state)).toBe('?a=1&b=2&col=income%2C+net&drifted=1')
+    expect(decodeDatasetCompare(query(encodeDatasetCompare(state)))).toEqual(state)
   })
 
   it('drops version numbers a hand-edited URL gets wrong', () => {
     expect(decodeDatasetView(query('sel=0&sel=2&sel=x&sel=2&sel=-1'))).toEqual({ selectedVersions: [2] })
-    expect(decodeDatasetCompare(query('a=latest&b=1.5'))).toEqual({ reference: null, current: null })
+    expect(decodeDatasetCompare(query('a=latest&b=1.5'))).toEqual({
+      reference: null,
+      current: null,
+      columnSearch: '',
+      isDriftedOnly: false,
+    })
   })
 })

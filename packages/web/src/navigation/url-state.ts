@@ -54,10 +54,18 @@ export interface DatasetViewState {
   selectedVersions: number[]
 }
 
+export interface DatasetVersionViewState {
+  /** Text the names of the columns shown contain. */
+  columnSearch: string
+}
+
 export interface DatasetCompareState {
   /** The reference version (the baseline) and the current one; null until chosen. */
   reference: number | null
   current: number | null
+  columnSearch: string
+  /** Only the columns whose verdict is not `ok`. */
+  isDriftedOnly: boolean
 }
 
 export const DEFAULT_CHART_OPTIONS: ChartOptions = { xAxis: 'step', isLogScale: false, smoothing: 0 }
@@ -184,13 +192,30 @@ export function encodeDatasetView(state: DatasetViewState): string {
   return withQuestionMark(query)
 }
 
+export function decodeDatasetVersionView(query: URLSearchParams): DatasetVersionViewState {
+  return { columnSearch: query.get('col') ?? '' }
+}
+
+export function encodeDatasetVersionView(state: DatasetVersionViewState): string {
+  const query = new URLSearchParams()
+  if (state.columnSearch !== '') query.set('col', state.columnSearch)
+  return withQuestionMark(query)
+}
+
 export function decodeDatasetCompare(query: URLSearchParams): DatasetCompareState {
-  return { reference: versionNumber(query.get('a')), current: versionNumber(query.get('b')) }
+  return {
+    reference: versionNumber(query.get('a')),
+    current: versionNumber(query.get('b')),
+    columnSearch: query.get('col') ?? '',
+    isDriftedOnly: query.get('drifted') === '1',
+  }
 }
 
 export function encodeDatasetCompare(state: DatasetCompareState): string {
   const query = new URLSearchParams()
   if (state.reference !== null) query.set('a', String(state.reference))
   if (state.current !== null) query.set('b', String(state.current))
+  if (state.columnSearch !== '') query.set('col', state.columnSearch)
+  if (state.isDriftedOnly) query.set('drifted', '1')
   return withQuestionMark(query)
 }

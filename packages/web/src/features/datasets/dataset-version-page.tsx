@@ -2,6 +2,8 @@ import type { DatasetVersion } from '@provena/contract'
 import { ErrorMessage } from '../../components/error-message'
 import { formatBytes, formatTime } from '../../components/format'
 import { Link } from '../../components/link'
+import { decodeDatasetVersionView, encodeDatasetVersionView } from '../../navigation/url-state'
+import { useUrlState } from '../../navigation/use-location'
 import { paths } from '../../routes'
 import { DatasetFiles } from './dataset-files'
 import { useDatasetVersion, useVersionRuns } from './datasets-queries'
@@ -68,6 +70,7 @@ function VersionRuns({ name, version }: { name: string; version: number }) {
 
 /** One version of a dataset: summary, schema and profile with a histogram per column, its runs and files. */
 export function DatasetVersionPage({ name, version }: { name: string; version: number }) {
+  const [state, setState] = useUrlState(decodeDatasetVersionView, encodeDatasetVersionView)
   const query = useDatasetVersion(name, version)
   if (query.error) return <ErrorMessage error={query.error} what={`Could not load ${name} version ${version}`} />
   if (!query.data) return <p className="muted">Loading…</p>
@@ -87,7 +90,12 @@ export function DatasetVersionPage({ name, version }: { name: string; version: n
       </div>
       <Summary version={data} />
       <h2>Schema and profile</h2>
-      <ProfileView schema={data.schema} profile={data.profile} />
+      <ProfileView
+        schema={data.schema}
+        profile={data.profile}
+        columnSearch={state.columnSearch}
+        onColumnSearch={(columnSearch) => setState(() => ({ columnSearch }))}
+      />
       <h2>Runs</h2>
       <VersionRuns name={name} version={version} />
       <h2>Files</h2>

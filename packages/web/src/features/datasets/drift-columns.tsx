@@ -1,5 +1,6 @@
 import type { ColumnDrift, ColumnProfile, DatasetProfile, DriftVerdict } from '@provena/contract'
 import { formatNumber } from '../../components/format'
+import { WhenVisible } from '../../components/when-visible'
 import { categoryBars, overlaidBins } from './histogram-bins'
 import { CategoryHistogram, HistogramLegend, NumericHistogram } from './histogram-chart'
 
@@ -145,7 +146,11 @@ export function OverlaidHistograms({
               <figcaption>
                 {column.name} <DriftBadge verdict={column.verdict} />
               </figcaption>
-              {a && b ? <OverlaidHistogram reference={a} current={b} names={names} /> : null}
+              {a && b ? (
+                <WhenVisible minHeight={170}>
+                  <OverlaidHistogram reference={a} current={b} names={names} />
+                </WhenVisible>
+              ) : null}
             </figure>
           )
         })}

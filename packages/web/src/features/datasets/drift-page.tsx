@@ -4,6 +4,7 @@ import { Link } from '../../components/link'
 import { type DatasetCompareState, decodeDatasetCompare, encodeDatasetCompare } from '../../navigation/url-state'
 import { useUrlState } from '../../navigation/use-location'
 import { paths } from '../../routes'
+import { ColumnSearch, matchesColumnSearch } from './column-search'
 import { useDatasetVersion, useDatasetVersions, useDrift } from './datasets-queries'
 import { DriftBadge, DriftTable, OverlaidHistograms } from './drift-columns'
 
@@ -118,15 +119,19 @@ export function DriftPage({ name }: { name: string }) {
   const numbers = versions.data?.pages.flatMap((page) => page.versions.map((v) => v.version)) ?? []
   // Without a choice in the URL: the latest version against the one before it.
   const state = {
+    ...chosen,
     reference: chosen.reference ?? (numbers.length > 1 ? (numbers[1] ?? null) : null),
     current: chosen.current ?? numbers[0] ?? null,
   }
   const drift = useDrift(name, state.reference, state.current)
   const reference = useDatasetVersion(name, state.reference)
   const current = useDatasetVersion(name, state.current)
-  const choose = (side: keyof DatasetCompareState) => (version: number) =>
-    setState(() => ({ ...state, [side]: version }))
+  const choose = (side: 'reference' | 'current') => (version: number) => setState(() => ({ ...state, [side]: version }))
+  const update = (change: Partial<DatasetCompareState>) => setState(() => ({ ...state, ...change }))
   const report = drift.data
+  const columns = (report?.columns ?? []).filter(
+    (c) => matchesColumnSearch(c.name, state.columnSearch) && (!state.isDriftedOnly || c.verdict !== 'ok'),
+  )
   const names: [string, string] = [`v${state.reference} (reference)`, `v${state.current} (current)`]
   return (
     <section className="page">
@@ -151,12 +156,26 @@ export function DriftPage({ name }: { name: string }) {
         <>
           <ReportSummary report={report} />
           <h2>Columns</h2>
-          <DriftTable columns={report.columns} />
+          <div className="toolbar">
+            <ColumnSearch value={state.columnSearch} onChange={(columnSearch) => update({ columnSearch })} />
+            <label className="check">
+              <input
+                type="checkbox"
+                checked={state.isDriftedOnly}
+                onChange={(e) => update({ isDriftedOnly: e.target.checked })}
+              />
+              only columns that drifted
+            </label>
+            <span className="muted">
+              {columns.length.toLocaleString()} of {report.columns.length.toLocaleString()} columns
+            </span>
+          </div>
+          <DriftTable columns={columns} />
           <h2>Histograms</h2>
           {reference.data && current.data ? (
             reference.data.profile && current.data.profile ? (
               <OverlaidHistograms
-                columns={report.columns}
+                columns={columns}
                 reference={reference.data.profile}
                 current={current.data.profile}
                 names={names}

@@ -1,5 +1,7 @@
 import type { ColumnProfile, ColumnType, DatasetProfile, DatasetSchema } from '@provena/contract'
 import { formatNumber } from '../../components/format'
+import { WhenVisible } from '../../components/when-visible'
+import { ColumnSearch, matchesColumnSearch } from './column-search'
 import { categoryBars, profileBins } from './histogram-bins'
 import { CategoryHistogram, NumericHistogram } from './histogram-chart'
 
@@ -64,7 +66,17 @@ function ColumnHistogram({ column }: { column: ColumnProfile }) {
 }
 
 /** A version's columns with their types and statistics, a histogram per column, and the profiler's warnings. */
-export function ProfileView({ schema, profile }: { schema: DatasetSchema | null; profile: DatasetProfile | null }) {
+export function ProfileView({
+  schema,
+  profile,
+  columnSearch,
+  onColumnSearch,
+}: {
+  schema: DatasetSchema | null
+  profile: DatasetProfile | null
+  columnSearch: string
+  onColumnSearch: (search: string) => void
+}) {
   if (!profile) {
     if (!schema) return <p className="empty">This version has no schema or profile (its files are not tabular).</p>
     return (
@@ -86,12 +98,19 @@ export function ProfileView({ schema, profile }: { schema: DatasetSchema | null;
       </table>
     )
   }
+  const columns = profile.columns.filter((c) => matchesColumnSearch(c.name, columnSearch))
   return (
     <>
-      <p className="muted">
-        {profile.rowCount.toLocaleString()} rows in {profile.filesProfiled} profiled file
-        {profile.filesProfiled === 1 ? '' : 's'}.
-      </p>
+      <div className="toolbar">
+        <span className="muted">
+          {profile.rowCount.toLocaleString()} rows in {profile.filesProfiled} profiled file
+          {profile.filesProfiled === 1 ? '' : 's'}; {profile.columns.length.toLocaleString()} columns
+          {columns.length === profile.columns.length ? '' : `, ${columns.length.toLocaleString()} shown`}.
+        </span>
+        {profile.columns.length > 8 || columnSearch !== '' ? (
+          <ColumnSearch value={columnSearch} onChange={onColumnSearch} />
+        ) : null}
+      </div>
       {profile.warnings.length > 0 ? (
         <div className="warnings" role="note" aria-label="Profile warnings">
           <strong>Warnings</strong>
@@ -119,7 +138,7 @@ export function ProfileView({ schema, profile }: { schema: DatasetSchema | null;
             </tr>
           </thead>
           <tbody>
-            {profile.columns.map((column) => (
+            {columns.map((column) => (
               <ProfileRow key={column.name} column={column} />
             ))}
           </tbody>
@@ -127,12 +146,14 @@ export function ProfileView({ schema, profile }: { schema: DatasetSchema | null;
       </div>
       <h2>Histograms</h2>
       <div className="histogram-grid">
-        {profile.columns.map((column) => (
+        {columns.map((column) => (
           <figure key={column.name} className="chart histogram-card" data-column={column.name}>
             <figcaption>
               {column.name} <span className="muted">{column.type}</span>
             </figcaption>
-            <ColumnHistogram column={column} />
+            <WhenVisible minHeight={170}>
+              <ColumnHistogram column={column} />
+            </WhenVisible>
           </figure>
         ))}
       </div>
