@@ -4,7 +4,7 @@ import { useCallback } from 'react'
 import { DataTable } from '../../components/data-table'
 import { ErrorMessage } from '../../components/error-message'
 import { formatBytes } from '../../components/format'
-import { useDatasetFiles } from './datasets-queries'
+import type { useDatasetFiles } from './datasets-queries'
 
 const COLUMNS: ColumnDef<DatasetFile, unknown>[] = [
   {
@@ -26,8 +26,7 @@ const COLUMNS: ColumnDef<DatasetFile, unknown>[] = [
  * The files of a version's manifest in a virtualised table that fetches the next page as it
  * scrolls, so a version of 100,000 files costs the page a few screens of rows.
  */
-export function DatasetFiles({ name, version, fileCount }: { name: string; version: number; fileCount: number }) {
-  const files = useDatasetFiles(name, version)
+export function DatasetFiles({ files, fileCount }: { files: ReturnType<typeof useDatasetFiles>; fileCount: number }) {
   const rows = files.data?.pages.flatMap((page) => page.files) ?? []
   const { hasNextPage, isFetchingNextPage, fetchNextPage } = files
   const loadMore = useCallback(() => {

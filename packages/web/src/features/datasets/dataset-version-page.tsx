@@ -6,7 +6,7 @@ import { decodeDatasetVersionView, encodeDatasetVersionView } from '../../naviga
 import { useUrlState } from '../../navigation/use-location'
 import { paths } from '../../routes'
 import { DatasetFiles } from './dataset-files'
-import { useDatasetVersion, useVersionRuns } from './datasets-queries'
+import { useDatasetFiles, useDatasetVersion, useVersionRuns } from './datasets-queries'
 import { ProfileView } from './profile-view'
 
 function Summary({ version }: { version: DatasetVersion }) {
@@ -39,8 +39,7 @@ function Summary({ version }: { version: DatasetVersion }) {
   )
 }
 
-function VersionRuns({ name, version }: { name: string; version: number }) {
-  const runs = useVersionRuns(name, version)
+function VersionRuns({ runs }: { runs: ReturnType<typeof useVersionRuns> }) {
   if (runs.error) return <ErrorMessage error={runs.error} what="Could not list the runs" />
   if (!runs.data) return <p className="muted">Loading…</p>
   if (runs.data.length === 0) return <p className="empty">No run has read or produced this version.</p>
@@ -72,6 +71,9 @@ function VersionRuns({ name, version }: { name: string; version: number }) {
 export function DatasetVersionPage({ name, version }: { name: string; version: number }) {
   const [state, setState] = useUrlState(decodeDatasetVersionView, encodeDatasetVersionView)
   const query = useDatasetVersion(name, version)
+  // Asked for with the version, not after it arrives: the three answers come in parallel.
+  const runs = useVersionRuns(name, version)
+  const files = useDatasetFiles(name, version)
   if (query.error) return <ErrorMessage error={query.error} what={`Could not load ${name} version ${version}`} />
   if (!query.data) return <p className="muted">Loading…</p>
   const data = query.data
@@ -97,9 +99,9 @@ export function DatasetVersionPage({ name, version }: { name: string; version: n
         onColumnSearch={(columnSearch) => setState(() => ({ columnSearch }))}
       />
       <h2>Runs</h2>
-      <VersionRuns name={name} version={version} />
+      <VersionRuns runs={runs} />
       <h2>Files</h2>
-      <DatasetFiles name={name} version={version} fileCount={data.fileCount} />
+      <DatasetFiles files={files} fileCount={data.fileCount} />
     </section>
   )
 }

@@ -34,7 +34,7 @@ function CategoryChanges({ column }: { column: ColumnDrift }) {
 /** Per column: the drift measures, the verdict, and why. */
 export function DriftTable({ columns }: { columns: ColumnDrift[] }) {
   return (
-    <div className="table-scroll wide">
+    <div className="table-scroll">
       <table className="plain-table" aria-label="Column drift">
         <thead>
           <tr>

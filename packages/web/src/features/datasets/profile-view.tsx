@@ -121,7 +121,7 @@ export function ProfileView({
           </ul>
         </div>
       ) : null}
-      <div className="table-scroll wide">
+      <div className="table-scroll">
         <table className="plain-table" aria-label="Schema and profile">
           <thead>
             <tr>
