@@ -155,6 +155,10 @@ describe.runIf(shouldRunBrowserTests('datasets UI'))('the datasets UI in headles
       ['customers@2', 'input: validation'],
       ['churn-scores@1', 'output'],
     ])
+    await table.getByRole('link', { name: 'drift from training' }).click()
+    await page.getByRole('table', { name: 'Column drift' }).waitFor()
+    expect(new URL(page.url()).search).toBe('?a=1&b=2')
+    await page.goBack()
     await table.getByRole('link', { name: 'churn-scores@1' }).click()
     await page.getByRole('heading', { name: /churn-scores/ }).waitFor()
     expect(new URL(page.url()).pathname).toBe('/datasets/churn-scores/1')
@@ -208,6 +212,15 @@ describe.runIf(shouldRunBrowserTests('datasets UI'))('the datasets UI in headles
         expect(await lowContrastText(page), `${path} (${theme})`).toEqual([])
       }
     }
+  })
+
+  it('says so when a dataset or version does not exist', async () => {
+    await page.goto(`${server.url}/datasets/no-such-data`)
+    expect(await page.getByRole('alert').textContent()).toMatch(/^Could not load the dataset no-such-data: .*not/)
+    await page.goto(`${server.url}/datasets/customers/9`)
+    expect(await page.getByRole('alert').textContent()).toMatch(/^Could not load customers version 9: .*not/)
+    // The browser logs the two 404 answers; they were expected.
+    pageErrors.splice(0, pageErrors.length, ...pageErrors.filter((e) => !e.includes('404')))
   })
 
   it('raised no error in the page', () => {
