@@ -124,12 +124,14 @@ await timedManifest(root, expected) // warm-up: the page cache now holds the fil
 const warm = []
 for (let i = 0; i < options.repetitions; i++) warm.push(await timedManifest(root, expected))
 const warmMedian = percentile(warm, 50)
+const peakRssMiB = Number(/^VmHWM:\s+(\d+) kB$/m.exec(readFileSync('/proc/self/status', 'utf8'))?.[1] ?? 0) / 1024
 const coreMBps = singleCoreHashMBps()
 
 const lines = [
   `- data: ${options.files} files, ${totalMB.toFixed(0)} MB (${options['size-mib']} MiB), ${isFresh ? 'freshly written' : 'cached from an earlier run'}; ${options.concurrency} worker threads`,
   `- warm page cache: median **${warmMedian.toFixed(0)} MB/s** over ${options.repetitions} runs (${warm.map((x) => x.toFixed(0)).join(', ')}) — target >= ${TARGET_MB_PER_S} MB/s: ${verdict(warmMedian >= TARGET_MB_PER_S)}`,
   `- cold-ish (each file's pages dropped with \`dd iflag=nocache\`; ${cachedBeforeCold === undefined ? 'residency unknown' : `${cachedBeforeCold.toFixed(0)} MiB still cached`}): ${coldMBps.toFixed(0)} MB/s`,
+  `- peak RSS of the bench process (hashing workers included): ${peakRssMiB.toFixed(0)} MiB`,
   `- for scale: SHA-256 of an in-memory buffer on one core: ${coreMBps.toFixed(0)} MB/s`,
   `- ${machineLine()}`,
 ]

@@ -34,3 +34,18 @@ export function resolveClientConfig(flags: ClientFlags, env: NodeJS.ProcessEnv =
     token: flags.token || env.PROVENA_TOKEN || findSavedCredential(configDir(env), url)?.token,
   }
 }
+
+/** Where `provena data` reads `s3://` data from: the server's S3 variables, else the usual AWS ones. */
+export interface S3ReadSettings {
+  endpoint: string | undefined
+  region: string
+  forcePathStyle: boolean
+}
+
+export function resolveS3ReadSettings(env: NodeJS.ProcessEnv = process.env): S3ReadSettings {
+  return {
+    endpoint: env.PROVENA_S3_ENDPOINT || env.AWS_ENDPOINT_URL_S3 || env.AWS_ENDPOINT_URL || undefined,
+    region: env.PROVENA_S3_REGION || env.AWS_REGION || env.AWS_DEFAULT_REGION || 'us-east-1',
+    forcePathStyle: ['1', 'true', 'yes', 'on'].includes((env.PROVENA_S3_PATH_STYLE ?? '').toLowerCase()),
+  }
+}

@@ -232,7 +232,7 @@ export const DatasetContext = Key
 
 export const LogDatasetInputBody = DatasetVersionRef.extend({ context: DatasetContext.default('training') })
 export type LogDatasetInputBody = z.input<typeof LogDatasetInputBody>
-export const LogDatasetOutputBody = DatasetVersionRef
+export const LogDatasetOutputBody = DatasetVersionRef.extend({})
 export type LogDatasetOutputBody = z.input<typeof LogDatasetOutputBody>
 
 export const RunDatasetLink = z.object({

@@ -26,6 +26,8 @@ interface ListedFile {
 }
 
 const MAX_CONCURRENCY = 64
+/** The contract's DatasetFilePath limit. */
+const MAX_PATH_LENGTH = 4096
 /** How many `stat` calls the walk keeps in flight. */
 const STAT_BATCH = 64
 
@@ -114,6 +116,9 @@ async function listDirectory(inputPath: string): Promise<ListedFile[]> {
       const relativePath = directory.relative ? `${directory.relative}/${entry.name}` : entry.name
       const absolutePath = path.join(directory.absolute, entry.name)
       await checkName(entry.name, absolutePath, relativePath)
+      if (relativePath.length > MAX_PATH_LENGTH) {
+        throw new InvalidInputError(`'${relativePath.slice(0, 100)}…' is longer than ${MAX_PATH_LENGTH} characters`)
+      }
       if (entry.isDirectory()) {
         directories.push({ absolute: absolutePath, relative: relativePath })
       } else if (entry.isFile()) {
@@ -128,6 +133,11 @@ async function listDirectory(inputPath: string): Promise<ListedFile[]> {
       }
     }
   }
+  const listed = await withSizes(pending)
+  return listed.sort((a, b) => compareUtf8(a.relativePath, b.relativePath))
+}
+
+async function withSizes(pending: readonly Omit<ListedFile, 'sizeBytes'>[]): Promise<ListedFile[]> {
   const listed: ListedFile[] = []
   for (let start = 0; start < pending.length; start += STAT_BATCH) {
     const batch = pending.slice(start, start + STAT_BATCH)
@@ -145,7 +155,7 @@ async function listDirectory(inputPath: string): Promise<ListedFile[]> {
       listed.push({ ...file, sizeBytes: sizes[i] ?? 0 })
     })
   }
-  return listed.sort((a, b) => compareUtf8(a.relativePath, b.relativePath))
+  return listed
 }
 
 /**

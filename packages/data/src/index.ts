@@ -1,4 +1,6 @@
 export { datasetDigest } from './dataset-digest.js'
 export { buildManifest, type HashProgress } from './dataset-manifest.js'
+export { detectFormat, type TabularFormat } from './detect-format.js'
 export { compareProfiles, type ProfiledSide } from './drift-report.js'
 export { diffManifests } from './manifest-diff.js'
+export { type ProfileInput, type ProfileProgress, profileFiles } from './profile-files.js'

@@ -72,7 +72,7 @@ function datasetPath(name: string): string {
 }
 
 /** Splits a spec; `latest` is `undefined`. */
-export function toVersionRef(spec: DatasetVersionSpec): { name: string; version: number | undefined } {
+function toVersionRef(spec: DatasetVersionSpec): { name: string; version: number | undefined } {
   if (typeof spec !== 'string') return { name: spec.name, version: spec.version }
   const parsed = parseDatasetVersionRef(spec)
   if (!parsed)

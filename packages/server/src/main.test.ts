@@ -177,6 +177,7 @@ describe('migrateDatabase', () => {
       '0002-metric-series',
       '0003-access-and-audit',
       '0004-artifacts',
+      '0005-datasets',
     ])
     expect(await migrateDatabase({ db, sqliteSynchronous: 'FULL' })).toEqual([])
   })

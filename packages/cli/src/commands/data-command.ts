@@ -1,10 +1,4 @@
-import {
-  type DriftSide,
-  type DriftThresholds,
-  DriftVerdict,
-  parseDatasetVersionRef,
-  RunId,
-} from '@provena/contract'
+import { type DriftSide, type DriftThresholds, DriftVerdict, parseDatasetVersionRef, RunId } from '@provena/contract'
 import { diffManifests } from '@provena/data'
 import type { Provena } from '@provena/sdk'
 import { type Command, InvalidArgumentError } from 'commander'
@@ -17,7 +11,7 @@ import { createProgress } from '../output/progress.js'
 import { formatTable } from '../output/table.js'
 import { describeVersion, formatDriftReport, formatVersion, formatVersionList } from './data-output.js'
 import { examples } from './help-text.js'
-import { fileBody, localFileOf, localPathOf, scanLocalDataset } from './local-dataset.js'
+import { fileBody, localFileOf, type ScannedDataset, withScannedDataset } from './local-dataset.js'
 
 interface AddFlags extends ClientFlags {
   name: string
@@ -97,8 +91,13 @@ function thresholdsOf(flags: CompareFlags): DriftThresholds | undefined {
 function registerAdd(data: Command, io: CliIo): void {
   const add = data
     .command('add')
-    .description('register a file or folder as the next version of a dataset (content already registered resolves to its version)')
-    .argument('<path>', 'a local file or folder; CSV, TSV, JSON Lines and Parquet files are profiled, others hashed only')
+    .description(
+      'register a file or folder as the next version of a dataset (content already registered resolves to its version)',
+    )
+    .argument(
+      '<path>',
+      'a local file or folder; CSV, TSV, JSON Lines and Parquet files are profiled, others hashed only',
+    )
     .requiredOption('--name <name>', 'the dataset (created on first use)')
     .option('--store', 'also copy the files into the artifact store (default: keep only the location and digests)')
     .option('--description <text>', "what this version is, e.g. 'March export, deduplicated'")
@@ -113,20 +112,21 @@ Nothing is registered when a file cannot be read.
 ${examples('provena data add ./data/train.csv --name churn-train', 'provena data add ./images --name faces --store')}`,
     )
   addClientOptions(add).action(async (location: string, options: AddFlags) => {
-    const scanned = await scanLocalDataset(location, io)
-    const result = await withClient(options, io.env, async (client) => {
-      if (options.store) await uploadFiles(client, options.name, scanned, io)
-      return client.datasets.register(options.name, {
-        source: scanned.source,
-        format: scanned.format,
-        files: scanned.files,
-        digest: scanned.digest,
-        schema: scanned.schema,
-        profile: scanned.profile,
-        isStored: !!options.store,
-        description: options.description,
-      })
-    })
+    const result = await withScannedDataset(location, io, { shouldProfile: true }, (scanned) =>
+      withClient(options, io.env, async (client) => {
+        if (options.store) await uploadFiles(client, options.name, scanned, io)
+        return client.datasets.register(options.name, {
+          source: scanned.source,
+          format: scanned.format,
+          files: scanned.files,
+          digest: scanned.digest,
+          schema: scanned.schema,
+          profile: scanned.profile,
+          isStored: !!options.store,
+          description: options.description,
+        })
+      }),
+    )
     if (options.json) return void io.stdout.write(formatJson(result))
     const verb = result.isNew ? 'Registered' : 'Already registered as'
     io.stdout.write(`${verb} ${describeVersion(result.datasetVersion)}\n`)
@@ -134,12 +134,7 @@ ${examples('provena data add ./data/train.csv --name churn-train', 'provena data
   })
 }
 
-async function uploadFiles(
-  client: Provena,
-  name: string,
-  scanned: Awaited<ReturnType<typeof scanLocalDataset>>,
-  io: CliIo,
-) {
+async function uploadFiles(client: Provena, name: string, scanned: ScannedDataset, io: CliIo) {
   const progress = createProgress(io.stderr, 'Storing', { unit: 'bytes' })
   const seen = new Set<string>()
   let doneBytes = 0
@@ -176,8 +171,16 @@ function registerList(data: Command, io: CliIo): void {
       if (datasets.length === 0) return void io.stdout.write('No datasets yet: register one with `provena data add`.\n')
       io.stdout.write(
         formatTable(
-          [{ header: 'NAME', maxWidth: 60 }, { header: 'LATEST', align: 'right' }, { header: 'VERSIONS', align: 'right' }],
-          datasets.map((d) => [d.name, d.latestVersion === null ? '-' : String(d.latestVersion), String(d.versionCount)]),
+          [
+            { header: 'NAME', maxWidth: 60 },
+            { header: 'LATEST', align: 'right' },
+            { header: 'VERSIONS', align: 'right' },
+          ],
+          datasets.map((d) => [
+            d.name,
+            d.latestVersion === null ? '-' : String(d.latestVersion),
+            String(d.versionCount),
+          ]),
         ),
       )
     })
@@ -200,7 +203,11 @@ function registerShow(data: Command, io: CliIo): void {
           if (options.json) return void io.stdout.write(formatJson(files))
           io.stdout.write(
             formatTable(
-              [{ header: 'PATH', maxWidth: 80 }, { header: 'SIZE', align: 'right' }, { header: 'SHA256', maxWidth: 64 }],
+              [
+                { header: 'PATH', maxWidth: 80 },
+                { header: 'SIZE', align: 'right' },
+                { header: 'SHA256', maxWidth: 64 },
+              ],
               files.map((f) => [f.path, formatBytes(f.sizeBytes), f.sha256]),
             ),
           )
@@ -230,16 +237,25 @@ ${examples('provena data verify churn-train@3', 'provena data verify faces@1 /mn
     async (ref: { name: string; version: number | undefined }, location: string | undefined, options: JsonFlags) => {
       const { version, expected } = await withClient(options, io.env, async (client) => {
         const version = await client.datasets.getVersion(ref)
-        return { version, expected: await client.datasets.listFiles({ name: version.datasetName, version: version.version }) }
+        return {
+          version,
+          expected: await client.datasets.listFiles({ name: version.datasetName, version: version.version }),
+        }
       })
-      const scanned = await scanLocalDataset(localPathOf(location ?? version.source), io, { shouldProfile: false })
-      // A single registered file may be checked under another name (a copy somewhere else).
-      const [only] = expected
-      const actual =
-        expected.length === 1 && only && !scanned.isDirectory && scanned.files.length === 1
-          ? scanned.files.map((f) => ({ ...f, path: only.path }))
-          : scanned.files
-      const diff = diffManifests(expected, actual)
+      const { diff, scanned } = await withScannedDataset(
+        location ?? version.source,
+        io,
+        { shouldProfile: false },
+        async (scanned) => {
+          // A single registered file may be checked under another name (a copy somewhere else).
+          const [only] = expected
+          const actual =
+            expected.length === 1 && only && !scanned.isDirectory && scanned.files.length === 1
+              ? scanned.files.map((f) => ({ ...f, path: only.path }))
+              : scanned.files
+          return { diff: diffManifests(expected, actual), scanned }
+        },
+      )
       const matches = diff.added.length + diff.removed.length + diff.changed.length === 0
       if (options.json) io.stdout.write(formatJson({ matches, ...diff }))
       else {
@@ -258,7 +274,7 @@ ${examples('provena data verify churn-train@3', 'provena data verify faces@1 /mn
   )
 }
 
-/** A side of a comparison: `name@v`, `runs:/<id>[/<context>]`, or (not registered) a local path. */
+/** A side of a comparison: `name@v`, `runs:/<id>[/<context>]`, or data that is not registered (a path, s3://, https://). */
 async function sideOf(client: Provena, text: string, io: CliIo): Promise<DriftSide> {
   if (text.startsWith('models:/')) {
     throw new CliError('models:/ references need the model registry, which is not part of this Provena version yet')
@@ -274,9 +290,10 @@ async function sideOf(client: Provena, text: string, io: CliIo): Promise<DriftSi
     const version = ref.version ?? (await client.datasets.getVersion(ref)).version
     return { dataset: { name: ref.name, version } }
   }
-  const scanned = await scanLocalDataset(text, io)
-  if (!scanned.profile) throw new CliError(`${text}: no CSV, TSV, JSON Lines or Parquet file to profile`)
-  return { profile: scanned.profile, label: scanned.source }
+  return withScannedDataset(text, io, { shouldProfile: true }, async (scanned) => {
+    if (!scanned.profile) throw new CliError(`${text}: no CSV, TSV, JSON Lines or Parquet file to profile`)
+    return { profile: scanned.profile, label: scanned.source }
+  })
 }
 
 async function compareAndReport(
@@ -330,7 +347,10 @@ function registerDrift(data: Command, io: CliIo): void {
   const drift = data
     .command('drift')
     .description('compare data (registered or not) against a reference: a version or the training data of a run')
-    .requiredOption('--reference <ref>', 'name@version, runs:/<run-id>[/<context>] (default context: training), or a path')
+    .requiredOption(
+      '--reference <ref>',
+      'name@version, runs:/<run-id>[/<context>] (default context: training), or a path',
+    )
     .requiredOption('--current <ref>', 'name@version, runs:/<run-id>[/<context>], or a local file or folder to profile')
   addCompareOptions(drift).addHelpText(
     'after',
@@ -358,7 +378,11 @@ function registerRunLinks(data: Command, io: CliIo): void {
     .option('--context <context>', 'what the data was to the run', 'training')
     .addHelpText('after', examples(`provena data log-input ${RUN_ID} churn-train@3 --context training`))
   addClientOptions(input).action(
-    async (runId: string, ref: { name: string; version: number | undefined }, options: ClientFlags & { context: string }) => {
+    async (
+      runId: string,
+      ref: { name: string; version: number | undefined },
+      options: ClientFlags & { context: string },
+    ) => {
       const link = await withClient(options, io.env, (client) =>
         client.datasets.logInput(runId, ref, { context: options.context }),
       )
@@ -372,11 +396,13 @@ function registerRunLinks(data: Command, io: CliIo): void {
     .argument('<run-id>', 'the 32-character run id')
     .argument('<name@version>', 'the dataset version', parseVersionArg)
     .addHelpText('after', examples(`provena data log-output ${RUN_ID} features@7`))
-  addClientOptions(output).action(async (runId: string, ref: { name: string; version: number | undefined }, options: ClientFlags) => {
-    const link = await withClient(options, io.env, (client) => client.datasets.logOutput(runId, ref))
-    const v = link.datasetVersion
-    io.stdout.write(`Run ${runId} produced ${v.datasetName}@${v.version}.\n`)
-  })
+  addClientOptions(output).action(
+    async (runId: string, ref: { name: string; version: number | undefined }, options: ClientFlags) => {
+      const link = await withClient(options, io.env, (client) => client.datasets.logOutput(runId, ref))
+      const v = link.datasetVersion
+      io.stdout.write(`Run ${runId} produced ${v.datasetName}@${v.version}.\n`)
+    },
+  )
   const runs = data
     .command('runs')
     .description('list the runs that read or produced a dataset version')
@@ -390,7 +416,12 @@ function registerRunLinks(data: Command, io: CliIo): void {
     io.stdout.write(
       formatTable(
         [{ header: 'RUN ID', maxWidth: 32 }, { header: 'NAME' }, { header: 'EXPERIMENT' }, { header: 'AS' }],
-        list.map((r) => [r.runId, r.runName, r.experimentId, r.direction === 'input' ? `input (${r.context})` : 'output']),
+        list.map((r) => [
+          r.runId,
+          r.runName,
+          r.experimentId,
+          r.direction === 'input' ? `input (${r.context})` : 'output',
+        ]),
       ),
     )
   })

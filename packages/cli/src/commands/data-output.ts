@@ -1,10 +1,4 @@
-import type {
-  ColumnProfile,
-  DatasetVersion,
-  DatasetVersionSummary,
-  DriftReport,
-  DriftVerdict,
-} from '@provena/contract'
+import type { ColumnProfile, DatasetVersion, DatasetVersionSummary, DriftReport, DriftVerdict } from '@provena/contract'
 import { formatBytes, formatTimestamp } from '../output/format.js'
 import { formatTable } from '../output/table.js'
 
@@ -103,7 +97,9 @@ function signed(n: number): string {
 export function formatDriftReport(report: DriftReport): string {
   const { rowCount, schema } = report
   const change =
-    rowCount.relativeChange === null ? '' : `, ${rowCount.relativeChange >= 0 ? '+' : ''}${percent(rowCount.relativeChange)}`
+    rowCount.relativeChange === null
+      ? ''
+      : `, ${rowCount.relativeChange >= 0 ? '+' : ''}${percent(rowCount.relativeChange)}`
   const lines = [
     `Reference: ${report.reference.label}`,
     `Current:   ${report.current.label}`,

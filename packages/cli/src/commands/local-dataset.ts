@@ -3,12 +3,14 @@ import path from 'node:path'
 import { Readable } from 'node:stream'
 import type { DatasetFile, DatasetFormat, DatasetProfile, DatasetSchema } from '@provena/contract'
 import { buildManifest, datasetDigest, detectFormat, profileFiles, type TabularFormat } from '@provena/data'
-import { CliError } from '../cli-error.js'
 import type { CliIo } from '../cli-io.js'
 import { createProgress } from '../output/progress.js'
 
 /** What `data add` and `data drift --current <path>` learn from local data before sending anything. */
 export interface ScannedDataset {
+  /** The local file or folder that was read. */
+  root: string
+  /** Where the data lives, as recorded (a remote location without credentials). */
   source: string
   files: DatasetFile[]
   totalBytes: number
@@ -19,27 +21,37 @@ export interface ScannedDataset {
   profile: DatasetProfile | null
 }
 
-const REMOTE = /^[a-z][a-z0-9+.-]*:\/\//i
-
-/** Local paths only: the CLI reads the data itself. */
-export function localPathOf(location: string): string {
-  if (REMOTE.test(location)) {
-    throw new CliError(
-      `${location}: only local files and folders can be read yet; copy the data here first (e.g. aws s3 cp --recursive)`,
-    )
-  }
-  return path.resolve(location)
-}
-
 function formatOf(formats: Set<TabularFormat>): DatasetFormat {
   if (formats.size === 0) return 'other'
   if (formats.size === 1) return [...formats][0] as DatasetFormat
   return 'mixed'
 }
 
-/** Hashes every file, then profiles the tabular ones in one pass; progress bars on a terminal. */
-export async function scanLocalDataset(location: string, io: CliIo, { shouldProfile = true } = {}) {
-  const root = localPathOf(location)
+const REMOTE = /^[a-z][a-z0-9+.-]*:\/\//i
+
+/**
+ * Hashes every file of the data at `location` (a local path, s3://, https://), then profiles the
+ * tabular ones in one pass, with progress bars on a terminal, and hands the result to `use` while
+ * the files are still readable (remote data is a temporary local copy).
+ */
+export async function withScannedDataset<T>(
+  location: string,
+  io: CliIo,
+  options: { shouldProfile: boolean },
+  use: (scanned: ScannedDataset) => Promise<T>,
+): Promise<T> {
+  if (!REMOTE.test(location)) {
+    const localPath = path.resolve(location)
+    return use(await scan(localPath, localPath, io, options.shouldProfile))
+  }
+  // The S3 client is large; only commands that read remote data load it.
+  const { withLocalCopy } = await import('./remote-data.js')
+  return withLocalCopy(location, io, async ({ localPath, source }) =>
+    use(await scan(localPath, source, io, options.shouldProfile)),
+  )
+}
+
+async function scan(root: string, source: string, io: CliIo, shouldProfile: boolean): Promise<ScannedDataset> {
   const hashing = createProgress(io.stderr, 'Hashing', { unit: 'bytes' })
   const manifest = await buildManifest(root, {
     onProgress: (p) => hashing.update(p.hashedBytes, p.totalBytes),
@@ -59,8 +71,9 @@ export async function scanLocalDataset(location: string, io: CliIo, { shouldProf
     schema = profiled.schema
     profile = profiled.profile
   }
-  const scanned: ScannedDataset = {
-    source: root,
+  return {
+    root,
+    source,
     files: manifest.files,
     totalBytes: manifest.totalBytes,
     isDirectory: manifest.isDirectory,
@@ -69,12 +82,11 @@ export async function scanLocalDataset(location: string, io: CliIo, { shouldProf
     schema,
     profile,
   }
-  return scanned
 }
 
 /** The local file behind a manifest entry of a scanned dataset. */
 export function localFileOf(scanned: ScannedDataset, file: DatasetFile): string {
-  const base = scanned.isDirectory ? scanned.source : path.dirname(scanned.source)
+  const base = scanned.isDirectory ? scanned.root : path.dirname(scanned.root)
   return path.join(base, ...file.path.split('/'))
 }
 

@@ -1,4 +1,5 @@
 import { type Permission, PermissionLevel } from '@provena/contract'
+import type { Provena } from '@provena/sdk'
 import { Argument, type Command } from 'commander'
 import type { CliIo } from '../cli-io.js'
 import { addClientOptions, withClient } from '../client.js'
@@ -9,20 +10,26 @@ import { resolveExperimentId } from './experiment-ref.js'
 import { examples } from './help-text.js'
 
 // The server keeps permissions on registered models too, but has no registered models yet.
-const OBJECT_TYPES = ['experiment']
+const OBJECT_TYPES = ['experiment', 'dataset']
+type ObjectType = 'experiment' | 'dataset'
 
 function objectTypeArgument(): Argument {
   return new Argument('<object-type>', 'the kind of object').choices(OBJECT_TYPES)
 }
 
-const OBJECT_ARGUMENT = ['<id-or-name>', 'experiment id (all digits) or name'] as const
+const OBJECT_ARGUMENT = ['<id-or-name>', 'experiment id (all digits) or name; dataset name'] as const
+
+/** The id permissions use: an experiment's id (looked up by name if need be), a dataset's name. */
+async function objectIdOf(client: Provena, objectType: ObjectType, idOrName: string): Promise<string> {
+  return objectType === 'dataset' ? idOrName : resolveExperimentId(client, idOrName)
+}
 
 /** `provena permissions list|grant|revoke`. */
 export function registerPermissionsCommand(program: Command, io: CliIo): void {
   const permissions = program
     .command('permissions')
     .description(
-      'show and change who may READ, EDIT or MANAGE an experiment (each level includes the ones before); ' +
+      'show and change who may READ, EDIT or MANAGE an experiment or a dataset (each level includes the ones before); ' +
         "users without a grant get the server's --default-permission",
     )
   registerList(permissions, io)
@@ -39,9 +46,9 @@ function registerList(permissions: Command, io: CliIo): void {
     .option('--json', 'print a JSON array of grants instead of a table')
     .addHelpText('after', examples('provena permissions list experiment resnet-sweep'))
   addClientOptions(list).action(
-    async (objectType: 'experiment', idOrName: string, options: ClientFlags & { json?: boolean }) => {
+    async (objectType: ObjectType, idOrName: string, options: ClientFlags & { json?: boolean }) => {
       const grants = await withClient(options, io.env, async (client) =>
-        client.permissions.list(objectType, await resolveExperimentId(client, idOrName)),
+        client.permissions.list(objectType, await objectIdOf(client, objectType, idOrName)),
       )
       io.stdout.write(options.json ? formatJson(grants) : formatGrants(grants))
     },
@@ -69,18 +76,19 @@ function registerGrant(permissions: Command, io: CliIo): void {
       examples(
         'provena permissions grant experiment resnet-sweep alice EDIT',
         'provena permissions grant experiment 12 bob READ',
+        'provena permissions grant dataset churn-train carol EDIT',
       ),
     )
   addClientOptions(grant).action(
     async (
-      objectType: 'experiment',
+      objectType: ObjectType,
       idOrName: string,
       username: string,
       level: PermissionLevel,
       options: ClientFlags,
     ) => {
       const granted = await withClient(options, io.env, async (client) =>
-        client.permissions.grant(objectType, await resolveExperimentId(client, idOrName), username, level),
+        client.permissions.grant(objectType, await objectIdOf(client, objectType, idOrName), username, level),
       )
       io.stdout.write(`Granted ${granted.level} on ${objectType} ${granted.objectId} to ${granted.username}.\n`)
     },
@@ -96,13 +104,13 @@ function registerRevoke(permissions: Command, io: CliIo): void {
     .argument('<user>', 'user name')
     .addHelpText('after', examples('provena permissions revoke experiment resnet-sweep alice'))
   addClientOptions(revoke).action(
-    async (objectType: 'experiment', idOrName: string, username: string, options: ClientFlags) => {
-      const experimentId = await withClient(options, io.env, async (client) => {
-        const id = await resolveExperimentId(client, idOrName)
+    async (objectType: ObjectType, idOrName: string, username: string, options: ClientFlags) => {
+      const objectId = await withClient(options, io.env, async (client) => {
+        const id = await objectIdOf(client, objectType, idOrName)
         await client.permissions.revoke(objectType, id, username)
         return id
       })
-      io.stdout.write(`Revoked the grant of ${username} on ${objectType} ${experimentId}.\n`)
+      io.stdout.write(`Revoked the grant of ${username} on ${objectType} ${objectId}.\n`)
     },
   )
 }

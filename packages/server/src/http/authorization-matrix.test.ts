@@ -1,6 +1,5 @@
-import { randomUUID } from 'node:crypto'
+import { createHash, randomUUID } from 'node:crypto'
 import { Readable } from 'node:stream'
-import { createHash } from 'node:crypto'
 import type { DatasetVersion, Experiment, PermissionLevel, Run } from '@provena/contract'
 import { datasetDigest } from '@provena/data'
 import Fastify from 'fastify'

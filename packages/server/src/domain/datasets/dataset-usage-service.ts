@@ -56,7 +56,9 @@ export function createDatasetUsageService({ store, clock, audit, authorizer }: D
         createdBy: creatorName(ctx),
       }
       const { profile: _p, schema: _s, ...summary } = version
-      if (await tx.lineage.addEdge(edge)) {
+      // Logging the same link twice is harmless: the first record stands, and nothing is audited again.
+      const stored = (await tx.lineage.addEdge(edge)) ? edge : ((await tx.lineage.findEdge(edge)) ?? edge)
+      if (stored === edge) {
         await audit.record(tx, ctx, {
           action: direction === 'input' ? 'run.log_input' : 'run.log_output',
           objectType: 'run',
@@ -64,7 +66,11 @@ export function createDatasetUsageService({ store, clock, audit, authorizer }: D
           after: { dataset: `${version.datasetName}@${version.version}`, datasetVersionId: version.id, context },
         })
       }
-      return { datasetVersion: summary, context: direction === 'input' ? context : null, createdAtMs: edge.createdAtMs }
+      return {
+        datasetVersion: summary,
+        context: direction === 'input' ? context : null,
+        createdAtMs: stored.createdAtMs,
+      }
     })
   }
 
@@ -103,7 +109,12 @@ export function createDatasetUsageService({ store, clock, audit, authorizer }: D
         const kept: RunDatasetLink[] = []
         for (const l of links) {
           try {
-            await authorizer.require(store, ctx.principal, { type: 'dataset', id: l.datasetVersion.datasetName }, 'READ')
+            await authorizer.require(
+              store,
+              ctx.principal,
+              { type: 'dataset', id: l.datasetVersion.datasetName },
+              'READ',
+            )
             kept.push(l)
           } catch (error) {
             if (!(error instanceof NotFoundError || error instanceof PermissionDeniedError)) throw error

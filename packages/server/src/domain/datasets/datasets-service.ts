@@ -62,7 +62,9 @@ export function createDatasetsService({ store, blobs, clock, ids, audit, authori
       const blob = await blobs.head(sha256)
       const file = files.find((f) => f.sha256 === sha256)
       if (blob === undefined) {
-        throw new InvalidInputError(`the bytes of '${file?.path}' (sha256 ${sha256}) were not uploaded before registering`)
+        throw new InvalidInputError(
+          `the bytes of '${file?.path}' (sha256 ${sha256}) were not uploaded before registering`,
+        )
       }
     }
   }

@@ -3,9 +3,9 @@ import {
   type DatasetVersion,
   type DriftReport,
   DriftThresholds,
-  type DriftThresholds as Thresholds,
   InvalidInputError,
   NotFoundError,
+  type DriftThresholds as Thresholds,
 } from '@provena/contract'
 import { compareProfiles, diffManifests } from '@provena/data'
 import type { Store } from '../../storage/store.js'
@@ -47,7 +47,8 @@ export function createDriftService({ store, authorizer }: { store: Store; author
     const versions: DatasetVersion[] = []
     for (const edge of edges) {
       const version = await store.datasets.findVersionById(edge.sourceId)
-      if (version) versions.push(await findReadableVersion(store, authorizer, ctx, version.datasetName, version.version))
+      if (version)
+        versions.push(await findReadableVersion(store, authorizer, ctx, version.datasetName, version.version))
     }
     const [only, ...others] = versions
     if (!only) throw new NotFoundError(`run ${runId} has no dataset input with context '${context}'`)

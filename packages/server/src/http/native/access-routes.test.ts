@@ -216,7 +216,8 @@ describe.each(testDialects())('access API on %s', (dialect) => {
       }
 
       expect((await login(username, PASSWORD, ownAddress())).status).toBe(429)
-    })
+      // 100 password checks (scrypt, by design slow) take longer than the default on a busy 2-core machine.
+    }, 120_000)
 
     it('refuses the 11th sign-in from one address within the window, whatever the user', async () => {
       const { username } = await newUser()

@@ -11,7 +11,11 @@ const unique = (prefix: string) => `${prefix}-${randomUUID().slice(0, 8)}`
 
 /** A manifest of small text files, as `provena data add` would send it. */
 function filesOf(contents: Record<string, string>): DatasetFile[] {
-  return Object.entries(contents).map(([path, text]) => ({ path, sizeBytes: Buffer.byteLength(text), sha256: sha256(text) }))
+  return Object.entries(contents).map(([path, text]) => ({
+    path,
+    sizeBytes: Buffer.byteLength(text),
+    sha256: sha256(text),
+  }))
 }
 
 /** A one-column profile: `amount` with the given summary numbers (quantiles spread evenly from min to max). */
@@ -46,7 +50,15 @@ function profileOf(rowCount: number, min: number, max: number): DatasetProfile {
 
 function registration(contents: Record<string, string>, extra: Record<string, unknown> = {}) {
   const files = filesOf(contents)
-  return { source: '/data/somewhere', format: 'other', files, digest: datasetDigest(files), schema: null, profile: null, ...extra }
+  return {
+    source: '/data/somewhere',
+    format: 'other',
+    files,
+    digest: datasetDigest(files),
+    schema: null,
+    profile: null,
+    ...extra,
+  }
 }
 
 describe.each(testDialects())('dataset routes on %s', (dialect) => {
@@ -67,11 +79,14 @@ describe.each(testDialects())('dataset routes on %s', (dialect) => {
 
   it('registers a version with its files, digest and profile', async () => {
     const name = unique('sales')
-    const body = registration({ 'a.csv': 'x\n1\n', 'b/c.csv': 'x\n2\n' }, {
-      format: 'csv',
-      schema: { columns: [{ name: 'amount', type: 'float' }] },
-      profile: profileOf(2, 1, 2),
-    })
+    const body = registration(
+      { 'a.csv': 'x\n1\n', 'b/c.csv': 'x\n2\n' },
+      {
+        format: 'csv',
+        schema: { columns: [{ name: 'amount', type: 'float' }] },
+        profile: profileOf(2, 1, 2),
+      },
+    )
 
     const created = await api.post(`/api/v1/datasets/${name}/versions`, body)
     const fetched = await api.get(`/api/v1/datasets/${name}/versions/1`)
@@ -122,12 +137,28 @@ describe.each(testDialects())('dataset routes on %s', (dialect) => {
 
   describe('refuses bad registrations and stores nothing', () => {
     const cases: [string, (name: string) => object, RegExp][] = [
-      ['a digest that does not match the files', () => ({ ...registration({ 'a.txt': 'a' }), digest: sha256('x') }), /does not match the files/],
-      ['a path listed twice', () => registration({ 'a.txt': 'a' }, { files: [...filesOf({ 'a.txt': 'a' }), ...filesOf({ 'a.txt': 'a' })] }), /listed twice/],
-      ['a path that climbs out', () => ({ ...registration({ 'a.txt': 'a' }), files: filesOf({ '../etc/passwd': 'a' }) }), /relative path/],
+      [
+        'a digest that does not match the files',
+        () => ({ ...registration({ 'a.txt': 'a' }), digest: sha256('x') }),
+        /does not match the files/,
+      ],
+      [
+        'a path listed twice',
+        () => registration({ 'a.txt': 'a' }, { files: [...filesOf({ 'a.txt': 'a' }), ...filesOf({ 'a.txt': 'a' })] }),
+        /listed twice/,
+      ],
+      [
+        'a path that climbs out',
+        () => ({ ...registration({ 'a.txt': 'a' }), files: filesOf({ '../etc/passwd': 'a' }) }),
+        /relative path/,
+      ],
       ['a file that is also a directory', () => registration({ a: 'a', 'a/b': 'b' }), /as a file and as a directory/],
       ['no files', () => ({ ...registration({ 'a.txt': 'a' }), files: [] }), /files/],
-      ['stored files whose bytes were never uploaded', () => registration({ 'a.txt': unique('never') }, { isStored: true }), /were not uploaded/],
+      [
+        'stored files whose bytes were never uploaded',
+        () => registration({ 'a.txt': unique('never') }, { isStored: true }),
+        /were not uploaded/,
+      ],
       ['an unknown format', () => registration({ 'a.txt': 'a' }, { format: 'xlsx' }), /format/],
     ]
     it.each(cases)('%s', async (_, makeBody, message) => {
@@ -168,10 +199,27 @@ describe.each(testDialects())('dataset routes on %s', (dialect) => {
 
     expect(input.status).toBe(200)
     expect(repeated.body.createdAtMs).toBe(input.body.createdAtMs)
-    expect(ofRun.body.inputs.map((l: { context: string; datasetVersion: { version: number } }) => [l.datasetVersion.version, l.context])).toEqual([[1, 'training']])
-    expect(ofRun.body.outputs.map((l: { context: null; datasetVersion: { version: number } }) => [l.datasetVersion.version, l.context])).toEqual([[2, null]])
+    expect(
+      ofRun.body.inputs.map((l: { context: string; datasetVersion: { version: number } }) => [
+        l.datasetVersion.version,
+        l.context,
+      ]),
+    ).toEqual([[1, 'training']])
+    expect(
+      ofRun.body.outputs.map((l: { context: null; datasetVersion: { version: number } }) => [
+        l.datasetVersion.version,
+        l.context,
+      ]),
+    ).toEqual([[2, null]])
     expect(readers.body.runs).toEqual([
-      { runId: run.id, experimentId: run.experimentId, runName: run.name, direction: 'input', context: 'training', createdAtMs: input.body.createdAtMs },
+      {
+        runId: run.id,
+        experimentId: run.experimentId,
+        runName: run.name,
+        direction: 'input',
+        context: 'training',
+        createdAtMs: input.body.createdAtMs,
+      },
     ])
   })
 
@@ -208,7 +256,10 @@ describe.each(testDialects())('dataset routes on %s', (dialect) => {
 
   it('compares a version with a profile the client made, under custom thresholds', async () => {
     const name = unique('thresholds')
-    await api.post(`/api/v1/datasets/${name}/versions`, registration({ 'a.csv': 'a' }, { format: 'csv', profile: profileOf(1000, 0, 10) }))
+    await api.post(
+      `/api/v1/datasets/${name}/versions`,
+      registration({ 'a.csv': 'a' }, { format: 'csv', profile: profileOf(1000, 0, 10) }),
+    )
     const current = { profile: profileOf(1000, 0.5, 10.5), label: 'new.csv' }
 
     const strict = await api.post('/api/v1/datasets/drift', {
@@ -251,7 +302,10 @@ describe.each(testDialects())('stored dataset files on %s', (dialect) => {
           payload: text,
         })
       }
-      const created = await api.post(`/api/v1/datasets/${name}/versions`, registration({ 'kept.txt': 'kept' }, { isStored: true }))
+      const created = await api.post(
+        `/api/v1/datasets/${name}/versions`,
+        registration({ 'kept.txt': 'kept' }, { isStored: true }),
+      )
 
       const gc = await api.post('/api/v1/artifacts/gc', { graceMinutes: 0 })
 

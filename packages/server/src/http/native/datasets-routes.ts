@@ -61,7 +61,10 @@ export function registerDatasetsRoutes(app: App, { datasets, datasetUsage, drift
 
   app.get(
     '/api/v1/datasets',
-    { config: { access: 'signed-in' }, schema: { tags, querystring: ListDatasetsQuery, response: { 200: ListDatasetsResponse } } },
+    {
+      config: { access: 'signed-in' },
+      schema: { tags, querystring: ListDatasetsQuery, response: { 200: ListDatasetsResponse } },
+    },
     async (req) => datasets.list(req.ctx, req.query),
   )
 
@@ -75,7 +78,12 @@ export function registerDatasetsRoutes(app: App, { datasets, datasetUsage, drift
     '/api/v1/datasets/:name/versions',
     {
       config: { access: 'signed-in' },
-      schema: { tags, params: DatasetParams, querystring: ListPageQuery, response: { 200: ListDatasetVersionsResponse } },
+      schema: {
+        tags,
+        params: DatasetParams,
+        querystring: ListPageQuery,
+        response: { 200: ListDatasetVersionsResponse },
+      },
     },
     async (req) => datasets.listVersions(req.ctx, req.params.name, req.query),
   )

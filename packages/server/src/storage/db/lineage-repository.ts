@@ -44,6 +44,21 @@ export function createLineageRepository(db: Kysely<DB>) {
       return Number(result.numInsertedOrUpdatedRows ?? 0) > 0
     },
 
+    /** The edge with the same ends, type and context, as stored. */
+    async findEdge(edge: Omit<LineageEdge, 'createdAtMs' | 'createdBy'>): Promise<LineageEdge | undefined> {
+      const row = await db
+        .selectFrom('lineageEdges')
+        .selectAll()
+        .where('sourceType', '=', edge.sourceType)
+        .where('sourceId', '=', edge.sourceId)
+        .where('targetType', '=', edge.targetType)
+        .where('targetId', '=', edge.targetId)
+        .where('edgeType', '=', edge.edgeType)
+        .where('context', '=', edge.context)
+        .executeTakeFirst()
+      return row ? toEdge(row) : undefined
+    },
+
     async edgesFrom(sourceType: LineageNodeType, sourceId: string): Promise<LineageEdge[]> {
       const rows = await db
         .selectFrom('lineageEdges')

@@ -1,0 +1,161 @@
+/**
+ * A KLL quantile sketch (Karnin, Lang, Liberty 2016) over numbers. Up to EXACT_CAPACITY values
+ * are kept as they are, so small columns get exact quantiles; past that, compactors of
+ * capacity about k·(2/3)^depth keep O(k) values; the rank error is then about 1% of n for
+ * k = 400 (kll-sketch.test.ts checks it on known distributions). The coin of each compaction
+ * comes from a seeded generator, so the same values in the same order give the same sketch.
+ */
+export interface KllSketch {
+  add(value: number): void
+  /** Number of values added. */
+  readonly count: number
+  /** The values the sketch holds with their weights, sorted by value (weights sum to `count`). */
+  weightedValues(): { values: Float64Array; weights: Float64Array }
+}
+
+const EXACT_CAPACITY = 2048
+const DEFAULT_K = 400
+const SHRINK = 2 / 3
+/**
+ * The lowest levels hold at least this many values: more than KLL needs (which only makes it
+ * more accurate) but far fewer, cheaper compactions than levels of 2 values.
+ */
+const MIN_WIDTH = 256
+
+export function createKllSketch(k = DEFAULT_K, seed = 0x5eed): KllSketch {
+  let count = 0
+  let exact: Float64Array | undefined = new Float64Array(EXACT_CAPACITY)
+  const levels: Float64Array[] = []
+  const sizes: number[] = []
+  let random = seed >>> 0
+
+  function nextBit(): number {
+    random = (random + 0x6d2b79f5) >>> 0
+    let t = random
+    t = Math.imul(t ^ (t >>> 15), t | 1)
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
+    return ((t ^ (t >>> 14)) >>> 0) & 1
+  }
+
+  // Capacities depend on the number of levels, so they are recomputed only when a level is added.
+  let capacities: number[] = []
+
+  function addLevel(): void {
+    levels.push(new Float64Array(2 * MIN_WIDTH))
+    sizes.push(0)
+    capacities = levels.map((_, h) => Math.max(MIN_WIDTH, Math.ceil(k * SHRINK ** (levels.length - h - 1))))
+  }
+
+  /**
+   * Halves a level into the next: the level is sorted (level 0 by a sort, the others are kept
+   * sorted), every other value is kept (which ones: the coin) with twice the weight, and merged
+   * into the next level's sorted values. With an odd count the largest value stays behind.
+   */
+  function compactLevel(level: number): void {
+    const size = sizes[level]
+    const items = levels[level]
+    if (level === 0) items.subarray(0, size).sort()
+    if (level + 1 === levels.length) addLevel()
+    const pairs = size >> 1
+    const offset = nextBit()
+    let target = levels[level + 1]
+    const targetSize = sizes[level + 1]
+    if (targetSize + pairs > target.length) {
+      const grown = new Float64Array(Math.max(target.length * 2, targetSize + pairs))
+      grown.set(target.subarray(0, targetSize))
+      levels[level + 1] = grown
+      target = grown
+    }
+    // Merge from the back, so the target needs no scratch space.
+    let i = targetSize - 1
+    let j = pairs - 1
+    for (let at = targetSize + pairs - 1; j >= 0; at--) {
+      const incoming = items[2 * j + offset]
+      if (i >= 0 && target[i] > incoming) target[at] = target[i--]
+      else {
+        target[at] = incoming
+        j--
+      }
+    }
+    sizes[level + 1] = targetSize + pairs
+    sizes[level] = 0
+    if (size & 1) items[sizes[level]++] = items[size - 1]
+  }
+
+  function addToLevels(value: number): void {
+    if (levels.length === 0) addLevel()
+    let level0 = levels[0]
+    if (sizes[0] === level0.length) {
+      const grown = new Float64Array(level0.length * 2)
+      grown.set(level0)
+      levels[0] = grown
+      level0 = grown
+    }
+    level0[sizes[0]++] = value
+    if (sizes[0] < capacities[0]) return
+    for (let level = 0; level < levels.length; level++) {
+      if (sizes[level] >= capacities[level]) compactLevel(level)
+    }
+  }
+
+  return {
+    add(value: number) {
+      if (exact !== undefined) {
+        if (count < EXACT_CAPACITY) {
+          exact[count++] = value
+          return
+        }
+        const held = exact
+        exact = undefined
+        for (let i = 0; i < held.length; i++) addToLevels(held[i])
+      }
+      count++
+      addToLevels(value)
+    },
+    get count() {
+      return count
+    },
+    weightedValues() {
+      if (exact !== undefined) {
+        return { values: exact.slice(0, count).sort(), weights: new Float64Array(count).fill(1) }
+      }
+      const total = sizes.reduce((sum, size) => sum + size, 0)
+      const order = new Array<number>(total)
+      const values = new Float64Array(total)
+      const weights = new Float64Array(total)
+      let n = 0
+      for (let level = 0; level < levels.length; level++) {
+        for (let i = 0; i < sizes[level]; i++) {
+          values[n] = levels[level][i]
+          weights[n] = 2 ** level
+          order[n] = n
+          n++
+        }
+      }
+      order.sort((a, b) => values[a] - values[b])
+      return {
+        values: Float64Array.from(order, (i) => values[i]),
+        weights: Float64Array.from(order, (i) => weights[i]),
+      }
+    },
+  }
+}
+
+/**
+ * Values at the given ranks q (0 ≤ q ≤ 1): the smallest value whose cumulative weight reaches
+ * q·total (q = 0 gives the smallest value).
+ */
+export function quantilesOf(sorted: { values: Float64Array; weights: Float64Array }, qs: readonly number[]): number[] {
+  const { values, weights } = sorted
+  let total = 0
+  for (let i = 0; i < weights.length; i++) total += weights[i]
+  const result: number[] = []
+  let i = 0
+  let cumulative = weights.length > 0 ? weights[0] : 0
+  for (const q of qs) {
+    const target = q * total
+    while (cumulative < target && i < values.length - 1) cumulative += weights[++i]
+    result.push(values[i])
+  }
+  return result
+}
