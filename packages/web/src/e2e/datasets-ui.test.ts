@@ -6,7 +6,7 @@ import { collectPageErrors, launchBrowser, lowContrastText, shouldRunBrowserTest
 import { type DatasetDemoData, seedDatasetDemoData } from '../test-support/dataset-demo-data.js'
 import { startUiServer, UI_ADMIN_PASSWORD } from '../test-support/ui-server.js'
 
-const COLUMNS = ['age', 'income', 'plan', 'is_active']
+const COLUMNS = ['age', 'income', 'plan', 'signup', 'is_active']
 
 describe.runIf(shouldRunBrowserTests('datasets UI'))('the datasets UI in headless Chromium', () => {
   let server: Awaited<ReturnType<typeof startUiServer>>
@@ -88,6 +88,7 @@ describe.runIf(shouldRunBrowserTests('datasets UI'))('the datasets UI in headles
     expect(await verdictOf('plan')).toBe('drift')
     expect(await verdictOf('age')).toBe('ok')
     expect(await verdictOf('is_active')).toBe('ok')
+    expect(await verdictOf('signup')).toBe('ok')
     expect(await table.locator('tr[data-column="plan"]').textContent()).toContain('new: trial')
     const incomeReasons = await table.locator('tr[data-column="income"] td').last().textContent()
     expect(incomeReasons).not.toBe('—')
@@ -130,6 +131,11 @@ describe.runIf(shouldRunBrowserTests('datasets UI'))('the datasets UI in headles
     const income = profile.locator('tr', { has: page.getByRole('rowheader', { name: 'income' }) })
     expect((await income.locator('td').allTextContents()).slice(0, 3)).toEqual(['float', '2,000', '0'])
     for (const column of COLUMNS) expect(await barCount(column, 0), column).toBeGreaterThan(0)
+    // A timestamp column's axis and statistics are dates.
+    const signupAxis = await page.locator('figure[data-column="signup"] text.tick-label').allTextContents()
+    expect(signupAxis).toEqual(expect.arrayContaining([expect.stringMatching(/^2024-01-0\d$/)]))
+    const signup = profile.locator('tr', { has: page.getByRole('rowheader', { name: 'signup' }) })
+    expect(await signup.locator('td').nth(4).textContent()).toMatch(/^2024-01-0\dT/)
     expect(await page.locator('svg.histogram[data-series="2"]').count()).toBe(0)
     expect(await page.getByRole('note', { name: 'Profile warnings' }).textContent()).toContain('part-2.csv')
     const runs = page.getByRole('table', { name: 'Runs of this version' })

@@ -22,18 +22,25 @@ export interface DatasetDemoData {
 
 const ROWS = 2000
 const PLANS = ['basic', 'pro', 'enterprise']
+const SIGNUP_FROM_MS = Date.UTC(2024, 0, 1)
+const SIGNUP_SPAN_MS = 2 * 365 * 86_400_000
 
 function file(path: string, content: string): DatasetFile {
   return { path, sizeBytes: Buffer.byteLength(content), sha256: createHash('sha256').update(content).digest('hex') }
 }
 
-/** A customers table: `age` from the same distribution in both versions, `income` and `plan` as given. */
+/** A customers table: `age`, `signup` and `is_active` from the same distributions in both versions, `income` and `plan` as given. */
 function customers(seed: number, incomeMean: number, plans: string[], weights: number[]): DatasetProfile {
   const random = prng(seed)
   const columns: TestColumn[] = [
     { name: 'age', type: 'integer', values: normalSample(random, ROWS, 41, 11).map(Math.round) },
     { name: 'income', type: 'float', values: normalSample(random, ROWS, incomeMean, 9_000) },
     { name: 'plan', type: 'string', values: categoricalSample(random, ROWS, plans, weights) },
+    {
+      name: 'signup',
+      type: 'timestamp',
+      values: Array.from({ length: ROWS }, () => SIGNUP_FROM_MS + Math.floor(random() * SIGNUP_SPAN_MS)),
+    },
     {
       name: 'is_active',
       type: 'boolean',

@@ -1,6 +1,7 @@
 import type { ColumnDrift, ColumnProfile, DatasetProfile, DriftVerdict } from '@provena/contract'
 import { formatNumber } from '../../components/format'
 import { WhenVisible } from '../../components/when-visible'
+import { formatColumnValue } from './column-values'
 import { categoryBars, overlaidBins } from './histogram-bins'
 import { CategoryHistogram, HistogramLegend, NumericHistogram } from './histogram-chart'
 
@@ -65,11 +66,13 @@ export function DriftTable({ columns }: { columns: ColumnDrift[] }) {
               <td className="numeric">{measure(column.psi)}</td>
               <td className="numeric">{measure(column.ks)}</td>
               <td className="numeric">{measure(column.jsDistance)}</td>
-              <td className="numeric">
+              <td className="numeric nowrap">
                 {percent(column.nullRate.reference)} → {percent(column.nullRate.current)}
               </td>
               <td className="numeric">
-                {column.mean ? `${formatNumber(column.mean.reference)} → ${formatNumber(column.mean.current)}` : '—'}
+                {column.mean
+                  ? `${formatColumnValue(column.mean.reference, column.referenceType)} → ${formatColumnValue(column.mean.current, column.currentType)}`
+                  : '—'}
               </td>
               <td>
                 <CategoryChanges column={column} />

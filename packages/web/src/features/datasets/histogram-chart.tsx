@@ -1,7 +1,7 @@
 import type { ColumnType } from '@provena/contract'
 import { useEffect } from 'react'
 import { LINE_COLORS } from '../../charts/line-colors'
-import { formatNumber } from '../../components/format'
+import { formatAxisValue } from './column-values'
 import type { CategoryBar } from './histogram-bins'
 
 /** One profile drawn in a histogram: its name in the legend and its share of values per bin. */
@@ -32,12 +32,6 @@ function seriesColor(index: number): string {
 
 function formatPercent(fraction: number): string {
   return `${(fraction * 100).toFixed(fraction < 0.001 && fraction > 0 ? 2 : 1)}%`
-}
-
-/** Axis values: dates for timestamp columns (epoch milliseconds), numbers otherwise. */
-function formatValue(value: number, type: ColumnType): string {
-  if (type === 'timestamp') return new Date(value).toISOString().slice(0, 10)
-  return formatNumber(Number(value.toPrecision(4)))
 }
 
 /** Swatches naming the series, under a histogram of more than one. */
@@ -94,10 +88,10 @@ export function NumericHistogram({
         0
       </text>
       <text x={MARGIN.left} y={baseline + 14} textAnchor="start" className="tick-label">
-        {formatValue(low, type)}
+        {formatAxisValue(low, type)}
       </text>
       <text x={MARGIN.left + INNER_WIDTH} y={baseline + 14} textAnchor="end" className="tick-label">
-        {formatValue(high, type)}
+        {formatAxisValue(high, type)}
       </text>
       <text x={MARGIN.left + INNER_WIDTH / 2} y={HEIGHT - 4} textAnchor="middle" className="axis-label">
         {column}
@@ -119,7 +113,7 @@ export function NumericHistogram({
               fillOpacity={isOverlaid ? 0.5 : 0.85}
               stroke={isOverlaid ? seriesColor(seriesIndex) : 'none'}
             >
-              <title>{`${isOverlaid ? `${s.name}: ` : ''}${formatValue(from, type)} to ${formatValue(to, type)}: ${formatPercent(fraction)}`}</title>
+              <title>{`${isOverlaid ? `${s.name}: ` : ''}${formatAxisValue(from, type)} to ${formatAxisValue(to, type)}: ${formatPercent(fraction)}`}</title>
             </rect>
           )
         }),

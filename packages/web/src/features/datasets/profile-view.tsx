@@ -1,7 +1,8 @@
-import type { ColumnProfile, ColumnType, DatasetProfile, DatasetSchema } from '@provena/contract'
+import type { ColumnProfile, DatasetProfile, DatasetSchema } from '@provena/contract'
 import { formatNumber } from '../../components/format'
 import { WhenVisible } from '../../components/when-visible'
 import { ColumnSearch, matchesColumnSearch } from './column-search'
+import { formatColumnValue } from './column-values'
 import { categoryBars, profileBins } from './histogram-bins'
 import { CategoryHistogram, NumericHistogram } from './histogram-chart'
 
@@ -9,14 +10,9 @@ import { CategoryHistogram, NumericHistogram } from './histogram-chart'
 const MAX_BINS = 30
 const MAX_CATEGORIES = 12
 
-/** A statistic of a numeric column: a date for timestamps (epoch milliseconds), else a number. */
-function formatStatistic(value: number, type: ColumnType): string {
-  return type === 'timestamp' ? new Date(value).toISOString() : formatNumber(value)
-}
-
 function ProfileRow({ column }: { column: ColumnProfile }) {
   const { numeric } = column
-  const stat = (value: number | undefined) => (value === undefined ? '—' : formatStatistic(value, column.type))
+  const stat = (value: number | undefined) => (value === undefined ? '—' : formatColumnValue(value, column.type))
   const mixed = Object.keys(column.typeCounts).length > 1
   return (
     <tr>
@@ -33,7 +29,8 @@ function ProfileRow({ column }: { column: ColumnProfile }) {
       </td>
       <td className="numeric">{stat(numeric?.min)}</td>
       <td className="numeric">{stat(numeric?.max)}</td>
-      <td className="numeric">{numeric && column.type !== 'timestamp' ? formatNumber(numeric.mean) : '—'}</td>
+      <td className="numeric">{stat(numeric?.mean)}</td>
+      {/* A spread of epoch milliseconds reads badly as a number; the histogram shows it. */}
       <td className="numeric">{numeric && column.type !== 'timestamp' ? formatNumber(numeric.stddev) : '—'}</td>
       <td>{column.categories?.values[0]?.value ?? '—'}</td>
     </tr>
