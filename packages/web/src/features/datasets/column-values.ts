@@ -1,9 +1,9 @@
 import type { ColumnType } from '@provena/contract'
 import { formatNumber } from '../../components/format'
 
-/** A statistic of a numeric column: an ISO date and time for timestamps (epoch milliseconds), else a number. */
+/** A statistic of a numeric column: date and time (UTC, to the second) for timestamps (epoch milliseconds), else a number. */
 export function formatColumnValue(value: number, type: ColumnType): string {
-  return type === 'timestamp' ? new Date(value).toISOString() : formatNumber(value)
+  return type === 'timestamp' ? new Date(value).toISOString().slice(0, 19).replace('T', ' ') : formatNumber(value)
 }
 
 /** A value on a histogram's axis: the day for timestamps, else the number to 4 significant digits. */
