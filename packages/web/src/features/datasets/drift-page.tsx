@@ -112,6 +112,36 @@ function ReportSummary({ report }: { report: DriftReport }) {
   )
 }
 
+/** Which columns the table and the histograms show: by name, and only those that drifted. */
+function ColumnFilter({
+  state,
+  onChange,
+  shown,
+  total,
+}: {
+  state: DatasetCompareState
+  onChange: (change: Partial<DatasetCompareState>) => void
+  shown: number
+  total: number
+}) {
+  return (
+    <div className="toolbar">
+      <ColumnSearch value={state.columnSearch} onChange={(columnSearch) => onChange({ columnSearch })} />
+      <label className="check">
+        <input
+          type="checkbox"
+          checked={state.isDriftedOnly}
+          onChange={(e) => onChange({ isDriftedOnly: e.target.checked })}
+        />
+        only columns that drifted
+      </label>
+      <span className="muted">
+        {shown.toLocaleString()} of {total.toLocaleString()} columns
+      </span>
+    </div>
+  )
+}
+
 /** The drift report between two versions of a dataset, with overlaid histograms per column. */
 export function DriftPage({ name }: { name: string }) {
   const [chosen, setState] = useUrlState(decodeDatasetCompare, encodeDatasetCompare)
@@ -156,20 +186,7 @@ export function DriftPage({ name }: { name: string }) {
         <>
           <ReportSummary report={report} />
           <h2>Columns</h2>
-          <div className="toolbar">
-            <ColumnSearch value={state.columnSearch} onChange={(columnSearch) => update({ columnSearch })} />
-            <label className="check">
-              <input
-                type="checkbox"
-                checked={state.isDriftedOnly}
-                onChange={(e) => update({ isDriftedOnly: e.target.checked })}
-              />
-              only columns that drifted
-            </label>
-            <span className="muted">
-              {columns.length.toLocaleString()} of {report.columns.length.toLocaleString()} columns
-            </span>
-          </div>
+          <ColumnFilter state={state} onChange={update} shown={columns.length} total={report.columns.length} />
           <DriftTable columns={columns} />
           <h2>Histograms</h2>
           {reference.data && current.data ? (
