@@ -153,7 +153,9 @@ export function OverlaidHistograms({
                 <WhenVisible minHeight={170}>
                   <OverlaidHistogram reference={a} current={b} names={names} />
                 </WhenVisible>
-              ) : null}
+              ) : (
+                <p className="empty">The column is not in both profiles.</p>
+              )}
             </figure>
           )
         })}
