@@ -1,8 +1,9 @@
 import type { CategoryProfile, ColumnProfile, ColumnType, NumericProfile } from '@provena/contract'
 import { MAX_DATASET_CATEGORIES, PROFILE_QUANTILE_COUNT } from '@provena/contract'
-import { createDistinctCounter } from './distinct-counter.js'
+import { createExactCounts, type ExactCounts } from './exact-counts.js'
 import { createFrequentValues } from './frequent-values.js'
-import { createKllSketch, quantilesOf } from './kll-sketch.js'
+import { createHyperLogLog, type HyperLogLog } from './hyper-log-log.js'
+import { createKllSketch, quantilesOf, type WeightedValues } from './kll-sketch.js'
 import { inferTextValue, type ValueSink } from './text-value.js'
 
 /** One column's running statistics: every reader feeds values in; `finish` makes the profile. */
@@ -19,14 +20,15 @@ export interface ColumnAccumulator extends ValueSink {
 
 const HISTOGRAM_BINS = 20
 const MAX_CATEGORY_CHARS = 256
-/** Numbers and timestamps are counted as categories only until this many distinct ones (see finish). */
-const MAX_NUMBER_KEYS = 4096
-/** Counts per number, in a mutable box so a repeated value costs one lookup. */
-type NumberCounts = Map<number, { n: number }>
+/**
+ * Numbers (and timestamps) are counted exactly per value while a column has at most this many
+ * distinct ones: quantiles, histogram and distinct count are then exact. Past it the counts are
+ * fed to the KLL sketch and the HyperLogLog, which take every later value.
+ */
+const MAX_EXACT_NUMBERS = 4096
 const TYPE_ORDER: ColumnType[] = ['integer', 'float', 'boolean', 'timestamp', 'string']
 
 const cutCategory = (value: string) => {
-  if (value.length <= MAX_CATEGORY_CHARS) return value
   const last = value.charCodeAt(MAX_CATEGORY_CHARS - 1)
   return value.slice(0, last >= 0xd800 && last <= 0xdbff ? MAX_CATEGORY_CHARS - 1 : MAX_CATEGORY_CHARS)
 }
@@ -35,21 +37,21 @@ export function createColumnAccumulator(name: string): ColumnAccumulator {
   const typeCounts = { integer: 0, float: 0, boolean: 0, timestamp: 0, string: 0 }
   let count = 0
   let declaredType: ColumnType | undefined
-  // Welford's running mean and sum of squared deviations.
+  // Welford's running mean and sum of squared deviations, over numbers and timestamps.
   let numericCount = 0
   let mean = 0
   let m2 = 0
   let min = Number.POSITIVE_INFINITY
   let max = Number.NEGATIVE_INFINITY
   const sketch = createKllSketch()
-  const distinct = createDistinctCounter()
-  const strings = createFrequentValues<string>()
-  // Numbers only matter as categories if the column turns out mixed (typed string); they are
-  // counted while few, then left out (their share goes to otherCount and isExact is false).
-  let numberCounts: NumberCounts | undefined = new Map()
-  let timestampCounts: NumberCounts | undefined = new Map()
+  // Exact counts while few distinct values (undefined after); strings and booleans as categories.
+  let numbers: ExactCounts | undefined = createExactCounts(MAX_EXACT_NUMBERS)
+  let timestamps: ExactCounts | undefined = createExactCounts(MAX_EXACT_NUMBERS)
+  const strings = createFrequentValues<string>(undefined, () => leaveExact())
+  // Created when some exact count gives up (see `leaveExact`); from then on every value goes in.
+  let hyperLogLog: HyperLogLog | undefined
 
-  function addNumeric(value: number): void {
+  function addMoments(value: number): void {
     count++
     numericCount++
     const delta = value - mean
@@ -57,48 +59,73 @@ export function createColumnAccumulator(name: string): ColumnAccumulator {
     m2 += delta * (value - mean)
     if (value < min) min = value
     if (value > max) max = value
-    sketch.add(value)
-    distinct.addNumber(value)
   }
 
-  function countNumber(counts: NumberCounts | undefined, value: number): NumberCounts | undefined {
-    if (counts === undefined) return undefined
-    const box = counts.get(value)
-    if (box !== undefined) box.n++
-    else if (counts.size >= MAX_NUMBER_KEYS) return undefined
-    else counts.set(value, { n: 1 })
-    return counts
+  /** Counts a number exactly; returns the counts, or undefined once there are too many distinct values. */
+  function countExactly(counts: ExactCounts, value: number): ExactCounts | undefined {
+    if (counts.add(value)) return counts
+    for (const [held, n] of counts.entries()) for (let i = 0; i < n; i++) sketch.add(held)
+    sketch.add(value)
+    leaveExact().addNumber(value)
+    return undefined
+  }
+
+  /** The distinct count can no longer be exact: everything counted so far goes into a HyperLogLog. */
+  function leaveExact(): HyperLogLog {
+    if (hyperLogLog !== undefined) return hyperLogLog
+    const hll = createHyperLogLog()
+    for (const [value] of numbers?.entries() ?? []) hll.addNumber(value)
+    for (const [value] of timestamps?.entries() ?? []) hll.addNumber(value)
+    for (const [value] of strings.entries()) hll.addString(value)
+    hyperLogLog = hll
+    return hll
+  }
+
+  function addNumber(value: number): void {
+    addMoments(value)
+    if (numbers !== undefined) numbers = countExactly(numbers, value)
+    else {
+      sketch.add(value)
+      hyperLogLog?.addNumber(value)
+    }
+    if (numbers !== undefined) hyperLogLog?.addNumber(value)
+  }
+
+  function addCategory(value: string): void {
+    count++
+    const category = value.length > MAX_CATEGORY_CHARS ? cutCategory(value) : value
+    if (hyperLogLog === undefined && category !== value) leaveExact()
+    strings.add(category)
+    hyperLogLog?.addString(value)
   }
 
   const accumulator: ColumnAccumulator = {
     name,
     addInteger(value) {
       typeCounts.integer++
-      addNumeric(value)
-      numberCounts = countNumber(numberCounts, value)
+      addNumber(value)
     },
     addFloat(value) {
       typeCounts.float++
-      addNumeric(value)
-      numberCounts = countNumber(numberCounts, value)
+      addNumber(value)
     },
     addTimestamp(epochMs) {
       typeCounts.timestamp++
-      addNumeric(epochMs)
-      timestampCounts = countNumber(timestampCounts, epochMs)
+      addMoments(epochMs)
+      if (timestamps !== undefined) timestamps = countExactly(timestamps, epochMs)
+      else {
+        sketch.add(epochMs)
+        hyperLogLog?.addNumber(epochMs)
+      }
+      if (timestamps !== undefined) hyperLogLog?.addNumber(epochMs)
     },
     addBoolean(value) {
       typeCounts.boolean++
-      count++
-      const text = value ? 'true' : 'false'
-      distinct.addString(text)
-      strings.add(text)
+      addCategory(value ? 'true' : 'false')
     },
     addString(value) {
       typeCounts.string++
-      count++
-      distinct.addString(value)
-      strings.add(cutCategory(value))
+      addCategory(value)
     },
     addText(text, start, end) {
       if (end > start) inferTextValue(text, start, end, accumulator)
@@ -122,28 +149,31 @@ export function createColumnAccumulator(name: string): ColumnAccumulator {
         const mix = kinds.map((kind) => `${typeCounts[kind]} ${kind}`).join(', ')
         warn(`column ${JSON.stringify(name)} mixes value types (${mix}); it is profiled as string`)
       }
-      const isNumeric = type === 'integer' || type === 'float' || type === 'timestamp'
+      const stringEntries = strings.entries()
+      const exactDistinct = (numbers?.size ?? 0) + (timestamps?.size ?? 0) + stringEntries.length
+      const exactCounts = type === 'timestamp' ? timestamps : numbers
+      const weighted = exactCounts !== undefined ? weightedFromCounts(exactCounts) : sketch.weightedValues()
       const stddev = numericCount > 1 ? Math.sqrt(m2 / (numericCount - 1)) : 0
       return {
         name,
         type,
         count,
         nullCount: rowCount - count,
-        ...distinctOf(distinct.estimate()),
+        distinctCount: hyperLogLog?.estimate() ?? exactDistinct,
+        isDistinctExact: hyperLogLog === undefined,
         typeCounts: Object.fromEntries(kinds.map((kind) => [kind, typeCounts[kind]])),
-        numeric: isNumeric && count > 0 ? numericProfile(min, max, mean, stddev, sketch) : null,
+        numeric:
+          (type === 'integer' || type === 'float' || type === 'timestamp') && count > 0
+            ? numericProfile(min, max, Math.min(max, Math.max(min, mean)), stddev, weighted)
+            : null,
         categories:
           type === 'string' || type === 'boolean'
-            ? categoryProfile(count, strings.entries(), strings.isExact, numberCounts, timestampCounts, kinds)
+            ? categoryProfile(count, stringEntries, strings.isExact, numbers, timestamps, kinds)
             : null,
       }
     },
   }
   return accumulator
-}
-
-function distinctOf(estimate: { distinctCount: number; isExact: boolean }) {
-  return { distinctCount: estimate.distinctCount, isDistinctExact: estimate.isExact }
 }
 
 /** The narrowest type holding every value: integer+float is float; any other mix is string. */
@@ -155,30 +185,27 @@ function columnType(typeCounts: Record<ColumnType, number>, declaredType: Column
   return 'string'
 }
 
+function weightedFromCounts(counts: ExactCounts): WeightedValues {
+  const entries = counts.entries().sort((a, b) => a[0] - b[0])
+  return { values: Float64Array.from(entries, ([value]) => value), weights: Float64Array.from(entries, ([, n]) => n) }
+}
+
 function numericProfile(
   min: number,
   max: number,
   mean: number,
   stddev: number,
-  sketch: ReturnType<typeof createKllSketch>,
+  weighted: WeightedValues,
 ): NumericProfile {
-  const weighted = sketch.weightedValues()
   const qs = Array.from({ length: PROFILE_QUANTILE_COUNT }, (_, i) => i / (PROFILE_QUANTILE_COUNT - 1))
   const quantiles = quantilesOf(weighted, qs)
   quantiles[0] = min
   quantiles[PROFILE_QUANTILE_COUNT - 1] = max
-  return {
-    min,
-    max,
-    mean: Math.min(max, Math.max(min, mean)),
-    stddev,
-    quantiles,
-    histogram: histogramOf(min, max, weighted),
-  }
+  return { min, max, mean, stddev, quantiles, histogram: histogramOf(min, max, weighted) }
 }
 
-/** Equal-width bins over [min, max] filled from the sketch: exact counts for small columns, estimates beyond. */
-function histogramOf(min: number, max: number, weighted: { values: Float64Array; weights: Float64Array }) {
+/** Equal-width bins over [min, max], counted from exact counts or (for many distinct values) the sketch. */
+function histogramOf(min: number, max: number, weighted: WeightedValues) {
   const bins = min === max ? 1 : HISTOGRAM_BINS
   const width = (max - min) / bins
   const edges = Array.from({ length: bins + 1 }, (_, i) => (i === bins ? max : min + i * width))
@@ -194,8 +221,8 @@ function categoryProfile(
   count: number,
   stringEntries: [string, number][],
   isStringsExact: boolean,
-  numberCounts: NumberCounts | undefined,
-  timestampCounts: NumberCounts | undefined,
+  numbers: ExactCounts | undefined,
+  timestamps: ExactCounts | undefined,
   kinds: ColumnType[],
 ): CategoryProfile {
   const hasNumbers = kinds.includes('integer') || kinds.includes('float')
@@ -203,11 +230,11 @@ function categoryProfile(
   let entries = stringEntries
   if (hasNumbers || hasTimestamps) {
     const merged = new Map(stringEntries)
-    const mergeIn = (counts: NumberCounts | undefined, format: (n: number) => string) => {
-      for (const [value, box] of counts ?? []) merged.set(format(value), (merged.get(format(value)) ?? 0) + box.n)
+    const mergeIn = (counts: ExactCounts | undefined, format: (n: number) => string) => {
+      for (const [value, n] of counts?.entries() ?? []) merged.set(format(value), (merged.get(format(value)) ?? 0) + n)
     }
-    if (hasNumbers) mergeIn(numberCounts, String)
-    if (hasTimestamps) mergeIn(timestampCounts, (ms) => new Date(ms).toISOString())
+    if (hasNumbers) mergeIn(numbers, String)
+    if (hasTimestamps) mergeIn(timestamps, (ms) => new Date(ms).toISOString())
     entries = [...merged].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))
   }
   const values = entries.slice(0, MAX_DATASET_CATEGORIES).map(([value, n]) => ({ value, count: n }))
@@ -215,7 +242,7 @@ function categoryProfile(
   const isComplete =
     isStringsExact &&
     entries.length <= MAX_DATASET_CATEGORIES &&
-    (!hasNumbers || numberCounts !== undefined) &&
-    (!hasTimestamps || timestampCounts !== undefined)
+    (!hasNumbers || numbers !== undefined) &&
+    (!hasTimestamps || timestamps !== undefined)
   return { values, otherCount: count - listed, isExact: isComplete && listed === count }
 }

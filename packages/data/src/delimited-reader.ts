@@ -29,7 +29,7 @@ export async function readDelimitedFile(
 ): Promise<void> {
   const file = input.relativePath
   const delimiterCode = delimiter.charCodeAt(0)
-  let columns: ColumnAccumulator[] | undefined
+  let columns: (ColumnAccumulator | undefined)[] | undefined
   let starts = new Int32Array(64)
   let ends = new Int32Array(64)
   const unescaped: string[] = []
@@ -58,9 +58,11 @@ export async function readDelimitedFile(
       throw fail(atLine, `${fieldCount} fields where the header has ${columns.length} (a ragged row)`)
     }
     for (let i = 0; i < fieldCount; i++) {
+      const column = columns[i]
+      if (column === undefined) continue
       const start = starts[i]
-      if (start === -1) columns[i].addText(unescaped[i], 0, unescaped[i].length)
-      else columns[i].addText(text, start, ends[i])
+      if (start === -1) column.addText(unescaped[i], 0, unescaped[i].length)
+      else column.addText(text, start, ends[i])
     }
     rows++
   }

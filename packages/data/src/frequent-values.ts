@@ -15,12 +15,17 @@ export interface FrequentValues<K> {
 
 const CAPACITY = 4096
 
-export function createFrequentValues<K extends string | number>(capacity = CAPACITY): FrequentValues<K> {
+/** `beforePurge` hears of the first purge while every value seen so far is still in the table. */
+export function createFrequentValues<K extends string | number>(
+  capacity = CAPACITY,
+  beforePurge: () => void = () => {},
+): FrequentValues<K> {
   // A mutable box per key: a repeated value costs one lookup, not a get and a set.
   const counts = new Map<K, { n: number }>()
   let isExact = true
 
   function purge(): void {
+    if (isExact) beforePurge()
     const sorted = Float64Array.from(counts.values(), (box) => box.n).sort()
     const median = sorted[sorted.length >> 1]
     for (const [key, box] of counts) {

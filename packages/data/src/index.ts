@@ -1,2 +1,2 @@
 export { detectFormat, type TabularFormat } from './detect-format.js'
-export { type ProfileInput, type ProfileProgress, profileFiles } from './profile-files.js'
+export { type ProfileInput, type ProfileOptions, type ProfileProgress, profileFiles } from './profile-files.js'

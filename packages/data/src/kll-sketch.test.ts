@@ -30,9 +30,9 @@ function sketchOf(data: Float64Array, seed?: number) {
 }
 
 describe('KLL sketch', () => {
-  it('is exact for a small column', () => {
+  it('is exact while it holds fewer values than k', () => {
     const random = prng(3)
-    const data = Float64Array.from({ length: 2000 }, () => Math.floor(random() * 1e6))
+    const data = Float64Array.from({ length: 399 }, () => Math.floor(random() * 1e6))
 
     const quantiles = quantilesOf(sketchOf(data).weightedValues(), RANKS)
 

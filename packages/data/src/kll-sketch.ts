@@ -1,19 +1,24 @@
 /**
- * A KLL quantile sketch (Karnin, Lang, Liberty 2016) over numbers. Up to EXACT_CAPACITY values
- * are kept as they are, so small columns get exact quantiles; past that, compactors of
- * capacity about k·(2/3)^depth keep O(k) values; the rank error is then about 1% of n for
- * k = 400 (kll-sketch.test.ts checks it on known distributions). The coin of each compaction
- * comes from a seeded generator, so the same values in the same order give the same sketch.
+ * A KLL quantile sketch (Karnin, Lang, Liberty 2016) over numbers: compactors of capacity
+ * about k·(2/3)^depth keep O(k) values; the rank error is about 1% of n for k = 400
+ * (kll-sketch.test.ts checks it on known distributions), none while fewer than k values came.
+ * The coin of each compaction comes from a seeded generator, so the same values in the same
+ * order give the same sketch.
  */
+/** Values sorted ascending, each with its weight (how many values it stands for). */
+export interface WeightedValues {
+  values: Float64Array
+  weights: Float64Array
+}
+
 export interface KllSketch {
   add(value: number): void
   /** Number of values added. */
   readonly count: number
   /** The values the sketch holds with their weights, sorted by value (weights sum to `count`). */
-  weightedValues(): { values: Float64Array; weights: Float64Array }
+  weightedValues(): WeightedValues
 }
 
-const EXACT_CAPACITY = 2048
 const DEFAULT_K = 400
 const SHRINK = 2 / 3
 /**
@@ -24,7 +29,6 @@ const MIN_WIDTH = 256
 
 export function createKllSketch(k = DEFAULT_K, seed = 0x5eed): KllSketch {
   let count = 0
-  let exact: Float64Array | undefined = new Float64Array(EXACT_CAPACITY)
   const levels: Float64Array[] = []
   const sizes: number[] = []
   let random = seed >>> 0
@@ -100,15 +104,6 @@ export function createKllSketch(k = DEFAULT_K, seed = 0x5eed): KllSketch {
 
   return {
     add(value: number) {
-      if (exact !== undefined) {
-        if (count < EXACT_CAPACITY) {
-          exact[count++] = value
-          return
-        }
-        const held = exact
-        exact = undefined
-        for (let i = 0; i < held.length; i++) addToLevels(held[i])
-      }
       count++
       addToLevels(value)
     },
@@ -116,9 +111,6 @@ export function createKllSketch(k = DEFAULT_K, seed = 0x5eed): KllSketch {
       return count
     },
     weightedValues() {
-      if (exact !== undefined) {
-        return { values: exact.slice(0, count).sort(), weights: new Float64Array(count).fill(1) }
-      }
       const total = sizes.reduce((sum, size) => sum + size, 0)
       const order = new Array<number>(total)
       const values = new Float64Array(total)
@@ -145,7 +137,7 @@ export function createKllSketch(k = DEFAULT_K, seed = 0x5eed): KllSketch {
  * Values at the given ranks q (0 ≤ q ≤ 1): the smallest value whose cumulative weight reaches
  * q·total (q = 0 gives the smallest value).
  */
-export function quantilesOf(sorted: { values: Float64Array; weights: Float64Array }, qs: readonly number[]): number[] {
+export function quantilesOf(sorted: WeightedValues, qs: readonly number[]): number[] {
   const { values, weights } = sorted
   let total = 0
   for (let i = 0; i < weights.length; i++) total += weights[i]
