@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs'
 import { stat } from 'node:fs/promises'
-import { availableParallelism } from 'node:os'
+import { availableParallelism, loadavg } from 'node:os'
 import { fileURLToPath } from 'node:url'
 import { Worker } from 'node:worker_threads'
 import type { DatasetProfile, DatasetSchema } from '@provena/contract'
@@ -21,8 +21,8 @@ export interface ProfileOptions {
   onProgress?: (progress: ProfileProgress) => void
   /**
    * How many parts the columns are split into, each profiled by a worker thread reading the
-   * files itself. Default: one per CPU (at most 4) for inputs of 16 MiB or more, else 1. The
-   * profile is the same whatever the number.
+   * files itself. Default: one per idle CPU (at most 4) for inputs of 16 MiB or more, else 1.
+   * The profile is the same whatever the number.
    */
   workers?: number
 }
@@ -56,12 +56,19 @@ export async function profileFiles(
     progress.rows = rows
     report(false)
   }
-  const count =
-    options.workers ?? (totalBytes >= MIN_BYTES_FOR_WORKERS ? Math.min(availableParallelism(), MAX_WORKERS) : 1)
-  const parts = Array.from({ length: Math.max(1, Math.floor(count)) }, (_, index) => ({ index, count }))
+  const count = Math.max(1, Math.floor(options.workers ?? (totalBytes >= MIN_BYTES_FOR_WORKERS ? idleCpus() : 1)))
+  const parts = Array.from({ length: count }, (_, index) => ({ index, count }))
   const tableParts = await profileParts(files, parts, onRead)
   report(true)
   return mergeTableParts(tableParts, files.length)
+}
+
+/**
+ * Every worker reads (and, for text, parses) all the files, so on a busy machine more workers
+ * than idle CPUs make the profile slower, not faster; the 1-minute load average tells.
+ */
+function idleCpus(): number {
+  return Math.max(1, Math.min(MAX_WORKERS, availableParallelism() - Math.round(loadavg()[0])))
 }
 
 async function profileParts(
