@@ -153,7 +153,12 @@ export function createColumnAccumulator(name: string): ColumnAccumulator {
       const exactDistinct = (numbers?.size ?? 0) + (timestamps?.size ?? 0) + stringEntries.length
       const exactCounts = type === 'timestamp' ? timestamps : numbers
       const weighted = exactCounts !== undefined ? weightedFromCounts(exactCounts) : sketch.weightedValues()
-      const stddev = numericCount > 1 ? Math.sqrt(m2 / (numericCount - 1)) : 0
+      let stddev = numericCount > 1 ? Math.sqrt(m2 / (numericCount - 1)) : 0
+      // Values near ±1.8e308 overflow the running sums; fall back to bounds that cannot.
+      if (!Number.isFinite(mean) || !Number.isFinite(stddev)) {
+        mean = min / 2 + max / 2
+        stddev = max / 2 - min / 2
+      }
       return {
         name,
         type,
@@ -207,11 +212,14 @@ function numericProfile(
 /** Equal-width bins over [min, max], counted from exact counts or (for many distinct values) the sketch. */
 function histogramOf(min: number, max: number, weighted: WeightedValues) {
   const bins = min === max ? 1 : HISTOGRAM_BINS
-  const width = (max - min) / bins
-  const edges = Array.from({ length: bins + 1 }, (_, i) => (i === bins ? max : min + i * width))
+  // max/bins - min/bins cannot overflow where (max - min)/bins can.
+  const width = max / bins - min / bins
+  const edges = Array.from({ length: bins + 1 }, (_, i) =>
+    i === bins ? max : min * ((bins - i) / bins) + max * (i / bins),
+  )
   const counts = new Array<number>(bins).fill(0)
   for (let i = 0; i < weighted.values.length; i++) {
-    const bin = width === 0 ? 0 : Math.min(bins - 1, Math.floor((weighted.values[i] - min) / width))
+    const bin = width === 0 ? 0 : Math.min(bins - 1, Math.floor(weighted.values[i] / width - min / width))
     counts[bin] += weighted.weights[i]
   }
   return { edges, counts }

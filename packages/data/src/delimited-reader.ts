@@ -29,6 +29,8 @@ export async function readDelimitedFile(
 ): Promise<void> {
   const file = input.relativePath
   const delimiterCode = delimiter.charCodeAt(0)
+  // Most characters (digits, letters) are above every character that ends a field: one test.
+  const highestSpecial = Math.max(delimiterCode, CR)
   let columns: (ColumnAccumulator | undefined)[] | undefined
   let starts = new Int32Array(64)
   let ends = new Int32Array(64)
@@ -123,7 +125,7 @@ export async function readDelimitedFile(
           let p = pos
           while (p < length) {
             c = text.charCodeAt(p)
-            if (c === delimiterCode || c === LF || c === CR) break
+            if (c <= highestSpecial && (c === delimiterCode || c === LF || c === CR)) break
             p++
           }
           starts[fieldCount] = pos

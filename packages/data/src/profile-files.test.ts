@@ -202,4 +202,14 @@ describe('profileFiles', () => {
       }),
     )
   })
+
+  it('keeps the profile finite for values near the largest double', async () => {
+    const dir = await tempDir()
+    await writeFile(path.join(dir, 'huge.csv'), 'x\n1.7e308\n-1.7e308\n1e308\n')
+
+    const { profile } = await profileFiles([input(dir, 'huge.csv', 'csv')])
+
+    expect(DatasetProfile.parse(profile)).toEqual(profile)
+    expect(profile.columns[0].numeric).toMatchObject({ min: -1.7e308, max: 1.7e308 })
+  })
 })
