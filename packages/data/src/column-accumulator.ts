@@ -26,6 +26,7 @@ const MAX_CATEGORY_CHARS = 256
  * fed to the KLL sketch and the HyperLogLog, which take every later value.
  */
 const MAX_EXACT_NUMBERS = 4096
+const [COUNT, MEAN, M2, MIN, MAX] = [0, 1, 2, 3, 4]
 const TYPE_ORDER: ColumnType[] = ['integer', 'float', 'boolean', 'timestamp', 'string']
 
 const cutCategory = (value: string) => {
@@ -37,28 +38,26 @@ export function createColumnAccumulator(name: string): ColumnAccumulator {
   const typeCounts = { integer: 0, float: 0, boolean: 0, timestamp: 0, string: 0 }
   let count = 0
   let declaredType: ColumnType | undefined
-  // Welford's running mean and sum of squared deviations, over numbers and timestamps.
-  let numericCount = 0
-  let mean = 0
-  let m2 = 0
-  let min = Number.POSITIVE_INFINITY
-  let max = Number.NEGATIVE_INFINITY
+  // Welford's running mean and sum of squared deviations, over numbers and timestamps. In a
+  // typed array because a double stored in a closure variable is a new heap object every time.
+  const moments = Float64Array.of(0, 0, 0, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY)
   const sketch = createKllSketch()
   // Exact counts while few distinct values (undefined after); strings and booleans as categories.
   let numbers: ExactCounts | undefined = createExactCounts(MAX_EXACT_NUMBERS)
   let timestamps: ExactCounts | undefined = createExactCounts(MAX_EXACT_NUMBERS)
   const strings = createFrequentValues<string>(undefined, () => leaveExact())
+  const booleans = { true: 0, false: 0 }
   // Created when some exact count gives up (see `leaveExact`); from then on every value goes in.
   let hyperLogLog: HyperLogLog | undefined
 
   function addMoments(value: number): void {
     count++
-    numericCount++
-    const delta = value - mean
-    mean += delta / numericCount
-    m2 += delta * (value - mean)
-    if (value < min) min = value
-    if (value > max) max = value
+    const n = ++moments[COUNT]
+    const delta = value - moments[MEAN]
+    moments[MEAN] += delta / n
+    moments[M2] += delta * (value - moments[MEAN])
+    if (value < moments[MIN]) moments[MIN] = value
+    if (value > moments[MAX]) moments[MAX] = value
   }
 
   /** Counts a number exactly; returns the counts, or undefined once there are too many distinct values. */
@@ -77,6 +76,7 @@ export function createColumnAccumulator(name: string): ColumnAccumulator {
     for (const [value] of numbers?.entries() ?? []) hll.addNumber(value)
     for (const [value] of timestamps?.entries() ?? []) hll.addNumber(value)
     for (const [value] of strings.entries()) hll.addString(value)
+    for (const [value, n] of booleanEntries(booleans)) if (n > 0) hll.addString(value)
     hyperLogLog = hll
     return hll
   }
@@ -120,8 +120,12 @@ export function createColumnAccumulator(name: string): ColumnAccumulator {
       if (timestamps !== undefined) hyperLogLog?.addNumber(epochMs)
     },
     addBoolean(value) {
+      // Counted apart from the strings: two counters instead of a table lookup per value.
       typeCounts.boolean++
-      addCategory(value ? 'true' : 'false')
+      count++
+      if (value) booleans.true++
+      else booleans.false++
+      hyperLogLog?.addString(value ? 'true' : 'false')
     },
     addString(value) {
       typeCounts.string++
@@ -149,10 +153,12 @@ export function createColumnAccumulator(name: string): ColumnAccumulator {
         const mix = kinds.map((kind) => `${typeCounts[kind]} ${kind}`).join(', ')
         warn(`column ${JSON.stringify(name)} mixes value types (${mix}); it is profiled as string`)
       }
-      const stringEntries = strings.entries()
+      const stringEntries = withBooleans(strings.entries(), booleans)
       const exactDistinct = (numbers?.size ?? 0) + (timestamps?.size ?? 0) + stringEntries.length
       const exactCounts = type === 'timestamp' ? timestamps : numbers
       const weighted = exactCounts !== undefined ? weightedFromCounts(exactCounts) : sketch.weightedValues()
+      const [numericCount, , m2, min, max] = moments
+      let mean = moments[MEAN]
       let stddev = numericCount > 1 ? Math.sqrt(m2 / (numericCount - 1)) : 0
       // Values near ±1.8e308 overflow the running sums; fall back to bounds that cannot.
       if (!Number.isFinite(mean) || !Number.isFinite(stddev)) {
@@ -179,6 +185,23 @@ export function createColumnAccumulator(name: string): ColumnAccumulator {
     },
   }
   return accumulator
+}
+
+const booleanEntries = (booleans: { true: number; false: number }): [string, number][] => [
+  ['true', booleans.true],
+  ['false', booleans.false],
+]
+
+/** String entries with the boolean counts added in (as "true" and "false"), most frequent first. */
+function withBooleans(entries: [string, number][], booleans: { true: number; false: number }): [string, number][] {
+  if (booleans.true === 0 && booleans.false === 0) return entries
+  const merged = new Map(entries)
+  for (const [value, n] of booleanEntries(booleans)) if (n > 0) merged.set(value, (merged.get(value) ?? 0) + n)
+  return sortEntries([...merged])
+}
+
+function sortEntries(entries: [string, number][]): [string, number][] {
+  return entries.sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))
 }
 
 /** The narrowest type holding every value: integer+float is float; any other mix is string. */
@@ -243,7 +266,7 @@ function categoryProfile(
     }
     if (hasNumbers) mergeIn(numbers, String)
     if (hasTimestamps) mergeIn(timestamps, (ms) => new Date(ms).toISOString())
-    entries = [...merged].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))
+    entries = sortEntries([...merged])
   }
   const values = entries.slice(0, MAX_DATASET_CATEGORIES).map(([value, n]) => ({ value, count: n }))
   const listed = values.reduce((sum, entry) => sum + entry.count, 0)
