@@ -11,7 +11,7 @@ export interface ExactCounts {
 }
 
 const DENSE_MIN = -1024
-const DENSE_MAX = 65_535
+const DENSE_MAX = 4095
 
 export function createExactCounts(limit: number): ExactCounts {
   let dense: Float64Array | undefined
