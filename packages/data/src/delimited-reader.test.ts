@@ -119,6 +119,17 @@ describe('CSV and TSV reading', () => {
     expect(profile.columns[0].numeric).toMatchObject({ min: 0, max: 59_999 })
   })
 
+  it('reads every record of a file of many chunks, whichever character a chunk ends on', async () => {
+    const rows = Array.from({ length: 150_000 }, (_, i) => `${i},${'x'.repeat(i % 17)},${i % 3 === 0 ? '' : i / 4}`)
+
+    const { profile } = await profileText(`n,pad,q\r\n${rows.join('\r\n')}\r\n`)
+
+    expect(profile.rowCount).toBe(150_000)
+    expect(profile.columns[0].numeric).toMatchObject({ min: 0, max: 149_999, mean: 74_999.5 })
+    expect(profile.columns[1].categories?.values.length).toBe(16)
+    expect(profile.columns[2]).toMatchObject({ count: 100_000, nullCount: 50_000 })
+  })
+
   it('counts a file with only a header as no rows, keeping its columns', async () => {
     const { schema, profile } = await profileText('a,b\r\n')
 

@@ -69,10 +69,10 @@ export async function readDelimitedFile(
     rows++
   }
 
-  /** Parses the whole records in `text`; returns where the unfinished one starts (text.length when none). */
-  function parse(text: string, isFinal: boolean): number {
+  /** Parses the whole records in `text` from `from`; returns where the unfinished one starts (text.length when none). */
+  function parse(text: string, from: number, isFinal: boolean): number {
     const length = text.length
-    let pos = 0
+    let pos = from
     while (pos < length) {
       const recordStart = pos
       const recordLine = line
@@ -158,16 +158,30 @@ export async function readDelimitedFile(
     return length
   }
 
+  /**
+   * Finishes the record left over from the previous chunk in a small string of its own, when it
+   * ends at the chunk's first line break; returns where the chunk's own records start, or -1.
+   * Parsing `pending + chunk` instead would read every character of the chunk through a V8
+   * cons string, about half again as slow.
+   */
+  function finishPending(pending: string, chunk: string): number {
+    const lineEnd = chunk.indexOf('\n')
+    if (lineEnd === -1) return -1
+    const head = pending + chunk.slice(0, lineEnd + 1)
+    return parse(head, 0, false) === head.length ? lineEnd + 1 : -1
+  }
+
   let pending = ''
   for await (const chunk of readUtf8Chunks(input.absolutePath, file, onBytes)) {
-    const text = pending.length === 0 ? chunk : pending + chunk
-    const consumed = parse(text, false)
+    const from = pending.length === 0 ? 0 : finishPending(pending, chunk)
+    const text = from === -1 ? pending + chunk : chunk
+    const consumed = parse(text, Math.max(from, 0), false)
     pending = consumed === text.length ? '' : text.slice(consumed)
     if (pending.length > MAX_RECORD_CHARS) throw fail(line, `a record is longer than ${MAX_RECORD_CHARS} characters`)
     table.addRows(rows)
     rows = 0
   }
-  if (pending.length > 0) parse(pending, true)
+  if (pending.length > 0) parse(pending, 0, true)
   table.addRows(rows)
   if (columns === undefined) table.warn(`${file}: empty file (no header row); it contributes no rows`)
 }

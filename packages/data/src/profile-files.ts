@@ -95,9 +95,14 @@ async function profileParts(
 function resultOf(worker: Worker, onRead: (bytes: number, rows: number) => void): Promise<TablePart> {
   return new Promise((resolve, reject) => {
     worker.on('message', (message: WorkerMessage) => {
-      if (message.kind === 'progress') onRead(message.bytes, message.rows)
-      else if (message.kind === 'done') resolve(message.part)
-      else reject(message.isInvalidInput ? new InvalidInputError(message.message) : new Error(message.message))
+      try {
+        if (message.kind === 'progress') onRead(message.bytes, message.rows)
+        else if (message.kind === 'done') resolve(message.part)
+        else reject(message.isInvalidInput ? new InvalidInputError(message.message) : new Error(message.message))
+      } catch (error) {
+        // A throwing onProgress fails the profile, as it does without worker threads.
+        reject(error)
+      }
     })
     worker.on('error', reject)
     worker.on('exit', (code) => reject(new Error(`a profiling worker thread stopped (exit code ${code})`)))
