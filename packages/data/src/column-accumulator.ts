@@ -1,22 +1,10 @@
 import type { CategoryProfile, ColumnProfile, ColumnType, NumericProfile } from '@provena/contract'
 import { MAX_DATASET_CATEGORIES, PROFILE_QUANTILE_COUNT } from '@provena/contract'
-import { createExactCounts, type ExactCounts } from './exact-counts.js'
-import { createFrequentValues } from './frequent-values.js'
-import { createHyperLogLog, type HyperLogLog } from './hyper-log-log.js'
-import { createKllSketch, quantilesOf, type WeightedValues } from './kll-sketch.js'
+import { ExactCounts } from './exact-counts.js'
+import { FrequentValues } from './frequent-values.js'
+import { HyperLogLog } from './hyper-log-log.js'
+import { KllSketch, quantilesOf, type WeightedValues } from './kll-sketch.js'
 import { inferTextValue, type ValueSink } from './text-value.js'
-
-/** One column's running statistics: every reader feeds values in; `finish` makes the profile. */
-export interface ColumnAccumulator extends ValueSink {
-  readonly name: string
-  /** A text value (CSV/TSV field, JSON string) whose type is inferred; empty text is null. */
-  addText(text: string, start: number, end: number): void
-  /** A value parsed from JSON: null, boolean, number, string (inferred), object/array (as JSON text). */
-  addJson(value: unknown): void
-  /** The type a typed format (Parquet) declares; it decides the type of a column with no values. */
-  declareType(type: ColumnType): void
-  finish(rowCount: number, warn: (message: string) => void): ColumnProfile
-}
 
 const HISTOGRAM_BINS = 20
 const MAX_CATEGORY_CHARS = 256
@@ -34,24 +22,129 @@ const cutCategory = (value: string) => {
   return value.slice(0, last >= 0xd800 && last <= 0xdbff ? MAX_CATEGORY_CHARS - 1 : MAX_CATEGORY_CHARS)
 }
 
-export function createColumnAccumulator(name: string): ColumnAccumulator {
-  const typeCounts = { integer: 0, float: 0, boolean: 0, timestamp: 0, string: 0 }
-  let count = 0
-  let declaredType: ColumnType | undefined
-  // Welford's running mean and sum of squared deviations, over numbers and timestamps. In a
-  // typed array because a double stored in a closure variable is a new heap object every time.
-  const moments = Float64Array.of(0, 0, 0, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY)
-  const sketch = createKllSketch()
+/**
+ * One column's running statistics: every reader feeds values in; `finish` makes the profile.
+ * A class for the reason given in exact-counts.ts: its methods run for every cell.
+ */
+export class ColumnAccumulator implements ValueSink {
+  private readonly typeCounts = { integer: 0, float: 0, boolean: 0, timestamp: 0, string: 0 }
+  private count = 0
+  private declaredType: ColumnType | undefined
+  // Welford's running mean and sum of squared deviations, over numbers and timestamps, kept in a
+  // typed array so that storing a double does not make a new heap object.
+  private readonly moments = Float64Array.of(0, 0, 0, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY)
+  private readonly sketch = new KllSketch()
   // Exact counts while few distinct values (undefined after); strings and booleans as categories.
-  let numbers: ExactCounts | undefined = createExactCounts(MAX_EXACT_NUMBERS)
-  let timestamps: ExactCounts | undefined = createExactCounts(MAX_EXACT_NUMBERS)
-  const strings = createFrequentValues<string>(undefined, () => leaveExact())
-  const booleans = { true: 0, false: 0 }
+  private numbers: ExactCounts | undefined = new ExactCounts(MAX_EXACT_NUMBERS)
+  private timestamps: ExactCounts | undefined = new ExactCounts(MAX_EXACT_NUMBERS)
+  private readonly strings = new FrequentValues(undefined, () => this.leaveExact())
+  private readonly booleans = { true: 0, false: 0 }
   // Created when some exact count gives up (see `leaveExact`); from then on every value goes in.
-  let hyperLogLog: HyperLogLog | undefined
+  private hyperLogLog: HyperLogLog | undefined
 
-  function addMoments(value: number): void {
-    count++
+  constructor(readonly name: string) {}
+
+  addInteger(value: number): void {
+    this.typeCounts.integer++
+    this.addNumber(value)
+  }
+
+  addFloat(value: number): void {
+    this.typeCounts.float++
+    this.addNumber(value)
+  }
+
+  addTimestamp(epochMs: number): void {
+    this.typeCounts.timestamp++
+    this.addMoments(epochMs)
+    if (this.timestamps !== undefined) this.timestamps = this.countExactly(this.timestamps, epochMs)
+    else {
+      this.sketch.add(epochMs)
+      this.hyperLogLog?.addNumber(epochMs)
+    }
+    if (this.timestamps !== undefined) this.hyperLogLog?.addNumber(epochMs)
+  }
+
+  addBoolean(value: boolean): void {
+    // Counted apart from the strings: two counters instead of a table lookup per value.
+    this.typeCounts.boolean++
+    this.count++
+    if (value) this.booleans.true++
+    else this.booleans.false++
+    this.hyperLogLog?.addString(value ? 'true' : 'false')
+  }
+
+  addString(value: string): void {
+    this.typeCounts.string++
+    this.count++
+    const category = value.length > MAX_CATEGORY_CHARS ? cutCategory(value) : value
+    if (this.hyperLogLog === undefined && category !== value) this.leaveExact()
+    this.strings.add(category)
+    this.hyperLogLog?.addString(value)
+  }
+
+  /** A text value (CSV/TSV field, JSON string) whose type is inferred; empty text is null. */
+  addText(text: string, start: number, end: number): void {
+    if (end > start) inferTextValue(text, start, end, this)
+  }
+
+  /** A value parsed from JSON: null, boolean, number, string (inferred), object/array (as JSON text). */
+  addJson(value: unknown): void {
+    if (value === null || value === undefined) return
+    if (typeof value === 'string') this.addText(value, 0, value.length)
+    else if (typeof value === 'number') {
+      if (Number.isInteger(value)) this.addInteger(value)
+      else this.addFloat(value)
+    } else if (typeof value === 'boolean') this.addBoolean(value)
+    else this.addString(JSON.stringify(value))
+  }
+
+  /** The type a typed format (Parquet) declares; it decides the type of a column with no values. */
+  declareType(type: ColumnType): void {
+    this.declaredType = type
+  }
+
+  finish(rowCount: number, warn: (message: string) => void): ColumnProfile {
+    const type = columnType(this.typeCounts, this.declaredType)
+    const kinds = TYPE_ORDER.filter((kind) => this.typeCounts[kind] > 0)
+    if (type === 'string' && kinds.length > 1) {
+      const mix = kinds.map((kind) => `${this.typeCounts[kind]} ${kind}`).join(', ')
+      warn(`column ${JSON.stringify(this.name)} mixes value types (${mix}); it is profiled as string`)
+    }
+    const stringEntries = withBooleans(this.strings.entries(), this.booleans)
+    const exactDistinct = (this.numbers?.size ?? 0) + (this.timestamps?.size ?? 0) + stringEntries.length
+    const exactCounts = type === 'timestamp' ? this.timestamps : this.numbers
+    const weighted = exactCounts !== undefined ? weightedFromCounts(exactCounts) : this.sketch.weightedValues()
+    const [numericCount, , m2, min, max] = this.moments
+    let mean = this.moments[MEAN]
+    let stddev = numericCount > 1 ? Math.sqrt(m2 / (numericCount - 1)) : 0
+    // Values near ±1.8e308 overflow the running sums; fall back to bounds that cannot.
+    if (!Number.isFinite(mean) || !Number.isFinite(stddev)) {
+      mean = min / 2 + max / 2
+      stddev = max / 2 - min / 2
+    }
+    return {
+      name: this.name,
+      type,
+      count: this.count,
+      nullCount: rowCount - this.count,
+      distinctCount: this.hyperLogLog?.estimate() ?? exactDistinct,
+      isDistinctExact: this.hyperLogLog === undefined,
+      typeCounts: Object.fromEntries(kinds.map((kind) => [kind, this.typeCounts[kind]])),
+      numeric:
+        (type === 'integer' || type === 'float' || type === 'timestamp') && this.count > 0
+          ? numericProfile(min, max, Math.min(max, Math.max(min, mean)), stddev, weighted)
+          : null,
+      categories:
+        type === 'string' || type === 'boolean'
+          ? categoryProfile(this.count, stringEntries, this.strings.isExact, this.numbers, this.timestamps, kinds)
+          : null,
+    }
+  }
+
+  private addMoments(value: number): void {
+    this.count++
+    const moments = this.moments
     const n = ++moments[COUNT]
     const delta = value - moments[MEAN]
     moments[MEAN] += delta / n
@@ -60,131 +153,36 @@ export function createColumnAccumulator(name: string): ColumnAccumulator {
     if (value > moments[MAX]) moments[MAX] = value
   }
 
+  private addNumber(value: number): void {
+    this.addMoments(value)
+    if (this.numbers !== undefined) this.numbers = this.countExactly(this.numbers, value)
+    else {
+      this.sketch.add(value)
+      this.hyperLogLog?.addNumber(value)
+    }
+    if (this.numbers !== undefined) this.hyperLogLog?.addNumber(value)
+  }
+
   /** Counts a number exactly; returns the counts, or undefined once there are too many distinct values. */
-  function countExactly(counts: ExactCounts, value: number): ExactCounts | undefined {
+  private countExactly(counts: ExactCounts, value: number): ExactCounts | undefined {
     if (counts.add(value)) return counts
-    for (const [held, n] of counts.entries()) for (let i = 0; i < n; i++) sketch.add(held)
-    sketch.add(value)
-    leaveExact().addNumber(value)
+    for (const [held, n] of counts.entries()) for (let i = 0; i < n; i++) this.sketch.add(held)
+    this.sketch.add(value)
+    this.leaveExact().addNumber(value)
     return undefined
   }
 
   /** The distinct count can no longer be exact: everything counted so far goes into a HyperLogLog. */
-  function leaveExact(): HyperLogLog {
-    if (hyperLogLog !== undefined) return hyperLogLog
-    const hll = createHyperLogLog()
-    for (const [value] of numbers?.entries() ?? []) hll.addNumber(value)
-    for (const [value] of timestamps?.entries() ?? []) hll.addNumber(value)
-    for (const [value] of strings.entries()) hll.addString(value)
-    for (const [value, n] of booleanEntries(booleans)) if (n > 0) hll.addString(value)
-    hyperLogLog = hll
+  private leaveExact(): HyperLogLog {
+    if (this.hyperLogLog !== undefined) return this.hyperLogLog
+    const hll = new HyperLogLog()
+    for (const [value] of this.numbers?.entries() ?? []) hll.addNumber(value)
+    for (const [value] of this.timestamps?.entries() ?? []) hll.addNumber(value)
+    for (const [value] of this.strings.entries()) hll.addString(value)
+    for (const [value, n] of booleanEntries(this.booleans)) if (n > 0) hll.addString(value)
+    this.hyperLogLog = hll
     return hll
   }
-
-  function addNumber(value: number): void {
-    addMoments(value)
-    if (numbers !== undefined) numbers = countExactly(numbers, value)
-    else {
-      sketch.add(value)
-      hyperLogLog?.addNumber(value)
-    }
-    if (numbers !== undefined) hyperLogLog?.addNumber(value)
-  }
-
-  function addCategory(value: string): void {
-    count++
-    const category = value.length > MAX_CATEGORY_CHARS ? cutCategory(value) : value
-    if (hyperLogLog === undefined && category !== value) leaveExact()
-    strings.add(category)
-    hyperLogLog?.addString(value)
-  }
-
-  const accumulator: ColumnAccumulator = {
-    name,
-    addInteger(value) {
-      typeCounts.integer++
-      addNumber(value)
-    },
-    addFloat(value) {
-      typeCounts.float++
-      addNumber(value)
-    },
-    addTimestamp(epochMs) {
-      typeCounts.timestamp++
-      addMoments(epochMs)
-      if (timestamps !== undefined) timestamps = countExactly(timestamps, epochMs)
-      else {
-        sketch.add(epochMs)
-        hyperLogLog?.addNumber(epochMs)
-      }
-      if (timestamps !== undefined) hyperLogLog?.addNumber(epochMs)
-    },
-    addBoolean(value) {
-      // Counted apart from the strings: two counters instead of a table lookup per value.
-      typeCounts.boolean++
-      count++
-      if (value) booleans.true++
-      else booleans.false++
-      hyperLogLog?.addString(value ? 'true' : 'false')
-    },
-    addString(value) {
-      typeCounts.string++
-      addCategory(value)
-    },
-    addText(text, start, end) {
-      if (end > start) inferTextValue(text, start, end, accumulator)
-    },
-    addJson(value) {
-      if (value === null || value === undefined) return
-      if (typeof value === 'string') accumulator.addText(value, 0, value.length)
-      else if (typeof value === 'number') {
-        if (Number.isInteger(value)) accumulator.addInteger(value)
-        else accumulator.addFloat(value)
-      } else if (typeof value === 'boolean') accumulator.addBoolean(value)
-      else accumulator.addString(JSON.stringify(value))
-    },
-    declareType(type) {
-      declaredType = type
-    },
-    finish(rowCount, warn) {
-      const type = columnType(typeCounts, declaredType)
-      const kinds = TYPE_ORDER.filter((kind) => typeCounts[kind] > 0)
-      if (type === 'string' && kinds.length > 1) {
-        const mix = kinds.map((kind) => `${typeCounts[kind]} ${kind}`).join(', ')
-        warn(`column ${JSON.stringify(name)} mixes value types (${mix}); it is profiled as string`)
-      }
-      const stringEntries = withBooleans(strings.entries(), booleans)
-      const exactDistinct = (numbers?.size ?? 0) + (timestamps?.size ?? 0) + stringEntries.length
-      const exactCounts = type === 'timestamp' ? timestamps : numbers
-      const weighted = exactCounts !== undefined ? weightedFromCounts(exactCounts) : sketch.weightedValues()
-      const [numericCount, , m2, min, max] = moments
-      let mean = moments[MEAN]
-      let stddev = numericCount > 1 ? Math.sqrt(m2 / (numericCount - 1)) : 0
-      // Values near ±1.8e308 overflow the running sums; fall back to bounds that cannot.
-      if (!Number.isFinite(mean) || !Number.isFinite(stddev)) {
-        mean = min / 2 + max / 2
-        stddev = max / 2 - min / 2
-      }
-      return {
-        name,
-        type,
-        count,
-        nullCount: rowCount - count,
-        distinctCount: hyperLogLog?.estimate() ?? exactDistinct,
-        isDistinctExact: hyperLogLog === undefined,
-        typeCounts: Object.fromEntries(kinds.map((kind) => [kind, typeCounts[kind]])),
-        numeric:
-          (type === 'integer' || type === 'float' || type === 'timestamp') && count > 0
-            ? numericProfile(min, max, Math.min(max, Math.max(min, mean)), stddev, weighted)
-            : null,
-        categories:
-          type === 'string' || type === 'boolean'
-            ? categoryProfile(count, stringEntries, strings.isExact, numbers, timestamps, kinds)
-            : null,
-      }
-    },
-  }
-  return accumulator
 }
 
 const booleanEntries = (booleans: { true: number; false: number }): [string, number][] => [

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest'
-import { createExactCounts } from './exact-counts.js'
+import { ExactCounts } from './exact-counts.js'
 
 describe('exact counts', () => {
   it('counts small integers and other numbers alike, up to the limit of distinct values', () => {
-    const counts = createExactCounts(5)
+    const counts = new ExactCounts(5)
     for (const value of [3, -2000, 3, 0.5, -0, 0, 70_000]) expect(counts.add(value)).toBe(true)
 
     expect(counts.add(8)).toBe(false)

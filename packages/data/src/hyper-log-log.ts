@@ -2,11 +2,36 @@
  * A HyperLogLog distinct-count estimate (Flajolet et al. 2007) with 2^14 registers: standard
  * error about 0.8%, linear counting for small cardinalities. Numbers are told apart by value,
  * strings by content; the two never collide in practice (different hash functions).
+ * A class for the reason given in exact-counts.ts.
  */
-export interface HyperLogLog {
-  addNumber(value: number): void
-  addString(value: string): void
-  estimate(): number
+export class HyperLogLog {
+  private readonly registers = new Uint8Array(REGISTERS)
+
+  addNumber(value: number): void {
+    this.addKey(numberKey(value))
+  }
+
+  addString(value: string): void {
+    this.addKey(stringKey(value))
+  }
+
+  estimate(): number {
+    let sum = 0
+    let zeros = 0
+    for (let i = 0; i < REGISTERS; i++) {
+      sum += 2 ** -this.registers[i]
+      if (this.registers[i] === 0) zeros++
+    }
+    const raw = (ALPHA * REGISTERS * REGISTERS) / sum
+    return Math.round(raw <= 2.5 * REGISTERS && zeros > 0 ? REGISTERS * Math.log(REGISTERS / zeros) : raw)
+  }
+
+  private addKey(key: number): void {
+    const index = key >>> (32 - PRECISION)
+    // The rank of the first 1-bit in the other 18 bits; the low filler caps it at 19.
+    const rank = Math.clz32((key << PRECISION) | ((1 << PRECISION) - 1)) + 1
+    if (rank > this.registers[index]) this.registers[index] = rank
+  }
 }
 
 const PRECISION = 14
@@ -35,30 +60,4 @@ function stringKey(value: string): number {
   let h = 0x811c9dc5
   for (let i = 0; i < value.length; i++) h = Math.imul(h ^ value.charCodeAt(i), 0x01000193)
   return mix32(h ^ 0x5bd1e995)
-}
-
-export function createHyperLogLog(): HyperLogLog {
-  const registers = new Uint8Array(REGISTERS)
-
-  function addKey(key: number): void {
-    const index = key >>> (32 - PRECISION)
-    // The rank of the first 1-bit in the other 18 bits; the low filler caps it at 19.
-    const rank = Math.clz32((key << PRECISION) | ((1 << PRECISION) - 1)) + 1
-    if (rank > registers[index]) registers[index] = rank
-  }
-
-  return {
-    addNumber: (value) => addKey(numberKey(value)),
-    addString: (value) => addKey(stringKey(value)),
-    estimate() {
-      let sum = 0
-      let zeros = 0
-      for (let i = 0; i < REGISTERS; i++) {
-        sum += 2 ** -registers[i]
-        if (registers[i] === 0) zeros++
-      }
-      const raw = (ALPHA * REGISTERS * REGISTERS) / sum
-      return Math.round(raw <= 2.5 * REGISTERS && zeros > 0 ? REGISTERS * Math.log(REGISTERS / zeros) : raw)
-    },
-  }
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { createKllSketch, quantilesOf } from './kll-sketch.js'
+import { KllSketch, quantilesOf } from './kll-sketch.js'
 import { prng } from './test-support/prng.js'
 
 const RANKS = Array.from({ length: 101 }, (_, i) => i / 100)
@@ -24,7 +24,7 @@ function maxRankError(data: Float64Array, quantiles: number[]): number {
 }
 
 function sketchOf(data: Float64Array, seed?: number) {
-  const sketch = createKllSketch(undefined, seed)
+  const sketch = new KllSketch(undefined, seed)
   for (const x of data) sketch.add(x)
   return sketch
 }

@@ -1,6 +1,6 @@
 import type { ColumnProfile, DatasetProfile, DatasetSchema } from '@provena/contract'
 import { InvalidInputError, MAX_DATASET_COLUMNS } from '@provena/contract'
-import { type ColumnAccumulator, createColumnAccumulator } from './column-accumulator.js'
+import { ColumnAccumulator } from './column-accumulator.js'
 
 /**
  * The files of a dataset profiled as one table: columns by name, in order of first appearance.
@@ -62,7 +62,7 @@ export function createTableAccumulator(part = { index: 0, count: 1 }): TableAccu
       }
       if (names.size >= MAX_DATASET_COLUMNS)
         throw new InvalidInputError(`${where}: more than ${MAX_DATASET_COLUMNS} columns`)
-      const column = names.size % part.count === part.index ? createColumnAccumulator(name) : undefined
+      const column = names.size % part.count === part.index ? new ColumnAccumulator(name) : undefined
       order.set(name, names.size)
       names.set(name, column)
       return column
