@@ -32,4 +32,21 @@ describe('frequent values', () => {
     expect(entries[0][1]).toBeGreaterThan(0.2 * n - (2 * n) / capacity - 1000)
     expect(entries[0][1]).toBeLessThanOrEqual(0.2 * n + 1000)
   })
+
+  it('purges by the median count, keeping the more frequent half', () => {
+    const values = new FrequentValues(4)
+    for (const [value, n] of [
+      ['a', 5],
+      ['b', 4],
+      ['c', 3],
+      ['d', 2],
+    ] as const)
+      for (let i = 0; i < n; i++) values.add(value)
+    values.add('e')
+
+    expect(values.entries()).toEqual([
+      ['a', 2],
+      ['b', 1],
+    ])
+  })
 })

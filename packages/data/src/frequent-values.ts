@@ -7,24 +7,31 @@
  * A class for the reason given in exact-counts.ts.
  */
 export class FrequentValues {
-  // A mutable box per key: a repeated value costs one lookup, not a get and a set.
-  private readonly counts = new Map<string, { n: number }>()
+  // Each value holds a slot in `counts`: a repeated value costs one lookup and no allocation.
+  private readonly slots = new Map<string, number>()
+  private readonly counts: Float64Array
+  private readonly freeSlots: number[] = []
+  private usedSlots = 0
   private isStillExact = true
 
   /** `beforePurge` hears of the first purge while every value seen so far is still in the table. */
   constructor(
     private readonly capacity = 4096,
     private readonly beforePurge: () => void = () => {},
-  ) {}
+  ) {
+    this.counts = new Float64Array(capacity + 1)
+  }
 
   add(key: string): void {
-    const box = this.counts.get(key)
-    if (box !== undefined) {
-      box.n++
+    const slot = this.slots.get(key)
+    if (slot !== undefined) {
+      this.counts[slot]++
       return
     }
-    this.counts.set(key, { n: 1 })
-    if (this.counts.size > this.capacity) this.purge()
+    const free = this.freeSlots.length > 0 ? (this.freeSlots.pop() ?? 0) : this.usedSlots++
+    this.counts[free] = 1
+    this.slots.set(key, free)
+    if (this.slots.size > this.capacity) this.purge()
   }
 
   /** True while no entry was ever dropped. */
@@ -34,19 +41,47 @@ export class FrequentValues {
 
   /** Entries with their counts, most frequent first (ties by value, for a stable order). */
   entries(): [string, number][] {
-    return Array.from(this.counts, ([key, box]): [string, number] => [key, box.n]).sort(
+    return Array.from(this.slots, ([key, slot]): [string, number] => [key, this.counts[slot]]).sort(
       (a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0),
     )
   }
 
   private purge(): void {
     if (this.isStillExact) this.beforePurge()
-    const sorted = Float64Array.from(this.counts.values(), (box) => box.n).sort()
-    const median = sorted[sorted.length >> 1]
-    for (const [key, box] of this.counts) {
-      if (box.n <= median) this.counts.delete(key)
-      else box.n -= median
+    const held = Float64Array.from(this.slots.values(), (slot) => this.counts[slot])
+    const median = selectNth(held, held.length >> 1)
+    for (const [key, slot] of this.slots) {
+      if (this.counts[slot] <= median) {
+        this.slots.delete(key)
+        this.freeSlots.push(slot)
+      } else this.counts[slot] -= median
     }
     this.isStillExact = false
   }
+}
+
+/** The n-th smallest value (Hoare's selection, in place): linear on average, where a sort is n log n. */
+function selectNth(values: Float64Array, n: number): number {
+  let low = 0
+  let high = values.length - 1
+  while (low < high) {
+    const pivot = values[(low + high) >> 1]
+    let i = low
+    let j = high
+    while (i <= j) {
+      while (values[i] < pivot) i++
+      while (values[j] > pivot) j--
+      if (i <= j) {
+        const swap = values[i]
+        values[i] = values[j]
+        values[j] = swap
+        i++
+        j--
+      }
+    }
+    if (n <= j) high = j
+    else if (n >= i) low = i
+    else return values[n]
+  }
+  return values[n]
 }
