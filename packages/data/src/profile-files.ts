@@ -56,7 +56,8 @@ export async function profileFiles(
     progress.rows = rows
     report(false)
   }
-  const count = Math.max(1, Math.floor(options.workers ?? (totalBytes >= MIN_BYTES_FOR_WORKERS ? idleCpus() : 1)))
+  const requested = options.workers ?? (totalBytes >= MIN_BYTES_FOR_WORKERS ? idleCpus() : 1)
+  const count = Number.isFinite(requested) ? Math.max(1, Math.floor(requested)) : 1
   const parts = Array.from({ length: count }, (_, index) => ({ index, count }))
   const tableParts = await profileParts(files, parts, onRead)
   report(true)
