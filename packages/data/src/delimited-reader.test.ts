@@ -41,6 +41,16 @@ describe('CSV and TSV reading', () => {
     ])
   })
 
+  it('reads old Mac line ends (CR alone) and a last field left empty by a trailing delimiter', async () => {
+    const { profile } = await profileText('a,b\r1,\r2,x\r')
+
+    expect(profile.rowCount).toBe(2)
+    expect(profile.columns.map((c) => [c.name, c.type, c.count, c.nullCount])).toEqual([
+      ['a', 'integer', 2, 0],
+      ['b', 'string', 1, 1],
+    ])
+  })
+
   it('treats an empty field, quoted or not, as null', async () => {
     const { profile } = await profileText('a,b\n,""\n1,2\n')
 
