@@ -18,6 +18,7 @@ const options = parseBenchArgs(process.argv.slice(2), {
   files: 64,
   concurrency: Math.min(availableParallelism(), 4),
   repetitions: 3,
+  'small-files': 10_000,
 })
 
 /** Sizes in MiB proportional to (i mod 8 + 1)², so a few large files and many small ones; they add up to sizeMiB. */
@@ -69,6 +70,28 @@ async function benchDirectory() {
   return { root, expected, isFresh: true }
 }
 
+/** A directory of `count` files of 100 to 10,000 bytes in 100 folders (cached like the large one); its manifest. */
+function smallFilesDirectory(count) {
+  const root = path.join(tmpdir(), `provena-bench-data-hash-small-${count}`)
+  const expectedFile = `${root}.expected.json`
+  if (existsSync(expectedFile)) return { root, expected: JSON.parse(readFileSync(expectedFile, 'utf8')) }
+  rmSync(root, { recursive: true, force: true })
+  const expected = []
+  for (let i = 0; i < count; i++) {
+    const relativePath = `folder-${i % 100}/part-${String(i).padStart(6, '0')}.csv`
+    const content = randomBytes(100 + ((i * 7919) % 9900))
+    mkdirSync(path.dirname(path.join(root, relativePath)), { recursive: true })
+    writeFileSync(path.join(root, relativePath), content)
+    expected.push({
+      path: relativePath,
+      sizeBytes: content.length,
+      sha256: createHash('sha256').update(content).digest('hex'),
+    })
+  }
+  writeFileSync(expectedFile, JSON.stringify(expected))
+  return { root, expected }
+}
+
 /**
  * Asks the kernel to drop the files' pages from the page cache (GNU dd's `iflag=nocache`,
  * posix_fadvise DONTNEED), after flushing them; no root needed. Returns the MiB still cached.
@@ -97,6 +120,7 @@ function dropFromPageCache(root, files) {
   )
 }
 
+/** Builds the manifest of `root`, checks it against `expected`, and returns the seconds it took. */
 async function timedManifest(root, expected) {
   const started = performance.now()
   const manifest = await buildManifest(root, { concurrency: options.concurrency })
@@ -104,7 +128,20 @@ async function timedManifest(root, expected) {
   if (datasetDigest(manifest.files) !== datasetDigest(expected) || manifest.files.length !== expected.length) {
     throw new Error('the manifest differs from the one computed while writing the files')
   }
-  return manifest.totalBytes / 1e6 / seconds
+  return seconds
+}
+
+async function timedMBps(root, expected) {
+  return totalMB / (await timedManifest(root, expected))
+}
+
+/** For scale: how fast the disk gives the files back cold, read in order by one `cat` that neither hashes nor keeps them. */
+function coldSequentialReadMBps(root, files) {
+  dropFromPageCache(root, files)
+  const started = performance.now()
+  const cat = spawnSync('sh', ['-c', 'cat "$@" > /dev/null', 'cat', ...files.map((f) => path.join(root, f.path))])
+  if (cat.status !== 0) return undefined
+  return totalMB / ((performance.now() - started) / 1000)
 }
 
 /** For scale: SHA-256 of an in-memory buffer on one core. */
@@ -118,21 +155,26 @@ function singleCoreHashMBps() {
 const { root, expected, isFresh } = await benchDirectory()
 const totalMB = expected.reduce((sum, f) => sum + f.sizeBytes, 0) / 1e6
 
+const catMBps = coldSequentialReadMBps(root, expected)
 const cachedBeforeCold = dropFromPageCache(root, expected)
-const coldMBps = await timedManifest(root, expected)
-await timedManifest(root, expected) // warm-up: the page cache now holds the files
+const coldMBps = await timedMBps(root, expected)
+await timedMBps(root, expected) // warm-up: the page cache now holds the files
 const warm = []
-for (let i = 0; i < options.repetitions; i++) warm.push(await timedManifest(root, expected))
+for (let i = 0; i < options.repetitions; i++) warm.push(await timedMBps(root, expected))
 const warmMedian = percentile(warm, 50)
 const peakRssMiB = Number(/^VmHWM:\s+(\d+) kB$/m.exec(readFileSync('/proc/self/status', 'utf8'))?.[1] ?? 0) / 1024
+const small = smallFilesDirectory(options['small-files'])
+await timedManifest(small.root, small.expected)
+const smallFilesPerSecond = small.expected.length / (await timedManifest(small.root, small.expected))
 const coreMBps = singleCoreHashMBps()
 
 const lines = [
   `- data: ${options.files} files, ${totalMB.toFixed(0)} MB (${options['size-mib']} MiB), ${isFresh ? 'freshly written' : 'cached from an earlier run'}; ${options.concurrency} worker threads`,
   `- warm page cache: median **${warmMedian.toFixed(0)} MB/s** over ${options.repetitions} runs (${warm.map((x) => x.toFixed(0)).join(', ')}) — target >= ${TARGET_MB_PER_S} MB/s: ${verdict(warmMedian >= TARGET_MB_PER_S)}`,
   `- cold-ish (each file's pages dropped with \`dd iflag=nocache\`; ${cachedBeforeCold === undefined ? 'residency unknown' : `${cachedBeforeCold.toFixed(0)} MiB still cached`}): ${coldMBps.toFixed(0)} MB/s`,
+  `- ${small.expected.length.toLocaleString('en-US')} small files (100 B to 10 kB in 100 folders), page cache warm: ${Math.round(smallFilesPerSecond).toLocaleString('en-US')} files/s`,
   `- peak RSS of the bench process (hashing workers included): ${peakRssMiB.toFixed(0)} MiB`,
-  `- for scale: SHA-256 of an in-memory buffer on one core: ${coreMBps.toFixed(0)} MB/s`,
+  `- for scale: SHA-256 of an in-memory buffer on one core: ${coreMBps.toFixed(0)} MB/s; the same files read cold by \`cat\` (no hashing): ${catMBps === undefined ? 'n/a' : `${catMBps.toFixed(0)} MB/s`}`,
   `- ${machineLine()}`,
 ]
 console.log(lines.join('\n'))

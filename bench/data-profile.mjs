@@ -2,6 +2,7 @@
 
 import { fork } from 'node:child_process'
 import { createWriteStream, existsSync, mkdirSync, renameSync, statSync } from 'node:fs'
+import { loadavg } from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parquetWriteFile } from 'hyparquet-writer'
@@ -18,7 +19,11 @@ const DATA_DIR = '/tmp/provena-bench-data-profile'
 /** Bump when the generated table changes, so a cached file of the old shape is not reused. */
 const DATA_VERSION = 1
 
-const options = parseBenchArgs(process.argv.slice(2), { rows: 1_000_000, repetitions: 1 })
+// `--workers N` fixes the number of worker threads; without it profileFiles picks (one per idle CPU).
+const argv = process.argv.slice(2)
+const workersAt = argv.indexOf('--workers')
+const workers = workersAt === -1 ? 'auto' : String(Number(argv.splice(workersAt, 2)[1]))
+const options = parseBenchArgs(argv, { rows: 1_000_000, repetitions: 1 })
 
 /** mulberry32: the same seed gives the same table on every machine. */
 function prng(seed) {
@@ -119,7 +124,7 @@ async function generate(rows) {
 }
 
 async function profileInChild(file, format) {
-  const child = fork(CHILD, [file, format], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] })
+  const child = fork(CHILD, [file, format, workers], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] })
   const exited = new Promise((resolve) => child.once('exit', resolve))
   const result = await firstMessage(child)
   await exited
@@ -133,11 +138,13 @@ for (const [label, file, format] of [
   ['Parquet', parquetPath, 'parquet'],
 ]) {
   for (let i = 0; i < options.repetitions; i++) {
+    const load1 = loadavg()[0].toFixed(2)
     const result = await profileInChild(file, format)
     const sizeMB = statSync(file).size / 1e6
     console.log(
       `${label.padEnd(8)} ${sizeMB.toFixed(1)} MB, ${formatInt(result.rowCount)} rows: ${(result.wallMs / 1000).toFixed(2)} s ` +
-        `(${(sizeMB / (result.wallMs / 1000)).toFixed(1)} MB/s), peak RSS ${formatMiB(result.peakRssBytes)}`,
+        `(${(sizeMB / (result.wallMs / 1000)).toFixed(1)} MB/s, CPU ${(result.cpuMs / 1000).toFixed(2)} s), ` +
+        `peak RSS ${formatMiB(result.peakRssBytes)}; load average before ${load1}`,
     )
     if (result.rowCount !== options.rows)
       throw new Error(`${label}: profiled ${result.rowCount} rows, not ${options.rows}`)
@@ -158,11 +165,11 @@ if (options.isRecording) {
     'data-profile: profiling a 1,000,000-row, 20-column table',
     `${machineLine()}
 
-| file | size | rows | wall time | MB/s | peak RSS | target |
-| --- | --- | --- | --- | --- | --- | --- |
-| CSV | ${csv.sizeMB.toFixed(1)} MB | ${formatInt(csv.rowCount)} | ${(csv.wallMs / 1000).toFixed(2)} s | ${(csv.sizeMB / (csv.wallMs / 1000)).toFixed(1)} | ${formatMiB(csv.peakRssBytes)} | <= 10 s: ${verdict(isCsvTimeMet)}; <= 512 MiB: ${verdict(isCsvRssMet)} |
-| Parquet (SNAPPY, 100,000-row groups) | ${parquet.sizeMB.toFixed(1)} MB | ${formatInt(parquet.rowCount)} | ${(parquet.wallMs / 1000).toFixed(2)} s | ${(parquet.sizeMB / (parquet.wallMs / 1000)).toFixed(1)} | ${formatMiB(parquet.peakRssBytes)} | reported |
+| file | size | rows | wall time | MB/s | CPU time | peak RSS | target |
+| --- | --- | --- | --- | --- | --- | --- | --- |
+| CSV | ${csv.sizeMB.toFixed(1)} MB | ${formatInt(csv.rowCount)} | ${(csv.wallMs / 1000).toFixed(2)} s | ${(csv.sizeMB / (csv.wallMs / 1000)).toFixed(1)} | ${(csv.cpuMs / 1000).toFixed(2)} s | ${formatMiB(csv.peakRssBytes)} | <= 10 s: ${verdict(isCsvTimeMet)}; <= 512 MiB: ${verdict(isCsvRssMet)} |
+| Parquet (SNAPPY, 100,000-row groups) | ${parquet.sizeMB.toFixed(1)} MB | ${formatInt(parquet.rowCount)} | ${(parquet.wallMs / 1000).toFixed(2)} s | ${(parquet.sizeMB / (parquet.wallMs / 1000)).toFixed(1)} | ${(parquet.cpuMs / 1000).toFixed(2)} s | ${formatMiB(parquet.peakRssBytes)} | reported |
 
-Each file profiled by \`profileFiles\` in a fresh child process; wall time inside the child (best of ${options.repetitions}), peak RSS from \`process.resourceUsage().maxRSS\`.`,
+Each file profiled by \`profileFiles\` (worker threads: ${workers}) in a fresh child process; wall and CPU time inside the child (best of ${options.repetitions}), peak RSS from \`process.resourceUsage().maxRSS\`.`,
   )
 }

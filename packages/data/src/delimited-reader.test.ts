@@ -41,6 +41,16 @@ describe('CSV and TSV reading', () => {
     ])
   })
 
+  it('reads old Mac line ends (CR alone) and a last field left empty by a trailing delimiter', async () => {
+    const { profile } = await profileText('a,b\r1,\r2,x\r')
+
+    expect(profile.rowCount).toBe(2)
+    expect(profile.columns.map((c) => [c.name, c.type, c.count, c.nullCount])).toEqual([
+      ['a', 'integer', 2, 0],
+      ['b', 'string', 1, 1],
+    ])
+  })
+
   it('treats an empty field, quoted or not, as null', async () => {
     const { profile } = await profileText('a,b\n,""\n1,2\n')
 
@@ -117,6 +127,17 @@ describe('CSV and TSV reading', () => {
     expect(text.categories?.values.length).toBeGreaterThan(0)
     expect(text.categories?.values.every(({ value }) => /^€ \d+\n✓$/.test(value))).toBe(true)
     expect(profile.columns[0].numeric).toMatchObject({ min: 0, max: 59_999 })
+  })
+
+  it('reads every record of a file of many chunks, whichever character a chunk ends on', async () => {
+    const rows = Array.from({ length: 150_000 }, (_, i) => `${i},${'x'.repeat(i % 17)},${i % 3 === 0 ? '' : i / 4}`)
+
+    const { profile } = await profileText(`n,pad,q\r\n${rows.join('\r\n')}\r\n`)
+
+    expect(profile.rowCount).toBe(150_000)
+    expect(profile.columns[0].numeric).toMatchObject({ min: 0, max: 149_999, mean: 74_999.5 })
+    expect(profile.columns[1].categories?.values.length).toBe(16)
+    expect(profile.columns[2]).toMatchObject({ count: 100_000, nullCount: 50_000 })
   })
 
   it('counts a file with only a header as no rows, keeping its columns', async () => {

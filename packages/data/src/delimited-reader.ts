@@ -29,7 +29,9 @@ export async function readDelimitedFile(
 ): Promise<void> {
   const file = input.relativePath
   const delimiterCode = delimiter.charCodeAt(0)
-  let columns: ColumnAccumulator[] | undefined
+  // Most characters (digits, letters) are above every character that ends a field: one test.
+  const highestSpecial = Math.max(delimiterCode, CR)
+  let columns: (ColumnAccumulator | undefined)[] | undefined
   let starts = new Int32Array(64)
   let ends = new Int32Array(64)
   const unescaped: string[] = []
@@ -58,17 +60,19 @@ export async function readDelimitedFile(
       throw fail(atLine, `${fieldCount} fields where the header has ${columns.length} (a ragged row)`)
     }
     for (let i = 0; i < fieldCount; i++) {
+      const column = columns[i]
+      if (column === undefined) continue
       const start = starts[i]
-      if (start === -1) columns[i].addText(unescaped[i], 0, unescaped[i].length)
-      else columns[i].addText(text, start, ends[i])
+      if (start === -1) column.addText(unescaped[i], 0, unescaped[i].length)
+      else column.addText(text, start, ends[i])
     }
     rows++
   }
 
-  /** Parses the whole records in `text`; returns where the unfinished one starts (text.length when none). */
-  function parse(text: string, isFinal: boolean): number {
+  /** Parses the whole records in `text` from `from`; returns where the unfinished one starts (text.length when none). */
+  function parse(text: string, from: number, isFinal: boolean): number {
     const length = text.length
-    let pos = 0
+    let pos = from
     while (pos < length) {
       const recordStart = pos
       const recordLine = line
@@ -121,7 +125,7 @@ export async function readDelimitedFile(
           let p = pos
           while (p < length) {
             c = text.charCodeAt(p)
-            if (c === delimiterCode || c === LF || c === CR) break
+            if (c <= highestSpecial && (c === delimiterCode || c === LF || c === CR)) break
             p++
           }
           starts[fieldCount] = pos
@@ -154,16 +158,30 @@ export async function readDelimitedFile(
     return length
   }
 
+  /**
+   * Finishes the record left over from the previous chunk in a small string of its own, when it
+   * ends at the chunk's first line break; returns where the chunk's own records start, or -1.
+   * Parsing `pending + chunk` instead would read every character of the chunk through a V8
+   * cons string, about half again as slow.
+   */
+  function finishPending(pending: string, chunk: string): number {
+    const lineEnd = chunk.indexOf('\n')
+    if (lineEnd === -1) return -1
+    const head = pending + chunk.slice(0, lineEnd + 1)
+    return parse(head, 0, false) === head.length ? lineEnd + 1 : -1
+  }
+
   let pending = ''
   for await (const chunk of readUtf8Chunks(input.absolutePath, file, onBytes)) {
-    const text = pending.length === 0 ? chunk : pending + chunk
-    const consumed = parse(text, false)
+    const from = pending.length === 0 ? 0 : finishPending(pending, chunk)
+    const text = from === -1 ? pending + chunk : chunk
+    const consumed = parse(text, Math.max(from, 0), false)
     pending = consumed === text.length ? '' : text.slice(consumed)
     if (pending.length > MAX_RECORD_CHARS) throw fail(line, `a record is longer than ${MAX_RECORD_CHARS} characters`)
     table.addRows(rows)
     rows = 0
   }
-  if (pending.length > 0) parse(pending, true)
+  if (pending.length > 0) parse(pending, 0, true)
   table.addRows(rows)
   if (columns === undefined) table.warn(`${file}: empty file (no header row); it contributes no rows`)
 }

@@ -33,7 +33,7 @@ export async function readJsonLinesFile(
       throw new InvalidInputError(`${file}: line ${line}: not a JSON object (each line must be one {…} object)`)
     }
     const row = value as Record<string, unknown>
-    for (const key in row) table.column(key, `${file}: line ${line}`).addJson(row[key])
+    for (const key in row) table.column(key, `${file}: line ${line}`)?.addJson(row[key])
     rows++
     fileRows++
   }

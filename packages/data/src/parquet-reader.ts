@@ -56,10 +56,11 @@ async function readParquet(
   onBytes: (bytes: number) => void,
 ): Promise<void> {
   const metadata = await parquetMetadataAsync(buffer)
-  const columns = parquetSchema(metadata).children.map((node) => {
+  const columns = parquetSchema(metadata).children.flatMap((node) => {
     const column = table.column(node.element.name, `${file}: schema`)
+    if (column === undefined) return []
     column.declareType(declaredType(node))
-    return { node, column, type: declaredType(node), nonFinite: 0 }
+    return [{ node, column, type: declaredType(node), nonFinite: 0 }]
   })
   let bytesReported = 0
   let rowStart = 0
@@ -80,9 +81,8 @@ async function readParquet(
   onBytes(buffer.byteLength - bytesReported)
   for (const { column, nonFinite } of columns) {
     if (nonFinite > 0) {
-      table.warn(
-        `${file}: column ${JSON.stringify(column.name)} has ${nonFinite} NaN or infinite values; they count as nulls`,
-      )
+      const message = `${file}: column ${JSON.stringify(column.name)} has ${nonFinite} NaN or infinite values; they count as nulls`
+      table.warn(message, column.name)
     }
   }
 }

@@ -2,6 +2,7 @@ import { writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import { DatasetProfile, InvalidInputError } from '@provena/contract'
 import { describe, expect, it } from 'vitest'
+import { buildWorkspacePackage } from '../../server/src/test-support/workspace-build.js'
 import { type ProfileInput, type ProfileProgress, profileFiles } from './profile-files.js'
 import {
   SQL_LIKE_NAME,
@@ -163,5 +164,52 @@ describe('profileFiles', () => {
     expect(numeric?.quantiles).toEqual(Array.from({ length: 101 }, (_, i) => i * 10))
     expect(numeric).toMatchObject({ min: 0, max: 1000, mean: 500 })
     expect(numeric?.histogram.counts.reduce((a, b) => a + b, 0)).toBe(1001)
+  })
+
+  it('gives the same profile whatever the number of parts the columns are split into', async () => {
+    const dir = await tempDir()
+    await writeDelimited(syntheticTable(3000, 6), path.join(dir, 'a.csv'))
+    await writeFile(path.join(dir, 'b.csv'), '')
+    await writeFile(path.join(dir, 'c.jsonl'), '{"id": "x", "extra": 1}\n{"extra": "y"}\n')
+    const files = [input(dir, 'a.csv', 'csv'), input(dir, 'b.csv', 'csv'), input(dir, 'c.jsonl', 'jsonl')]
+
+    const whole = await profileFiles(files, { workers: 1 })
+
+    expect(await profileFiles(files, { workers: 3 })).toEqual(whole)
+    expect(whole.profile.warnings).toEqual([
+      'b.csv: empty file (no header row); it contributes no rows',
+      'column "id" mixes value types (3000 integer, 1 string); it is profiled as string',
+      'column "extra" mixes value types (1 integer, 1 string); it is profiled as string',
+    ])
+  })
+
+  it('gives the same profile from worker threads (built code) as in this thread', { timeout: 180_000 }, async () => {
+    await buildWorkspacePackage('data')
+    const built: { profileFiles: typeof profileFiles } = await import('../dist/index.js')
+    const dir = await tempDir()
+    await writeDelimited(syntheticTable(4000, 8), path.join(dir, 'w.csv'))
+    writeParquet(syntheticTable(4000, 9), path.join(dir, 'w.parquet'), 500)
+    const files = [input(dir, 'w.csv', 'csv'), input(dir, 'w.parquet', 'parquet')]
+
+    const threaded = await built.profileFiles(files, { workers: 2 })
+
+    expect(threaded).toEqual(await profileFiles(files, { workers: 1 }))
+    await writeFile(path.join(dir, 'bad.csv'), 'a,b\n1\n')
+    await expect(built.profileFiles([input(dir, 'bad.csv', 'csv')], { workers: 2 })).rejects.toThrow(
+      expect.objectContaining({
+        name: InvalidInputError.name,
+        message: 'bad.csv: line 2: 1 fields where the header has 2 (a ragged row)',
+      }),
+    )
+  })
+
+  it('keeps the profile finite for values near the largest double', async () => {
+    const dir = await tempDir()
+    await writeFile(path.join(dir, 'huge.csv'), 'x\n1.7e308\n-1.7e308\n1e308\n')
+
+    const { profile } = await profileFiles([input(dir, 'huge.csv', 'csv')])
+
+    expect(DatasetProfile.parse(profile)).toEqual(profile)
+    expect(profile.columns[0].numeric).toMatchObject({ min: -1.7e308, max: 1.7e308 })
   })
 })

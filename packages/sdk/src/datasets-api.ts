@@ -45,6 +45,11 @@ export interface DatasetsApi {
   ): Promise<{ versions: DatasetVersionSummary[]; nextPageToken: string | null }>
   /** Every file of a version's manifest, following page tokens. */
   listFiles(spec: DatasetVersionSpec): Promise<DatasetFile[]>
+  /** One page of a version's manifest (by path), e.g. for a table that loads more as it scrolls. */
+  listFilesPage(
+    spec: DatasetVersionSpec,
+    page?: { maxResults?: number; pageToken?: string },
+  ): Promise<{ files: DatasetFile[]; nextPageToken: string | null }>
   /** Runs that read or produced the version. */
   runsOf(spec: DatasetVersionSpec): Promise<DatasetVersionRun[]>
   /** Records that a run read the version, as `context` (default `training`). */
@@ -91,6 +96,14 @@ export function createDatasetsApi(http: HttpClient): DatasetsApi {
     return { name: version.datasetName, version: version.version }
   }
   const versionPath = (ref: { name: string; version: number }) => `${datasetPath(ref.name)}/versions/${ref.version}`
+  const listFilesPage = (ref: { name: string; version: number }, page: { maxResults?: number; pageToken?: string }) =>
+    http.request({
+      method: 'GET',
+      path: `${versionPath(ref)}/files`,
+      query: { ...page },
+      response: ListDatasetFilesResponse,
+      isIdempotent: true,
+    })
 
   return {
     // Idempotent: registering the same content again returns the same version.
@@ -138,22 +151,18 @@ export function createDatasetsApi(http: HttpClient): DatasetsApi {
       }),
 
     async listFiles(spec) {
-      const path = `${versionPath(await numbered(spec))}/files`
+      const ref = await numbered(spec)
       const files: DatasetFile[] = []
       let pageToken: string | undefined
       do {
-        const page = await http.request({
-          method: 'GET',
-          path,
-          query: { maxResults: 1000, pageToken },
-          response: ListDatasetFilesResponse,
-          isIdempotent: true,
-        })
+        const page = await listFilesPage(ref, { maxResults: 1000, pageToken })
         files.push(...page.files)
         pageToken = page.nextPageToken ?? undefined
       } while (pageToken !== undefined)
       return files
     },
+
+    listFilesPage: async (spec, page = {}) => listFilesPage(await numbered(spec), page),
 
     async runsOf(spec) {
       const path = `${versionPath(await numbered(spec))}/runs`

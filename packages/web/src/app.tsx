@@ -9,8 +9,14 @@ import { RunsPage } from './features/runs/runs-page'
 import { useLocation } from './navigation/use-location'
 import { matchRoute, paths, type Route } from './routes'
 
-// The compare page's code loads on first visit, so the other pages start sooner.
+// The compare and dataset pages' code loads on first visit, so the other pages start sooner.
 const ComparePage = lazy(async () => ({ default: (await import('./features/compare/compare-page')).ComparePage }))
+const DatasetsPage = lazy(async () => ({ default: (await import('./features/datasets/datasets-page')).DatasetsPage }))
+const DatasetPage = lazy(async () => ({ default: (await import('./features/datasets/dataset-page')).DatasetPage }))
+const DatasetVersionPage = lazy(async () => ({
+  default: (await import('./features/datasets/dataset-version-page')).DatasetVersionPage,
+}))
+const DriftPage = lazy(async () => ({ default: (await import('./features/datasets/drift-page')).DriftPage }))
 
 function Page({ route }: { route: Route }) {
   switch (route.page) {
@@ -22,6 +28,14 @@ function Page({ route }: { route: Route }) {
       return <RunPage runId={route.runId} />
     case 'compare':
       return <ComparePage />
+    case 'datasets':
+      return <DatasetsPage />
+    case 'dataset':
+      return <DatasetPage name={route.name} />
+    case 'dataset-version':
+      return <DatasetVersionPage key={`${route.name}@${route.version}`} name={route.name} version={route.version} />
+    case 'dataset-compare':
+      return <DriftPage name={route.name} />
     case 'not-found':
       return <p className="empty">There is no page here.</p>
   }
@@ -39,6 +53,7 @@ export function App() {
     { label: 'Experiments', href: paths.experiments(), isCurrent: route.page === 'experiments' },
     { label: 'Runs', href: paths.runs({}), isCurrent: route.page === 'runs' || route.page === 'run' },
     { label: 'Compare', href: paths.compare({}), isCurrent: route.page === 'compare' },
+    { label: 'Datasets', href: paths.datasets(), isCurrent: route.page.startsWith('dataset') },
   ]
   return (
     <AppShell nav={nav}>

@@ -1,22 +1,42 @@
 import {
   type CompareViewState,
+  type DatasetCompareState,
   DEFAULT_CHART_OPTIONS,
   encodeCompareView,
+  encodeDatasetCompare,
+  encodeDatasetsView,
+  encodeDatasetView,
   encodeRunsView,
   encodeRunView,
   type RunsViewState,
   type RunViewState,
 } from './navigation/url-state'
 
-/** The pages of the UI; later pages (registry, datasets, lineage, audit, admin) add a kind here. */
+/** The pages of the UI; later pages (registry, lineage, audit, admin) add a kind here. */
 export type Route =
   | { page: 'experiments' }
   | { page: 'runs' }
   | { page: 'run'; runId: string }
   | { page: 'compare' }
+  | { page: 'datasets' }
+  | { page: 'dataset'; name: string }
+  | { page: 'dataset-version'; name: string; version: number }
+  | { page: 'dataset-compare'; name: string }
   | { page: 'not-found' }
 
 const RUN_PATH = /^\/runs\/([0-9a-f]{32})\/?$/
+// Dataset names are letters, digits and `_ . -` (the contract's DatasetName); versions count from 1.
+const DATASET_PATH = /^\/datasets\/([A-Za-z0-9][A-Za-z0-9_.-]*)(?:\/([1-9]\d{0,9}|compare))?\/?$/
+
+function matchDatasetRoute(pathname: string): Route | undefined {
+  if (pathname === '/datasets' || pathname === '/datasets/') return { page: 'datasets' }
+  const match = DATASET_PATH.exec(pathname)
+  if (!match?.[1]) return undefined
+  const [, name, rest] = match
+  if (rest === undefined) return { page: 'dataset', name }
+  if (rest === 'compare') return { page: 'dataset-compare', name }
+  return { page: 'dataset-version', name, version: Number(rest) }
+}
 
 /** Which page a path shows. */
 export function matchRoute(pathname: string): Route {
@@ -25,7 +45,7 @@ export function matchRoute(pathname: string): Route {
   const run = RUN_PATH.exec(pathname)
   if (run?.[1]) return { page: 'run', runId: run[1] }
   if (pathname === '/compare' || pathname === '/compare/') return { page: 'compare' }
-  return { page: 'not-found' }
+  return matchDatasetRoute(pathname) ?? { page: 'not-found' }
 }
 
 const EMPTY_RUNS_VIEW: RunsViewState = {
@@ -54,4 +74,10 @@ export const paths = {
       showOnlyDifferences: false,
       ...state,
     })}`,
+  datasets: (search = '') => `/datasets${encodeDatasetsView({ search })}`,
+  dataset: (name: string, selectedVersions: number[] = []) =>
+    `/datasets/${encodeURIComponent(name)}${encodeDatasetView({ selectedVersions })}`,
+  datasetVersion: (name: string, version: number) => `/datasets/${encodeURIComponent(name)}/${version}`,
+  datasetCompare: (name: string, state: Pick<DatasetCompareState, 'reference' | 'current'>) =>
+    `/datasets/${encodeURIComponent(name)}/compare${encodeDatasetCompare({ columnSearch: '', isDriftedOnly: false, ...state })}`,
 }

@@ -21,3 +21,21 @@ export function formatNumber(value: number): string {
   if (Number.isInteger(value) && Math.abs(value) < 1e15) return String(value)
   return Number(value.toPrecision(6)).toString()
 }
+
+/** 1,234 B, 12.3 KiB, 4.5 MiB, 1.2 GiB. */
+export function formatBytes(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`
+  const units = ['KiB', 'MiB', 'GiB', 'TiB']
+  let value = bytes / 1024
+  let unit = 0
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024
+    unit++
+  }
+  return `${value.toFixed(value < 10 ? 1 : 0)} ${units[unit]}`
+}
+
+/** The first 12 hex digits of a sha256, the way the pages show digests (the whole one on hover). */
+export function shortDigest(sha256: string): string {
+  return `${sha256.slice(0, 12)}…`
+}

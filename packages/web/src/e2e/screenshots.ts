@@ -3,6 +3,7 @@ import path from 'node:path'
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, it } from 'vitest'
 import { launchBrowser } from '../test-support/browser.js'
+import { seedDatasetDemoData } from '../test-support/dataset-demo-data.js'
 import { type DemoData, seedDemoData } from '../test-support/demo-data.js'
 import { startUiServer, UI_ADMIN_PASSWORD } from '../test-support/ui-server.js'
 
@@ -22,6 +23,8 @@ describe('screenshots of the main pages', () => {
     mkdirSync(OUT, { recursive: true })
     server = await startUiServer()
     demo = await seedDemoData(server.provena)
+    const churn = await server.provena.experiments.create({ name: 'churn-model' })
+    await seedDatasetDemoData(server.provena, churn.id)
     browser = await launchBrowser()
     page = await browser.newPage({ viewport: { width: 1400, height: 860 }, colorScheme: 'light' })
   })
@@ -66,7 +69,23 @@ describe('screenshots of the main pages', () => {
     await chartsDrawn(2)
     await shoot('compare', true)
 
+    await page.goto(`${server.url}/datasets`)
+    await page.getByRole('table', { name: 'Datasets' }).getByRole('link', { name: 'customers', exact: true }).waitFor()
+    await shoot('datasets')
+    await page.goto(`${server.url}/datasets/customers?sel=2&sel=1`)
+    await page.getByRole('table', { name: 'Versions' }).getByRole('link', { name: 'v1' }).waitFor()
+    await shoot('dataset-versions')
+    await page.goto(`${server.url}/datasets/customers/2`)
+    await page.locator('svg.histogram').first().waitFor()
+    await shoot('dataset-version', true)
+    await page.goto(`${server.url}/datasets/customers/compare?a=1&b=2`)
+    await page.locator('svg.histogram[data-series="2"]').first().waitFor()
+    await shoot('dataset-drift', true)
+
     await page.getByRole('button', { name: 'Switch to dark theme' }).click()
+    await page.goto(`${server.url}/datasets/customers/compare?a=1&b=2`)
+    await page.locator('svg.histogram[data-series="2"]').first().waitFor()
+    await shoot('dataset-drift-dark')
     await page.goto(`${server.url}/runs/${demo.runIds['resnet-03']}?tab=charts`)
     await chartsDrawn(2)
     await shoot('run-charts-dark')

@@ -3,9 +3,13 @@ import {
   type CompareViewState,
   DEFAULT_CHART_OPTIONS,
   decodeCompareView,
+  decodeDatasetCompare,
+  decodeDatasetView,
   decodeRunsView,
   decodeRunView,
   encodeCompareView,
+  encodeDatasetCompare,
+  encodeDatasetView,
   encodeRunsView,
   encodeRunView,
   type RunsViewState,
@@ -79,5 +83,29 @@ describe('the URL state of chart options', () => {
       showOnlyDifferences: true,
     }
     expect(decodeCompareView(query(encodeCompareView(state)))).toEqual(state)
+  })
+})
+
+describe('the URL state of the dataset pages', () => {
+  it('round-trips the versions ticked on a dataset page', () => {
+    const state = { selectedVersions: [3, 1] }
+    expect(encodeDatasetView(state)).toBe('?sel=3&sel=1')
+    expect(decodeDatasetView(query(encodeDatasetView(state)))).toEqual(state)
+  })
+
+  it('round-trips the two versions of a drift report and its column choices', () => {
+    const state = { reference: 1, current: 2, columnSearch: 'income, net', isDriftedOnly: true }
+    expect(encodeDatasetCompare(state)).toBe('?a=1&b=2&col=income%2C+net&drifted=1')
+    expect(decodeDatasetCompare(query(encodeDatasetCompare(state)))).toEqual(state)
+  })
+
+  it('drops version numbers a hand-edited URL gets wrong', () => {
+    expect(decodeDatasetView(query('sel=0&sel=2&sel=x&sel=2&sel=-1'))).toEqual({ selectedVersions: [2] })
+    expect(decodeDatasetCompare(query('a=latest&b=1.5'))).toEqual({
+      reference: null,
+      current: null,
+      columnSearch: '',
+      isDriftedOnly: false,
+    })
   })
 })

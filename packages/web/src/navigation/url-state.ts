@@ -44,6 +44,30 @@ export interface CompareViewState {
   showOnlyDifferences: boolean
 }
 
+export interface DatasetsViewState {
+  /** Text the dataset names contain. */
+  search: string
+}
+
+export interface DatasetViewState {
+  /** Versions ticked for comparison. */
+  selectedVersions: number[]
+}
+
+export interface DatasetVersionViewState {
+  /** Text the names of the columns shown contain. */
+  columnSearch: string
+}
+
+export interface DatasetCompareState {
+  /** The reference version (the baseline) and the current one; null until chosen. */
+  reference: number | null
+  current: number | null
+  columnSearch: string
+  /** Only the columns whose verdict is not `ok`. */
+  isDriftedOnly: boolean
+}
+
 export const DEFAULT_CHART_OPTIONS: ChartOptions = { xAxis: 'step', isLogScale: false, smoothing: 0 }
 
 const X_AXES: readonly XAxis[] = ['step', 'wall', 'relative']
@@ -140,5 +164,58 @@ export function encodeCompareView(state: CompareViewState): string {
   if (state.scatterX !== '') query.set('sx', state.scatterX)
   if (state.scatterY !== '') query.set('sy', state.scatterY)
   if (state.showOnlyDifferences) query.set('diff', '1')
+  return withQuestionMark(query)
+}
+
+function versionNumber(text: string | null): number | null {
+  return text !== null && /^[1-9]\d{0,9}$/.test(text) ? Number(text) : null
+}
+
+export function decodeDatasetsView(query: URLSearchParams): DatasetsViewState {
+  return { search: query.get('q') ?? '' }
+}
+
+export function encodeDatasetsView(state: DatasetsViewState): string {
+  const query = new URLSearchParams()
+  if (state.search !== '') query.set('q', state.search)
+  return withQuestionMark(query)
+}
+
+export function decodeDatasetView(query: URLSearchParams): DatasetViewState {
+  const versions = query.getAll('sel').map(versionNumber)
+  return { selectedVersions: [...new Set(versions.filter((v) => v !== null))] }
+}
+
+export function encodeDatasetView(state: DatasetViewState): string {
+  const query = new URLSearchParams()
+  for (const version of state.selectedVersions) query.append('sel', String(version))
+  return withQuestionMark(query)
+}
+
+export function decodeDatasetVersionView(query: URLSearchParams): DatasetVersionViewState {
+  return { columnSearch: query.get('col') ?? '' }
+}
+
+export function encodeDatasetVersionView(state: DatasetVersionViewState): string {
+  const query = new URLSearchParams()
+  if (state.columnSearch !== '') query.set('col', state.columnSearch)
+  return withQuestionMark(query)
+}
+
+export function decodeDatasetCompare(query: URLSearchParams): DatasetCompareState {
+  return {
+    reference: versionNumber(query.get('a')),
+    current: versionNumber(query.get('b')),
+    columnSearch: query.get('col') ?? '',
+    isDriftedOnly: query.get('drifted') === '1',
+  }
+}
+
+export function encodeDatasetCompare(state: DatasetCompareState): string {
+  const query = new URLSearchParams()
+  if (state.reference !== null) query.set('a', String(state.reference))
+  if (state.current !== null) query.set('b', String(state.current))
+  if (state.columnSearch !== '') query.set('col', state.columnSearch)
+  if (state.isDriftedOnly) query.set('drifted', '1')
   return withQuestionMark(query)
 }

@@ -1,19 +1,7 @@
 import { useQuery } from '@tanstack/react-query'
 import { useProvena } from '../../api/provena-context'
 import { ErrorMessage } from '../../components/error-message'
-
-/** 1,234 B, 12.3 KiB, 4.5 MiB, 1.2 GiB. */
-function formatBytes(bytes: number): string {
-  if (bytes < 1024) return `${bytes} B`
-  const units = ['KiB', 'MiB', 'GiB', 'TiB']
-  let value = bytes / 1024
-  let unit = 0
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024
-    unit++
-  }
-  return `${value.toFixed(value < 10 ? 1 : 0)} ${units[unit]}`
-}
+import { formatBytes, shortDigest } from '../../components/format'
 
 /** The URL a file downloads from: the run's artifact route, each path segment encoded on its own. */
 function downloadUrl(runId: string, path: string): string {
@@ -80,7 +68,7 @@ export function ArtifactsTab({ runId, dir, onOpen }: { runId: string; dir: strin
                   )}
                 </td>
                 <td>{entry.sizeBytes === null ? '' : formatBytes(entry.sizeBytes)}</td>
-                <td>{entry.sha256 === null ? '' : <code title={entry.sha256}>{entry.sha256.slice(0, 12)}…</code>}</td>
+                <td>{entry.sha256 === null ? '' : <code title={entry.sha256}>{shortDigest(entry.sha256)}</code>}</td>
               </tr>
             ))}
           </tbody>

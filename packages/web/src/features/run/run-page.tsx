@@ -12,6 +12,7 @@ import { paths } from '../../routes'
 import { useExperiments } from '../experiments/experiments-queries'
 import { useChildRuns, useRun } from '../runs/runs-queries'
 import { ArtifactsTab } from './artifacts-tab'
+import { RunDatasets } from './run-datasets'
 
 const TABS: { id: RunViewState['tab']; label: string }[] = [
   { id: 'overview', label: 'Overview' },
@@ -106,6 +107,8 @@ function Overview({ run }: { run: Run }) {
           label="Latest metrics"
           entries={run.metrics.map((m) => [m.key, `${formatNumber(m.value)} (step ${m.step})`])}
         />
+        <h2>Datasets</h2>
+        <RunDatasets runId={run.id} />
         <h2>Tags</h2>
         <KeyValueTable label="Tags" entries={Object.entries(run.tags).sort(([a], [b]) => a.localeCompare(b))} />
       </div>
