@@ -303,3 +303,12 @@ export const UpdateModelCardBody = ModelCardFields.partial()
 export type UpdateModelCardBody = z.input<typeof UpdateModelCardBody>
 export const ModelCardResponse = z.object({ card: ModelCard })
 export type ModelCardResponse = z.infer<typeof ModelCardResponse>
+
+/** MLflow's transition-stage: move a version to a stage, optionally archiving the others in it. */
+export const TransitionStageBody = z.object({
+  stage: ModelStage,
+  /** Move the versions now in `stage` (Staging or Production) to Archived, as MLflow's archive_existing_versions. */
+  archiveExisting: z.boolean().default(false),
+  reason: z.string().max(2000).optional(),
+})
+export type TransitionStageBody = z.input<typeof TransitionStageBody>

@@ -19,6 +19,7 @@ import {
   type PromotionStatus,
   type RegisteredModel,
   type SetAliasBody,
+  type TransitionStageBody,
   type UpdateModelBody,
   type UpdateModelCardBody,
 } from '@provena/contract'
@@ -50,6 +51,8 @@ export interface ModelsApi {
   /** Every file of a version, following page tokens. */
   listFiles(name: string, version: number): Promise<ModelVersionFile[]>
   deleteVersion(name: string, version: number): Promise<void>
+  /** MLflow-style stage transition (None, Staging, Production, Archived), recorded in the alias history. */
+  transitionStage(name: string, version: number, body: TransitionStageBody): Promise<ModelVersion>
   /** `models:/<name>@<alias>`, `models:/<name>/<version>` or `models:/<name>/latest`. */
   resolve(uri: string): Promise<ModelVersion>
   setAlias(name: string, alias: string, body: SetAliasBody): Promise<RegisteredModel>
@@ -138,6 +141,16 @@ export function createModelsApi(http: HttpClient): ModelsApi {
         response: NO_CONTENT,
         isIdempotent: false,
       }),
+    transitionStage: (name, number, body) =>
+      version(
+        http.request({
+          method: 'POST',
+          path: `${path(name)}/versions/${number}/stage`,
+          body,
+          response: ModelVersionResponse,
+          isIdempotent: true,
+        }),
+      ),
     resolve: (uri) => version(get(`${BASE}/resolve`, ModelVersionResponse, { uri })),
     setAlias: (name, alias, body) =>
       model(

@@ -6,7 +6,7 @@ import type {
   RegisteredModel,
   UpdateModelCardBody,
 } from '@provena/contract'
-import { PromotionStatus } from '@provena/contract'
+import { ModelStage, PromotionStatus } from '@provena/contract'
 import { Argument, type Command } from 'commander'
 import { CliError } from '../cli-error.js'
 import type { CliIo } from '../cli-io.js'
@@ -51,7 +51,7 @@ async function cardPatchOf(options: CardFlags): Promise<UpdateModelCardBody> {
 
 const RUN_ID = '5f0c3d2e9a8b4c7d8e1f2a3b4c5d6e7f'
 
-/** `provena models create|list|show|register|versions|resolve|card|compare|delete-version|alias|rollback|protect|history|promote|promotions|approve|reject`. */
+/** `provena models create|list|show|register|versions|resolve|card|compare|stage|delete-version|alias|rollback|protect|history|promote|promotions|approve|reject`. */
 export function registerModelsCommand(program: Command, io: CliIo): void {
   const models = program
     .command('models')
@@ -301,6 +301,33 @@ ${examples('provena models card churn 4', 'provena models card churn 4 --intende
       )
     })
   })
+
+  const stage = models
+    .command('stage')
+    .description('move a version to an MLflow stage (kept for compatibility; recorded in the alias history)')
+    .argument('<name>', 'the model')
+    .argument('<version>', 'the version', parsePositiveInt)
+    .addArgument(new Argument('<stage>', 'the stage').choices(ModelStage.options))
+    .option('--archive-existing', 'move the versions now in that stage (Staging or Production) to Archived')
+    .option('--reason <text>', 'why, kept in the history')
+    .addHelpText('after', examples('provena models stage churn 4 Production --archive-existing'))
+  addClientOptions(stage).action(
+    async (
+      name: string,
+      version: number,
+      target: ModelStage,
+      options: ClientFlags & { archiveExisting?: boolean; reason?: string },
+    ) => {
+      await withClient(options, io.env, (c) =>
+        c.models.transitionStage(name, version, {
+          stage: target,
+          archiveExisting: !!options.archiveExisting,
+          reason: options.reason,
+        }),
+      )
+      io.stdout.write(`${name}/${version} is in stage ${target}.\n`)
+    },
+  )
 
   const remove = models
     .command('delete-version')

@@ -288,6 +288,11 @@ const MATRIX: Record<string, Entry> = {
     [401, 404, 403, 200, 200, 200],
     async (c) => ({ url: `${await model(c)}/versions/1/card`, body: { intendedUse: 'scoring' } }),
   ),
+  'POST /api/v1/models/:name/versions/:version/stage': entry(
+    'signed-in',
+    [401, 404, 403, 200, 200, 200],
+    async (c) => ({ url: `${await model(c)}/versions/1/stage`, body: { stage: 'Staging' } }),
+  ),
   'GET /api/v1/models/:name/compare': entry('signed-in', [401, 404, 200, 200, 200, 200], async (c) => ({
     url: `${await model(c)}/compare?a=1&b=1`,
   })),

@@ -1,9 +1,11 @@
 import {
   type AliasEvent,
   ConflictError,
+  type ModelStage,
   NotFoundError,
   type RegisteredModel,
   type SetAliasBody,
+  type TransitionStageBody,
 } from '@provena/contract'
 import type { AliasEventKind } from '../../storage/db/model-aliases-repository.js'
 import type { ModelRecord } from '../../storage/db/models-repository.js'
@@ -184,6 +186,62 @@ export function createAliasesService({ store, clock, audit, authorizer }: Deps) 
           })
         }
         return reload(tx, name)
+      })
+    },
+
+    /**
+     * MLflow's stage transition, kept for compatibility: the version's stage changes and each change
+     * (of this version, and of versions archived with `archiveExisting`) goes into the same history
+     * as alias moves, under `stage:<Stage>`, and the audit trail. Stages are not governed by
+     * protection; use aliases for that.
+     */
+    async transitionStage(
+      ctx: RequestContext,
+      name: string,
+      number: number,
+      body: TransitionStageBody & { archiveExisting: boolean },
+    ) {
+      return store.transaction(async (tx) => {
+        const model = await writableModel(tx, ctx, name)
+        const version = await tx.models.findVersion(model, number)
+        if (!version) throw new NotFoundError(`model version ${name}/${number} not found`)
+        const nowMs = clock.nowMs()
+        const actor = actorName(ctx.principal).actor
+        const change = async (
+          target: { id: string; version: number },
+          from: ModelStage,
+          to: ModelStage,
+          reason: string | null,
+        ) => {
+          await tx.models.setStage(target.id, to, nowMs)
+          await tx.modelAliases.appendEvent(model.id, {
+            alias: `stage:${to}`,
+            kind: 'stage',
+            fromVersion: null,
+            toVersion: target.version,
+            actor,
+            atMs: nowMs,
+            reason: `${from} -> ${to}${reason ? `: ${reason}` : ''}`,
+            promotionRequestId: null,
+          })
+          await audit.record(tx, ctx, {
+            action: 'model_version.stage',
+            objectType: 'registered_model',
+            objectId: name,
+            before: { version: target.version, stage: from },
+            after: { version: target.version, stage: to },
+          })
+        }
+        if (body.archiveExisting && (body.stage === 'Staging' || body.stage === 'Production')) {
+          for (const other of await tx.models.versionsInStage(model.id, body.stage)) {
+            if (other.version !== number)
+              await change(other, body.stage, 'Archived', `archived by the move of version ${number}`)
+          }
+        }
+        if (version.stage !== body.stage) await change(version, version.stage, body.stage, body.reason ?? null)
+        const after = await tx.models.findVersion(model, number)
+        if (!after) throw new NotFoundError(`model version ${name}/${number} not found`)
+        return after
       })
     },
 

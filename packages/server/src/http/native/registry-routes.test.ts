@@ -398,6 +398,34 @@ describe.each(testDialects())('model registry on %s', (dialect) => {
     expect([res.body.a.runId, res.body.b.runId]).toEqual(runs)
   })
 
+  it('moves versions between MLflow stages, archiving the others, and keeps it in the history', async () => {
+    const { name } = await modelWithVersions(2)
+    await call('alice', 'POST', `/api/v1/models/${name}/versions/1/stage`, { stage: 'Production' })
+
+    const res = await call('bob', 'POST', `/api/v1/models/${name}/versions/2/stage`, {
+      stage: 'Production',
+      archiveExisting: true,
+    })
+    const first = await call('alice', 'GET', `/api/v1/models/${name}/versions/1`)
+    const bad = await call('alice', 'POST', `/api/v1/models/${name}/versions/2/stage`, { stage: 'Prod' })
+    const history = await call('alice', 'GET', `/api/v1/models/${name}/alias-history`)
+
+    expect(res.body.modelVersion.stage).toBe('Production')
+    expect(first.body.modelVersion.stage).toBe('Archived')
+    expect(bad.status).toBe(400)
+    expect(
+      history.body.events.map((e: { alias: string; toVersion: number; reason: string }) => [
+        e.alias,
+        e.toVersion,
+        e.reason,
+      ]),
+    ).toEqual([
+      ['stage:Production', 2, 'None -> Production'],
+      ['stage:Archived', 1, 'Production -> Archived: archived by the move of version 2'],
+      ['stage:Production', 1, 'None -> Production'],
+    ])
+  })
+
   describe('model cards', () => {
     async function versionWithRun() {
       const { name, experimentId } = await setup()

@@ -25,6 +25,7 @@ import {
   RegisterModelVersionBody,
   ResolveModelQuery,
   SetAliasBody,
+  TransitionStageBody,
   UpdateModelBody,
   UpdateModelCardBody,
 } from '@provena/contract'
@@ -134,6 +135,17 @@ export function registerRegistryRoutes(
       schema: { tags, params: ModelVersionParams, body: UpdateModelCardBody, response: { 200: ModelCardResponse } },
     },
     async (req) => ({ card: await modelCards.update(req.ctx, req.params.name, req.params.version, req.body) }),
+  )
+
+  app.post(
+    `${BASE}/:name/versions/:version/stage`,
+    {
+      config: signedIn,
+      schema: { tags, params: ModelVersionParams, body: TransitionStageBody, response: { 200: ModelVersionResponse } },
+    },
+    async (req) => ({
+      modelVersion: await aliases.transitionStage(req.ctx, req.params.name, req.params.version, req.body),
+    }),
   )
 
   app.get(

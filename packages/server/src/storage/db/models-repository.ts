@@ -340,6 +340,18 @@ export function createModelsRepository(db: Kysely<DB>, kind: DialectKind) {
       await db.updateTable('modelVersions').set({ stage, updatedAtMs: nowMs }).where('id', '=', versionId).execute()
     },
 
+    /** Version numbers of the model now in `stage`. */
+    async versionsInStage(modelId: string, stage: ModelStage): Promise<{ id: string; version: number }[]> {
+      const rows = await db
+        .selectFrom('modelVersions')
+        .select(['id', 'version'])
+        .where('modelId', '=', modelId)
+        .where('stage', '=', stage)
+        .orderBy('version')
+        .execute()
+      return rows.map((r) => ({ id: r.id, version: Number(r.version) }))
+    },
+
     async updateVersion(versionId: string, patch: { description?: string | null }, nowMs: number): Promise<void> {
       await db
         .updateTable('modelVersions')
