@@ -1,7 +1,8 @@
 import { type ColumnDrift, DatasetProfile, DriftReport, DriftThresholds } from '@provena/contract'
 import { describe, expect, it } from 'vitest'
 import { compareProfiles } from './drift-report.js'
-import { categoricalSample, normalSample, prng, profileOf, type TestColumn } from './test-support/drift-profiles.js'
+import { categoricalSample, normalSample, profileOf, type TestColumn } from './test-support/drift-profiles.js'
+import { prng } from './test-support/prng.js'
 
 const DEFAULTS = DriftThresholds.parse({})
 const N = 10_000

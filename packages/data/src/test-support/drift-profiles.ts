@@ -84,18 +84,6 @@ function categoryProfileOf(values: string[]): CategoryProfile {
   }
 }
 
-/** A small deterministic PRNG (mulberry32), so a failing case can be replayed from its seed. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296
-  }
-}
-
 /** `n` draws from a normal distribution (Box-Muller). */
 export function normalSample(random: () => number, n: number, mean: number, stddev: number): number[] {
   return Array.from({ length: n }, () => {

@@ -5,10 +5,10 @@ import { datasetDigest } from '../../../data/src/index.js'
 import {
   categoricalSample,
   normalSample,
-  prng,
   profileOf,
   type TestColumn,
 } from '../../../data/src/test-support/drift-profiles.js'
+import { prng } from '../../../data/src/test-support/prng.js'
 
 export interface DatasetDemoData {
   /** `customers` v1 and v2: v2 has a shifted `income` and a new `plan` category. */

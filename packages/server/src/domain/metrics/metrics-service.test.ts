@@ -1,7 +1,7 @@
 import { InvalidInputError } from '@provena/contract'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { prng } from '../../../../data/src/test-support/prng.js'
 import { createServices } from '../../services.js'
-import { prng } from '../../test-support/prng.js'
 import { createTestBlobStore, openTestStore } from '../../test-support/test-app.js'
 import { testDialects } from '../../test-support/test-databases.js'
 import { generateSignerKey } from '../audit/signed-note.js'

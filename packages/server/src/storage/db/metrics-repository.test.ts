@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { prng } from '../../test-support/prng.js'
+import { prng } from '../../../../data/src/test-support/prng.js'
 import { openTestStore } from '../../test-support/test-app.js'
 import { testDialects } from '../../test-support/test-databases.js'
 import type { Store } from '../store.js'
