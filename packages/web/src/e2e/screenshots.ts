@@ -26,7 +26,16 @@ describe('screenshots of the main pages', () => {
     demo = await seedDemoData(server.provena)
     const churn = await server.provena.experiments.create({ name: 'churn-model' })
     await seedDatasetDemoData(server.provena, churn.id)
-    await seedModelDemoData(server.provena, server.url, churn.id)
+    const models = await seedModelDemoData(server.provena, server.url, churn.id)
+    // More models for the list, made from the same runs' artifacts.
+    for (const [name, description, alias] of [
+      ['churn-baseline', 'Logistic regression baseline for churn-classifier', 'baseline'],
+      ['customer-ltv', 'Expected revenue per customer over 12 months', 'staging'],
+    ] as const) {
+      await server.provena.models.create({ name, description })
+      const version = await server.provena.models.register(name, `runs:/${models.runIds[0]}/model`)
+      await server.provena.models.setAlias(name, alias, { version: version.version })
+    }
     browser = await launchBrowser()
     page = await browser.newPage({ viewport: { width: 1400, height: 860 }, colorScheme: 'light' })
   })
@@ -85,7 +94,7 @@ describe('screenshots of the main pages', () => {
     await shoot('dataset-drift', true)
 
     await page.goto(`${server.url}/models`)
-    await page.getByRole('table', { name: 'Models' }).getByRole('link', { name: MODEL_NAME }).waitFor()
+    await page.getByRole('table', { name: 'Models' }).getByRole('link', { name: MODEL_NAME, exact: true }).waitFor()
     await shoot('models')
     await page.goto(`${server.url}/models/${MODEL_NAME}`)
     await page.getByRole('table', { name: 'Evaluation' }).waitFor()

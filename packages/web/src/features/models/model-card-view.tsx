@@ -79,7 +79,7 @@ export function ModelCardView({ card }: { card: ModelCard }) {
       {card.evaluation.length === 0 ? (
         <p className="muted">The source run logged no metrics.</p>
       ) : (
-        <table className="plain-table" aria-label="Evaluation">
+        <table className="plain-table compact" aria-label="Evaluation">
           <thead>
             <tr>
               <th scope="col">Metric</th>

@@ -36,7 +36,7 @@ function AliasTable({ model }: { model: RegisteredModel }) {
   const aliases = Object.entries(model.aliases).sort(([a], [b]) => a.localeCompare(b))
   if (aliases.length === 0) return <p className="empty">No alias points at a version of this model.</p>
   return (
-    <table className="plain-table" aria-label="Aliases">
+    <table className="plain-table compact" aria-label="Aliases">
       <thead>
         <tr>
           <th scope="col">Alias</th>

@@ -75,10 +75,11 @@ function Manifest({ manifest }: { manifest: ModelManifest }) {
         <dt>Input example</dt>
         <dd>{manifest.inputExample ?? '—'}</dd>
       </dl>
+      <h3>Signature</h3>
       {manifest.signature === null ? (
         <p className="muted">No signature was given.</p>
       ) : (
-        <table className="plain-table" aria-label="Signature">
+        <table className="plain-table compact" aria-label="Signature">
           <thead>
             <tr>
               <th scope="col">Direction</th>
