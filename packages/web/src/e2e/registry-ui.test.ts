@@ -190,6 +190,18 @@ describe.runIf(shouldRunBrowserTests('registry UI'))('the model registry UI in h
     ])
   })
 
+  it('opens a model whose name needs encoding in a URL, and says when it has no versions yet', async () => {
+    const name = 'Churn model (EU) #2'
+    await server.provena.models.create({ name })
+    await page.goto(`${server.url}/models?q=${encodeURIComponent('(EU)')}`)
+    await page.getByRole('table', { name: 'Models' }).getByRole('link', { name, exact: true }).click()
+    await page.getByRole('heading', { name, exact: true }).waitFor()
+    expect(new URL(page.url()).pathname).toBe(`/models/${encodeURIComponent(name)}`)
+    expect(await page.getByText('This model has no versions yet.').count()).toBe(1)
+    expect(await page.getByText('A model card belongs to a version; this model has none yet.').count()).toBe(1)
+    expect(await page.getByText('No alias points at a version of this model.').count()).toBe(1)
+  })
+
   it('keeps every visible text at WCAG AA contrast in both themes', async () => {
     for (const path of ['/models', `/models/${MODEL_NAME}`, `/models/${MODEL_NAME}/3`]) {
       await page.goto(`${server.url}${path}`)
