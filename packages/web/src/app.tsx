@@ -9,12 +9,17 @@ import { RunsPage } from './features/runs/runs-page'
 import { useLocation } from './navigation/use-location'
 import { matchRoute, paths, type Route } from './routes'
 
-// The compare and dataset pages' code loads on first visit, so the other pages start sooner.
+// The compare, dataset and model pages' code loads on first visit, so the other pages start sooner.
 const ComparePage = lazy(async () => ({ default: (await import('./features/compare/compare-page')).ComparePage }))
 const DatasetsPage = lazy(async () => ({ default: (await import('./features/datasets/datasets-page')).DatasetsPage }))
 const DatasetPage = lazy(async () => ({ default: (await import('./features/datasets/dataset-page')).DatasetPage }))
 const DatasetVersionPage = lazy(async () => ({
   default: (await import('./features/datasets/dataset-version-page')).DatasetVersionPage,
+}))
+const ModelsPage = lazy(async () => ({ default: (await import('./features/models/models-page')).ModelsPage }))
+const ModelPage = lazy(async () => ({ default: (await import('./features/models/model-page')).ModelPage }))
+const ModelVersionPage = lazy(async () => ({
+  default: (await import('./features/models/model-version-page')).ModelVersionPage,
 }))
 const DriftPage = lazy(async () => ({ default: (await import('./features/datasets/drift-page')).DriftPage }))
 
@@ -36,6 +41,12 @@ function Page({ route }: { route: Route }) {
       return <DatasetVersionPage key={`${route.name}@${route.version}`} name={route.name} version={route.version} />
     case 'dataset-compare':
       return <DriftPage name={route.name} />
+    case 'models':
+      return <ModelsPage />
+    case 'model':
+      return <ModelPage key={route.name} name={route.name} />
+    case 'model-version':
+      return <ModelVersionPage key={`${route.name}@${route.version}`} name={route.name} version={route.version} />
     case 'not-found':
       return <p className="empty">There is no page here.</p>
   }
@@ -54,6 +65,7 @@ export function App() {
     { label: 'Runs', href: paths.runs({}), isCurrent: route.page === 'runs' || route.page === 'run' },
     { label: 'Compare', href: paths.compare({}), isCurrent: route.page === 'compare' },
     { label: 'Datasets', href: paths.datasets(), isCurrent: route.page.startsWith('dataset') },
+    { label: 'Models', href: paths.models(), isCurrent: route.page.startsWith('model') },
   ]
   return (
     <AppShell nav={nav}>

@@ -20,3 +20,29 @@ describe('the dataset pages of the router', () => {
     expect(matchRoute(paths.datasetVersion('churn', 4))).toEqual({ page: 'dataset-version', name: 'churn', version: 4 })
   })
 })
+
+describe('the model pages of the router', () => {
+  it('matches the list, a model and a version, with names that need encoding', () => {
+    expect(matchRoute('/models')).toEqual({ page: 'models' })
+    expect(matchRoute('/models/churn')).toEqual({ page: 'model', name: 'churn' })
+    expect(matchRoute('/models/churn/3')).toEqual({ page: 'model-version', name: 'churn', version: 3 })
+    expect(matchRoute(paths.model('churn classifier'))).toEqual({ page: 'model', name: 'churn classifier' })
+    expect(matchRoute(paths.modelVersion('ünï code', 2))).toEqual({
+      page: 'model-version',
+      name: 'ünï code',
+      version: 2,
+    })
+  })
+
+  it('does not match a version that is not a positive number or a name the server would refuse', () => {
+    expect(matchRoute('/models/churn/0')).toEqual({ page: 'not-found' })
+    expect(matchRoute('/models/churn/latest')).toEqual({ page: 'not-found' })
+    expect(matchRoute('/models/a%40b')).toEqual({ page: 'not-found' })
+    expect(matchRoute('/models/%E0%A4%A')).toEqual({ page: 'not-found' })
+  })
+
+  it('keeps the chosen model card in the URL', () => {
+    expect(paths.model('churn', 2)).toBe('/models/churn?card=2')
+    expect(paths.model('churn')).toBe('/models/churn')
+  })
+})

@@ -6,13 +6,15 @@ import {
   encodeDatasetCompare,
   encodeDatasetsView,
   encodeDatasetView,
+  encodeModelsView,
+  encodeModelView,
   encodeRunsView,
   encodeRunView,
   type RunsViewState,
   type RunViewState,
 } from './navigation/url-state'
 
-/** The pages of the UI; later pages (registry, lineage, audit, admin) add a kind here. */
+/** The pages of the UI; later pages (lineage, audit, admin) add a kind here. */
 export type Route =
   | { page: 'experiments' }
   | { page: 'runs' }
@@ -22,6 +24,9 @@ export type Route =
   | { page: 'dataset'; name: string }
   | { page: 'dataset-version'; name: string; version: number }
   | { page: 'dataset-compare'; name: string }
+  | { page: 'models' }
+  | { page: 'model'; name: string }
+  | { page: 'model-version'; name: string; version: number }
   | { page: 'not-found' }
 
 const RUN_PATH = /^\/runs\/([0-9a-f]{32})\/?$/
@@ -38,6 +43,23 @@ function matchDatasetRoute(pathname: string): Route | undefined {
   return { page: 'dataset-version', name, version: Number(rest) }
 }
 
+// Model names may hold any printable character but `/ @ :` (the contract's ModelName), so they travel encoded.
+const MODEL_PATH = /^\/models\/([^/]+)(?:\/([1-9]\d{0,9}))?\/?$/
+
+function matchModelRoute(pathname: string): Route | undefined {
+  if (pathname === '/models' || pathname === '/models/') return { page: 'models' }
+  const match = MODEL_PATH.exec(pathname)
+  if (!match?.[1]) return undefined
+  let name: string
+  try {
+    name = decodeURIComponent(match[1])
+  } catch {
+    return undefined
+  }
+  if (name.trim() === '' || /[/@:]/.test(name)) return undefined
+  return match[2] === undefined ? { page: 'model', name } : { page: 'model-version', name, version: Number(match[2]) }
+}
+
 /** Which page a path shows. */
 export function matchRoute(pathname: string): Route {
   if (pathname === '/' || pathname === '/experiments' || pathname === '/experiments/') return { page: 'experiments' }
@@ -45,7 +67,7 @@ export function matchRoute(pathname: string): Route {
   const run = RUN_PATH.exec(pathname)
   if (run?.[1]) return { page: 'run', runId: run[1] }
   if (pathname === '/compare' || pathname === '/compare/') return { page: 'compare' }
-  return matchDatasetRoute(pathname) ?? { page: 'not-found' }
+  return matchDatasetRoute(pathname) ?? matchModelRoute(pathname) ?? { page: 'not-found' }
 }
 
 const EMPTY_RUNS_VIEW: RunsViewState = {
@@ -80,4 +102,8 @@ export const paths = {
   datasetVersion: (name: string, version: number) => `/datasets/${encodeURIComponent(name)}/${version}`,
   datasetCompare: (name: string, state: Pick<DatasetCompareState, 'reference' | 'current'>) =>
     `/datasets/${encodeURIComponent(name)}/compare${encodeDatasetCompare({ columnSearch: '', isDriftedOnly: false, ...state })}`,
+  models: (search = '') => `/models${encodeModelsView({ search })}`,
+  model: (name: string, cardVersion: number | null = null) =>
+    `/models/${encodeURIComponent(name)}${encodeModelView({ cardVersion })}`,
+  modelVersion: (name: string, version: number) => `/models/${encodeURIComponent(name)}/${version}`,
 }

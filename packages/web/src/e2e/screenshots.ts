@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, it } from 'vitest'
 import { launchBrowser } from '../test-support/browser.js'
 import { seedDatasetDemoData } from '../test-support/dataset-demo-data.js'
 import { type DemoData, seedDemoData } from '../test-support/demo-data.js'
+import { MODEL_NAME, seedModelDemoData } from '../test-support/model-demo-data.js'
 import { startUiServer, UI_ADMIN_PASSWORD } from '../test-support/ui-server.js'
 
 const OUT = path.resolve(import.meta.dirname, '../../../../docs/screenshots')
@@ -25,6 +26,16 @@ describe('screenshots of the main pages', () => {
     demo = await seedDemoData(server.provena)
     const churn = await server.provena.experiments.create({ name: 'churn-model' })
     await seedDatasetDemoData(server.provena, churn.id)
+    const models = await seedModelDemoData(server.provena, server.url, churn.id)
+    // More models for the list, made from the same runs' artifacts.
+    for (const [name, description, alias] of [
+      ['churn-baseline', 'Logistic regression baseline for churn-classifier', 'baseline'],
+      ['customer-ltv', 'Expected revenue per customer over 12 months', 'staging'],
+    ] as const) {
+      await server.provena.models.create({ name, description })
+      const version = await server.provena.models.register(name, `runs:/${models.runIds[0]}/model`)
+      await server.provena.models.setAlias(name, alias, { version: version.version })
+    }
     browser = await launchBrowser()
     page = await browser.newPage({ viewport: { width: 1400, height: 860 }, colorScheme: 'light' })
   })
@@ -81,6 +92,16 @@ describe('screenshots of the main pages', () => {
     await page.goto(`${server.url}/datasets/customers/compare?a=1&b=2`)
     await page.locator('svg.histogram[data-series="2"]').first().waitFor()
     await shoot('dataset-drift', true)
+
+    await page.goto(`${server.url}/models`)
+    await page.getByRole('table', { name: 'Models' }).getByRole('link', { name: MODEL_NAME, exact: true }).waitFor()
+    await shoot('models')
+    await page.goto(`${server.url}/models/${MODEL_NAME}`)
+    await page.getByRole('table', { name: 'Evaluation' }).waitFor()
+    await shoot('model', true)
+    await page.goto(`${server.url}/models/${MODEL_NAME}/3`)
+    await page.getByRole('table', { name: 'Evaluation' }).waitFor()
+    await shoot('model-version', true)
 
     await page.getByRole('button', { name: 'Switch to dark theme' }).click()
     await page.goto(`${server.url}/datasets/customers/compare?a=1&b=2`)

@@ -5,11 +5,15 @@ import {
   decodeCompareView,
   decodeDatasetCompare,
   decodeDatasetView,
+  decodeModelsView,
+  decodeModelView,
   decodeRunsView,
   decodeRunView,
   encodeCompareView,
   encodeDatasetCompare,
   encodeDatasetView,
+  encodeModelsView,
+  encodeModelView,
   encodeRunsView,
   encodeRunView,
   type RunsViewState,
@@ -107,5 +111,20 @@ describe('the URL state of the dataset pages', () => {
       columnSearch: '',
       isDriftedOnly: false,
     })
+  })
+})
+
+describe('the URL state of the model pages', () => {
+  it('round-trips the models search and the version whose card a model page shows', () => {
+    expect(encodeModelsView({ search: 'churn v2' })).toBe('?q=churn+v2')
+    expect(decodeModelsView(query('q=churn+v2'))).toEqual({ search: 'churn v2' })
+    expect(encodeModelView({ cardVersion: 4 })).toBe('?card=4')
+    expect(decodeModelView(query(encodeModelView({ cardVersion: 4 })))).toEqual({ cardVersion: 4 })
+    expect(encodeModelView({ cardVersion: null })).toBe('')
+  })
+
+  it('shows the latest card when the URL names a version that cannot be one', () => {
+    for (const text of ['card=0', 'card=latest', 'card=2.5', 'card=-1', ''])
+      expect(decodeModelView(query(text)), text).toEqual({ cardVersion: null })
   })
 })

@@ -59,6 +59,16 @@ export interface DatasetVersionViewState {
   columnSearch: string
 }
 
+export interface ModelsViewState {
+  /** Text the model names contain. */
+  search: string
+}
+
+export interface ModelViewState {
+  /** The version whose model card is shown; null: the latest. */
+  cardVersion: number | null
+}
+
 export interface DatasetCompareState {
   /** The reference version (the baseline) and the current one; null until chosen. */
   reference: number | null
@@ -217,5 +227,25 @@ export function encodeDatasetCompare(state: DatasetCompareState): string {
   if (state.current !== null) query.set('b', String(state.current))
   if (state.columnSearch !== '') query.set('col', state.columnSearch)
   if (state.isDriftedOnly) query.set('drifted', '1')
+  return withQuestionMark(query)
+}
+
+export function decodeModelsView(query: URLSearchParams): ModelsViewState {
+  return { search: query.get('q') ?? '' }
+}
+
+export function encodeModelsView(state: ModelsViewState): string {
+  const query = new URLSearchParams()
+  if (state.search !== '') query.set('q', state.search)
+  return withQuestionMark(query)
+}
+
+export function decodeModelView(query: URLSearchParams): ModelViewState {
+  return { cardVersion: versionNumber(query.get('card')) }
+}
+
+export function encodeModelView(state: ModelViewState): string {
+  const query = new URLSearchParams()
+  if (state.cardVersion !== null) query.set('card', String(state.cardVersion))
   return withQuestionMark(query)
 }
