@@ -312,3 +312,52 @@ export const TransitionStageBody = z.object({
   reason: z.string().max(2000).optional(),
 })
 export type TransitionStageBody = z.input<typeof TransitionStageBody>
+
+/** Registry events a webhook can subscribe to. */
+export const WebhookEvent = z.enum([
+  'model_version.created',
+  'alias.moved',
+  'promotion.requested',
+  'promotion.approved',
+  'promotion.rejected',
+])
+export type WebhookEvent = z.infer<typeof WebhookEvent>
+
+export const CreateWebhookBody = z.object({
+  url: z.url({ protocol: /^https?$/, hostname: z.regexes.hostname }).max(2000),
+  /** Default: every event. */
+  events: z.array(WebhookEvent).min(1).max(20).optional(),
+})
+export type CreateWebhookBody = z.input<typeof CreateWebhookBody>
+
+export const Webhook = z.object({
+  id: z.string(),
+  modelName: z.string(),
+  url: z.string(),
+  events: z.array(WebhookEvent),
+  createdAtMs: z.number().int(),
+  createdBy: z.string(),
+})
+export type Webhook = z.infer<typeof Webhook>
+
+/** The only answer that contains the signing secret. */
+export const CreatedWebhookResponse = z.object({ webhook: Webhook, secret: z.string() })
+export type CreatedWebhookResponse = z.infer<typeof CreatedWebhookResponse>
+export const ListWebhooksResponse = z.object({ webhooks: z.array(Webhook) })
+export type ListWebhooksResponse = z.infer<typeof ListWebhooksResponse>
+export const WebhookParams = z.object({ name: ModelName, webhookId: z.string().regex(/^[0-9a-f]{32}$/) })
+
+export const WebhookDelivery = z.object({
+  id: z.string(),
+  event: WebhookEvent,
+  status: z.enum(['PENDING', 'SUCCEEDED', 'FAILED']),
+  attempts: z.number().int(),
+  lastStatusCode: z.number().int().nullable(),
+  lastError: z.string().nullable(),
+  nextAttemptAtMs: z.number().int().nullable(),
+  createdAtMs: z.number().int(),
+  deliveredAtMs: z.number().int().nullable(),
+})
+export type WebhookDelivery = z.infer<typeof WebhookDelivery>
+export const ListWebhookDeliveriesResponse = z.object({ deliveries: z.array(WebhookDelivery) })
+export type ListWebhookDeliveriesResponse = z.infer<typeof ListWebhookDeliveriesResponse>

@@ -1,12 +1,16 @@
 import {
   type AliasEvent,
   AliasHistoryResponse,
+  CreatedWebhookResponse,
   type CreateModelBody,
   type CreatePromotionBody,
+  type CreateWebhookBody,
   ListModelsResponse,
   ListModelVersionFilesResponse,
   ListModelVersionsResponse,
   ListPromotionsResponse,
+  ListWebhookDeliveriesResponse,
+  ListWebhooksResponse,
   type ModelCard,
   ModelCardResponse,
   ModelResponse,
@@ -22,6 +26,8 @@ import {
   type TransitionStageBody,
   type UpdateModelBody,
   type UpdateModelCardBody,
+  type Webhook,
+  type WebhookDelivery,
 } from '@provena/contract'
 import { type HttpClient, NO_CONTENT } from './http-client.js'
 
@@ -76,6 +82,12 @@ export interface ModelsApi {
   cardMarkdown(name: string, version: number): Promise<string>
   /** Where versions `a` and `b` differ: params, metrics, dataset inputs, code commit, files. */
   compare(name: string, a: number, b: number): Promise<ModelVersionComparison>
+  /** Subscribes a URL to the model's registry events; the answer's `secret` signs deliveries and is shown once. */
+  createWebhook(name: string, body: CreateWebhookBody): Promise<CreatedWebhookResponse>
+  listWebhooks(name: string): Promise<Webhook[]>
+  deleteWebhook(name: string, webhookId: string): Promise<void>
+  /** The newest deliveries to a webhook and how each went. */
+  webhookDeliveries(name: string, webhookId: string): Promise<WebhookDelivery[]>
   requestPromotion(name: string, body: CreatePromotionBody): Promise<PromotionRequest>
   listPromotions(name: string, status?: PromotionStatus): Promise<PromotionRequest[]>
   approve(name: string, requestId: string, comment?: string): Promise<PromotionRequest>
@@ -205,6 +217,24 @@ export function createModelsApi(http: HttpClient): ModelsApi {
       (await http.raw({ method: 'GET', path: `${path(name)}/versions/${number}/card.md`, isIdempotent: true })).text(),
     compare: (name, a, b) => get(`${path(name)}/compare`, ModelVersionComparison, { a, b }),
     aliasHistory: (name, options = {}) => get(`${path(name)}/alias-history`, AliasHistoryResponse, { ...options }),
+    createWebhook: (name, body) =>
+      http.request({
+        method: 'POST',
+        path: `${path(name)}/webhooks`,
+        body,
+        response: CreatedWebhookResponse,
+        isIdempotent: false,
+      }),
+    listWebhooks: async (name) => (await get(`${path(name)}/webhooks`, ListWebhooksResponse)).webhooks,
+    deleteWebhook: (name, webhookId) =>
+      http.request({
+        method: 'DELETE',
+        path: `${path(name)}/webhooks/${webhookId}`,
+        response: NO_CONTENT,
+        isIdempotent: false,
+      }),
+    webhookDeliveries: async (name, webhookId) =>
+      (await get(`${path(name)}/webhooks/${webhookId}/deliveries`, ListWebhookDeliveriesResponse)).deliveries,
     requestPromotion: (name, body) =>
       promotion(
         http.request({

@@ -23,6 +23,7 @@ export interface ServerFlags {
   s3Endpoint?: string | undefined
   s3Region?: string | undefined
   s3PathStyle?: boolean | string | undefined
+  webhookAllowedHosts?: string | undefined
 }
 
 const ENV_NAMES: Record<keyof ServerFlags, string> = {
@@ -43,6 +44,7 @@ const ENV_NAMES: Record<keyof ServerFlags, string> = {
   s3Endpoint: 'PROVENA_S3_ENDPOINT',
   s3Region: 'PROVENA_S3_REGION',
   s3PathStyle: 'PROVENA_S3_PATH_STYLE',
+  webhookAllowedHosts: 'PROVENA_WEBHOOK_ALLOWED_HOSTS',
 }
 
 /** Flags whose name is not the kebab-case of their config key. */
@@ -87,6 +89,15 @@ const ServerConfigSchema = z.object({
   s3Endpoint: z.url().optional(),
   s3Region: z.string().min(1).optional(),
   s3PathStyle: Switch.default(false),
+  webhookAllowedHosts: z
+    .string()
+    .transform((v) =>
+      v
+        .split(',')
+        .map((h) => h.trim().toLowerCase())
+        .filter((h) => h !== ''),
+    )
+    .default([]),
 })
 
 export interface ServerConfig {
@@ -115,6 +126,8 @@ export interface ServerConfig {
   webDir: string
   /** Where artifact bytes live: `<data-dir>/artifacts` by default, or an S3-compatible bucket. */
   artifacts: ArtifactLocation
+  /** Webhook hosts allowed although they resolve to private or loopback addresses (SSRF guard). */
+  webhookAllowedHosts: string[]
 }
 
 // Where `npm run build` puts the UI, seen from this file in src/ or dist/ of packages/server.

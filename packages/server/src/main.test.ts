@@ -32,6 +32,7 @@ describe('loadServerConfig', () => {
       // The UI built next to the server package in the workspace.
       webDir: path.resolve(import.meta.dirname, '../../web/dist/app'),
       artifacts: { kind: 'local', dir: path.join(path.resolve('provena-data'), 'artifacts') },
+      webhookAllowedHosts: [],
     })
   })
 

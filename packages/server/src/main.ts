@@ -5,6 +5,7 @@ import { ConfigError, type ServerConfig } from './config.js'
 import { generateSignerKey } from './domain/audit/signed-note.js'
 import { SYSTEM_CONTEXT } from './domain/auth/principal.js'
 import { buildApp } from './http/app.js'
+import { sendWebhook } from './http/webhook-sender.js'
 import { createServices } from './services.js'
 import { openBlobStore } from './storage/artifacts/open-blob-store.js'
 import { dialectOf, migrateToLatest, openDatabase } from './storage/index.js'
@@ -69,6 +70,9 @@ function checkBindingIsSafe(config: ServerConfig): void {
   )
 }
 
+/** How often the outbox of webhook deliveries is checked for due ones. */
+const WEBHOOK_POLL_MS = 2000
+
 /** Opens the database, migrates it, and serves the API until `close()`. */
 export async function startServer(config: ServerConfig): Promise<RunningServer> {
   checkBindingIsSafe(config)
@@ -83,6 +87,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
       signerKey,
       isAuthEnabled: config.auth,
       defaultPermission: config.defaultPermission,
+      webhookAllowedHosts: config.webhookAllowedHosts,
     })
     const initialAdmin = config.auth
       ? await services.accounts.bootstrapAdmin(SYSTEM_CONTEXT, config.adminPassword)
@@ -98,6 +103,19 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
         .catch((error: unknown) => app.log.error({ err: error }, 'signing an audit checkpoint failed'))
     }, 30_000)
     timer.unref()
+    const dispatcher = services.webhookDispatcher(sendWebhook)
+    let isDelivering = false
+    const deliveries = setInterval(() => {
+      if (isDelivering) return
+      isDelivering = true
+      dispatcher
+        .deliverDue()
+        .catch((error: unknown) => app.log.error({ err: error }, 'delivering webhooks failed'))
+        .finally(() => {
+          isDelivering = false
+        })
+    }, WEBHOOK_POLL_MS)
+    deliveries.unref()
     await app.listen({ host: config.host, port: config.port })
     const { port, address, family } = app.server.address() as AddressInfo
     const host = family === 'IPv6' ? `[${address}]` : address
@@ -111,6 +129,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
       auditVerifierKey: services.audit.verifierKey,
       async close() {
         clearInterval(timer)
+        clearInterval(deliveries)
         await app.close()
         await database.close()
         blobs.close()

@@ -1,3 +1,4 @@
+import { lookup } from 'node:dns/promises'
 import type { DefaultPermission } from '@provena/contract'
 import { createArtifactsMaintenance } from './domain/artifacts/artifacts-maintenance.js'
 import { createArtifactsService } from './domain/artifacts/artifacts-service.js'
@@ -18,6 +19,9 @@ import { createCompareVersions } from './domain/registry/compare-versions.js'
 import { createModelCards } from './domain/registry/model-cards.js'
 import { createModelsService } from './domain/registry/models-service.js'
 import { createPromotionsService } from './domain/registry/promotions-service.js'
+import { createWebhookDispatcher, type SendWebhook } from './domain/registry/webhook-dispatcher.js'
+import type { ResolveHost } from './domain/registry/webhook-targets.js'
+import { createRegistryEvents, createWebhooksService } from './domain/registry/webhooks-service.js'
 import { createRunsService } from './domain/runs/runs-service.js'
 import { createRunSearchService } from './domain/search/run-search-service.js'
 import type { BlobStore } from './storage/artifacts/blob-store.js'
@@ -33,7 +37,14 @@ export interface ServicesOptions {
   defaultPermission?: DefaultPermission
   clock?: Clock
   ids?: IdGenerator
+  /** Hosts webhooks may reach although they resolve to private or loopback addresses. */
+  webhookAllowedHosts?: readonly string[]
+  /** How webhook host names are resolved (default: the system resolver). */
+  resolveHost?: ResolveHost
 }
+
+/** The system resolver, every address of a name. */
+const systemResolveHost: ResolveHost = async (host) => (await lookup(host, { all: true })).map((a) => a.address)
 
 /** Every domain service, built over one store. */
 export function createServices(options: ServicesOptions) {
@@ -45,11 +56,14 @@ export function createServices(options: ServicesOptions) {
     defaultPermission = 'READ',
     clock = systemClock,
     ids = randomIds,
+    webhookAllowedHosts = [],
+    resolveHost = systemResolveHost,
   } = options
   const audit = createAuditLog({ clock })
   const authorizer = createAuthorizer({ defaultPermission })
   const authentication = createAuthentication({ store, clock, audit })
-  const models = createModelsService({ store, blobs, clock, ids, audit, authorizer })
+  const events = createRegistryEvents({ clock, ids })
+  const models = createModelsService({ store, blobs, clock, ids, audit, authorizer, events })
   const runs = createRunsService({ store, clock, ids, audit, authorizer })
   const datasetUsage = createDatasetUsageService({ store, clock, audit, authorizer })
   return {
@@ -69,8 +83,20 @@ export function createServices(options: ServicesOptions) {
     datasetUsage,
     drift: createDriftService({ store, authorizer, resolveModel: (ctx, uri) => models.resolve(ctx, uri) }),
     models,
-    aliases: createAliasesService({ store, clock, audit, authorizer }),
-    promotions: createPromotionsService({ store, clock, ids, audit, authorizer }),
+    aliases: createAliasesService({ store, clock, audit, authorizer, events }),
+    promotions: createPromotionsService({ store, clock, ids, audit, authorizer, events }),
+    /** The sender of webhook deliveries, over `send` (the server's is http/webhook-sender.ts). */
+    webhookDispatcher: (send: SendWebhook) =>
+      createWebhookDispatcher({ store, clock, send, allowedHosts: webhookAllowedHosts, resolveHost }),
+    webhooks: createWebhooksService({
+      store,
+      clock,
+      ids,
+      audit,
+      authorizer,
+      allowedHosts: webhookAllowedHosts,
+      resolveHost,
+    }),
     modelCards: createModelCards({
       store,
       clock,

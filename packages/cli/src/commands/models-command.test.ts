@@ -87,6 +87,30 @@ describe('provena models', { timeout: 90_000 }, () => {
     expect(pending.stdout).toContain(`${request.id}  ${name}/1 -> @production  PENDING  asked by local-admin: ready`)
   })
 
+  it('subscribes a webhook and refuses one that points into a private network', async () => {
+    const name = uniqueName('hooks')
+    await cli('models', 'create', name)
+
+    const refused = await cli('models', 'webhook', 'add', name, 'http://169.254.169.254/latest/meta-data')
+    const added = await cli(
+      'models',
+      'webhook',
+      'add',
+      name,
+      'https://93.184.215.14/hook',
+      '--event',
+      'promotion.approved',
+    )
+    const list = await cli('models', 'webhook', 'list', name, '--json')
+
+    expect(refused.code).toBe(1)
+    expect(refused.stderr).toContain('resolves to 169.254.169.254, a private, loopback or link-local address')
+    expect(added.stdout).toMatch(
+      /^Webhook [0-9a-f]{32} -> https:\/\/93\.184\.215\.14\/hook \(promotion\.approved\)\.\nSigning secret \(shown once\): [0-9a-f]{64}\n/,
+    )
+    expect(JSON.parse(list.stdout).map((h: { url: string }) => h.url)).toEqual(['https://93.184.215.14/hook'])
+  })
+
   it('reports an alias that looks like a version', async () => {
     const name = uniqueName('bad-alias')
     await cli('models', 'create', name)

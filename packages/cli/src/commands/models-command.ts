@@ -6,7 +6,7 @@ import type {
   RegisteredModel,
   UpdateModelCardBody,
 } from '@provena/contract'
-import { ModelStage, PromotionStatus } from '@provena/contract'
+import { ModelStage, PromotionStatus, WebhookEvent } from '@provena/contract'
 import { Argument, type Command } from 'commander'
 import { CliError } from '../cli-error.js'
 import type { CliIo } from '../cli-io.js'
@@ -51,7 +51,7 @@ async function cardPatchOf(options: CardFlags): Promise<UpdateModelCardBody> {
 
 const RUN_ID = '5f0c3d2e9a8b4c7d8e1f2a3b4c5d6e7f'
 
-/** `provena models create|list|show|register|versions|resolve|card|compare|stage|delete-version|alias|rollback|protect|history|promote|promotions|approve|reject`. */
+/** `provena models create|list|show|register|versions|resolve|card|compare|stage|delete-version|webhook|alias|rollback|protect|history|promote|promotions|approve|reject`. */
 export function registerModelsCommand(program: Command, io: CliIo): void {
   const models = program
     .command('models')
@@ -60,6 +60,106 @@ export function registerModelsCommand(program: Command, io: CliIo): void {
   registerVersions(models, io)
   registerAliases(models, io)
   registerPromotions(models, io)
+  registerWebhooks(models, io)
+}
+
+function registerWebhooks(models: Command, io: CliIo): void {
+  const webhook = models
+    .command('webhook')
+    .description(
+      "subscribe URLs to a model's registry events (signed with HMAC-SHA256, retried with backoff; needs MANAGE)",
+    )
+  const add = webhook
+    .command('add')
+    .description('subscribe a URL; prints the signing secret once')
+    .argument('<name>', 'the model')
+    .argument(
+      '<url>',
+      'http(s) URL; private, loopback and link-local targets are refused unless the operator allows them',
+    )
+    .option('--event <event>', `only these events (repeat): ${WebhookEvent.options.join(', ')}`, collect)
+    .option('--json', 'print the webhook and its secret as JSON')
+    .addHelpText(
+      'after',
+      examples('provena models webhook add churn https://ci.example.com/hooks/provena --event alias.moved'),
+    )
+  addClientOptions(add).action(async (name: string, url: string, options: JsonFlags & { event?: string[] }) => {
+    const events = options.event?.map((e) => {
+      const parsed = WebhookEvent.safeParse(e)
+      if (!parsed.success) throw new CliError(`unknown event '${e}': use ${WebhookEvent.options.join(', ')}`)
+      return parsed.data
+    })
+    const created = await withClient(options, io.env, (c) => c.models.createWebhook(name, { url, events }))
+    if (options.json) return void io.stdout.write(formatJson(created))
+    io.stdout.write(
+      `Webhook ${created.webhook.id} -> ${url} (${created.webhook.events.join(', ')}).\n` +
+        `Signing secret (shown once): ${created.secret}\n` +
+        'Each delivery carries X-Provena-Signature: sha256=<HMAC-SHA256 of the body with this secret>.\n',
+    )
+  })
+
+  const list = webhook
+    .command('list')
+    .description("a model's webhooks")
+    .argument('<name>', 'the model')
+    .option('--json', 'print JSON')
+  addClientOptions(list).action(async (name: string, options: JsonFlags) => {
+    const hooks = await withClient(options, io.env, (c) => c.models.listWebhooks(name))
+    if (options.json) return void io.stdout.write(formatJson(hooks))
+    if (hooks.length === 0) return void io.stdout.write('No webhooks.\n')
+    io.stdout.write(
+      formatTable(
+        [
+          { header: 'ID', maxWidth: 32 },
+          { header: 'URL', maxWidth: 80 },
+          { header: 'EVENTS', maxWidth: 80 },
+        ],
+        hooks.map((h) => [h.id, h.url, h.events.join(', ')]),
+      ),
+    )
+  })
+
+  const remove = webhook
+    .command('remove')
+    .description('delete a webhook')
+    .argument('<name>', 'the model')
+    .argument('<webhook-id>', 'its id')
+  addClientOptions(remove).action(async (name: string, id: string, options: ClientFlags) => {
+    await withClient(options, io.env, (c) => c.models.deleteWebhook(name, id))
+    io.stdout.write(`Removed webhook ${id}.\n`)
+  })
+
+  const deliveries = webhook
+    .command('deliveries')
+    .description('the newest deliveries to a webhook: status, attempts, last answer or error')
+    .argument('<name>', 'the model')
+    .argument('<webhook-id>', 'its id')
+    .option('--json', 'print JSON')
+  addClientOptions(deliveries).action(async (name: string, id: string, options: JsonFlags) => {
+    const found = await withClient(options, io.env, (c) => c.models.webhookDeliveries(name, id))
+    if (options.json) return void io.stdout.write(formatJson(found))
+    if (found.length === 0) return void io.stdout.write('No deliveries yet.\n')
+    io.stdout.write(
+      formatTable(
+        [
+          { header: 'CREATED' },
+          { header: 'EVENT' },
+          { header: 'STATUS' },
+          { header: 'ATTEMPTS', align: 'right' },
+          { header: 'LAST', maxWidth: 60 },
+          { header: 'NEXT' },
+        ],
+        found.map((d) => [
+          formatTimestamp(d.createdAtMs),
+          d.event,
+          d.status,
+          String(d.attempts),
+          d.lastError ?? (d.lastStatusCode === null ? '-' : String(d.lastStatusCode)),
+          d.nextAttemptAtMs === null ? '-' : formatTimestamp(d.nextAttemptAtMs),
+        ]),
+      ),
+    )
+  })
 }
 
 function describeModel(m: RegisteredModel): string {

@@ -71,6 +71,10 @@ export function registerServerCommand(program: Command, io: CliIo): void {
       'address buckets as http://host/bucket, as MinIO and most S3-compatible servers need (env PROVENA_S3_PATH_STYLE=1)',
     )
     .option(
+      '--webhook-allowed-hosts <hosts>',
+      'comma-separated hosts webhooks may reach although they resolve to private or loopback addresses (env PROVENA_WEBHOOK_ALLOWED_HOSTS)',
+    )
+    .option(
       '--insecure-no-auth',
       'allow listening on a non-loopback address without --auth: whoever reaches it is admin (env PROVENA_INSECURE_NO_AUTH=1)',
     )

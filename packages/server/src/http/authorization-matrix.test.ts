@@ -102,6 +102,13 @@ const promotion = async (c: Case) => {
   })
   return `${await model(c)}/promotions/${request.id}`
 }
+const webhook = async (c: Case) => {
+  const { model: name } = await c.objects()
+  const { webhook: created } = await c.services.webhooks.create(SYSTEM_CONTEXT, name, {
+    url: 'https://93.184.215.14/hook',
+  })
+  return `${await model(c)}/webhooks/${created.id}`
+}
 const perms = async (c: Case) => `/api/v1/permissions/experiment/${(await c.objects()).experiment.id}`
 
 /** Every route, its declared policy, and the status each caller gets: [anonymous, none, read, edit, manage, admin]. */
@@ -292,6 +299,21 @@ const MATRIX: Record<string, Entry> = {
     'signed-in',
     [401, 404, 403, 200, 200, 200],
     async (c) => ({ url: `${await model(c)}/versions/1/stage`, body: { stage: 'Staging' } }),
+  ),
+  'POST /api/v1/models/:name/webhooks': entry('signed-in', [401, 404, 403, 403, 201, 201], async (c) => ({
+    url: `${await model(c)}/webhooks`,
+    body: { url: 'https://93.184.215.14/hook' },
+  })),
+  'GET /api/v1/models/:name/webhooks': entry('signed-in', [401, 404, 403, 403, 200, 200], async (c) => ({
+    url: `${await model(c)}/webhooks`,
+  })),
+  'DELETE /api/v1/models/:name/webhooks/:webhookId': entry('signed-in', [401, 404, 403, 403, 204, 204], async (c) => ({
+    url: await webhook(c),
+  })),
+  'GET /api/v1/models/:name/webhooks/:webhookId/deliveries': entry(
+    'signed-in',
+    [401, 404, 403, 403, 200, 200],
+    async (c) => ({ url: `${await webhook(c)}/deliveries` }),
   ),
   'GET /api/v1/models/:name/compare': entry('signed-in', [401, 404, 200, 200, 200, 200], async (c) => ({
     url: `${await model(c)}/compare?a=1&b=1`,

@@ -16,6 +16,7 @@ import { createRunsRepository } from './db/runs-repository.js'
 import type { DB } from './db/schema.js'
 import { createTokensRepository } from './db/tokens-repository.js'
 import { createUsersRepository } from './db/users-repository.js'
+import { createWebhooksRepository } from './db/webhooks-repository.js'
 
 /** Every repository over one connection or transaction, plus a way to open a transaction. */
 export interface Store {
@@ -33,6 +34,7 @@ export interface Store {
   lineage: ReturnType<typeof createLineageRepository>
   models: ReturnType<typeof createModelsRepository>
   modelAliases: ReturnType<typeof createModelAliasesRepository>
+  webhooks: ReturnType<typeof createWebhooksRepository>
   /** Runs `work` in one transaction; inside a transaction it joins the open one. */
   transaction<T>(work: (tx: Store) => Promise<T>): Promise<T>
   /** Resolves when the database answers a trivial query. */
@@ -81,6 +83,7 @@ function createStoreOver(db: Kysely<DB>, kind: DialectKind, options: StoreOption
     lineage: createLineageRepository(db),
     models: createModelsRepository(db, kind),
     modelAliases: createModelAliasesRepository(db),
+    webhooks: createWebhooksRepository(db, kind),
     async transaction(work) {
       if (isInTransaction) return work(store)
       const inner = { sqlite, isInTransaction: true, syncCommits: null }

@@ -28,6 +28,8 @@ export interface TestAppOptions {
   allowedHosts?: string[] | null
   /** Where artifact bytes go; default: a local store in a new temp directory. */
   blobs?: BlobStore
+  /** Webhook hosts allowed although private or loopback (tests receive on 127.0.0.1). */
+  webhookAllowedHosts?: string[]
 }
 
 /** A local blob store in a new temp directory. */
@@ -48,6 +50,7 @@ export async function openTestApp(kind: DialectKind, options: TestAppOptions = {
     signerKey,
     isAuthEnabled: options.auth ?? false,
     defaultPermission: options.defaultPermission ?? 'READ',
+    webhookAllowedHosts: options.webhookAllowedHosts ?? [],
   })
   if (options.auth) await services.accounts.bootstrapAdmin(SYSTEM_CONTEXT, TEST_ADMIN_PASSWORD)
   const app = await buildApp(services, { logLevel: 'silent', allowedHosts: options.allowedHosts ?? null })

@@ -16,12 +16,14 @@ import type { Authorizer } from '../auth/authorizer.js'
 import { actorName, type RequestContext } from '../auth/principal.js'
 import type { Clock } from '../clock.js'
 import { findAuthorizedModel } from './model-access.js'
+import type { RegistryEvents } from './webhooks-service.js'
 
 interface Deps {
   store: Store
   clock: Clock
   audit: AuditLog
   authorizer: Authorizer
+  events: RegistryEvents
 }
 
 /** How one alias moves: to a version, or away (null), why, and on whose approval. */
@@ -40,7 +42,7 @@ export interface AliasMove {
  */
 export async function moveAlias(
   tx: Store,
-  audit: AuditLog,
+  { audit, events }: { audit: AuditLog; events: RegistryEvents },
   ctx: RequestContext,
   model: ModelRecord,
   move: AliasMove,
@@ -70,12 +72,21 @@ export async function moveAlias(
       ? { details: { reason: move.reason, promotionRequestId: move.promotionRequestId } }
       : {}),
   })
+  await events.publish(tx, model, 'alias.moved', {
+    alias: move.alias,
+    fromVersion,
+    toVersion: move.toVersion,
+    kind: move.kind,
+    actor,
+    reason: move.reason,
+    promotionRequestId: move.promotionRequestId,
+  })
   return fromVersion
 }
 
 export type AliasesService = ReturnType<typeof createAliasesService>
 
-export function createAliasesService({ store, clock, audit, authorizer }: Deps) {
+export function createAliasesService({ store, clock, audit, authorizer, events }: Deps) {
   async function writableModel(tx: Store, ctx: RequestContext, name: string) {
     const model = await findAuthorizedModel(tx, authorizer, ctx, name, 'EDIT')
     await tx.models.lockModel(model.id)
@@ -123,7 +134,7 @@ export function createAliasesService({ store, clock, audit, authorizer }: Deps) 
             reason: body.reason ?? null,
             promotionRequestId: null,
           }
-          await moveAlias(tx, audit, ctx, model, move, clock.nowMs())
+          await moveAlias(tx, { audit, events }, ctx, model, move, clock.nowMs())
         }
         return reload(tx, name)
       })
@@ -137,7 +148,7 @@ export function createAliasesService({ store, clock, audit, authorizer }: Deps) 
           throw new NotFoundError(`registered model ${name} has no alias @${alias}`)
         }
         const move = { alias, toVersion: null, kind: 'delete' as const, reason: null, promotionRequestId: null }
-        await moveAlias(tx, audit, ctx, model, move, clock.nowMs())
+        await moveAlias(tx, { audit, events }, ctx, model, move, clock.nowMs())
       })
     },
 
@@ -165,7 +176,7 @@ export function createAliasesService({ store, clock, audit, authorizer }: Deps) 
           reason: reason ?? null,
           promotionRequestId: null,
         }
-        await moveAlias(tx, audit, ctx, model, move, clock.nowMs())
+        await moveAlias(tx, { audit, events }, ctx, model, move, clock.nowMs())
         return reload(tx, name)
       })
     },

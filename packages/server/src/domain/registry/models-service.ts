@@ -24,6 +24,7 @@ import { creatorName } from '../datasets/dataset-access.js'
 import { findAuthorizedRun } from '../runs/runs-service.js'
 import { findAuthorizedModel, findAuthorizedVersion } from './model-access.js'
 import { readModelManifest } from './model-manifest.js'
+import type { RegistryEvents } from './webhooks-service.js'
 
 interface Deps {
   store: Store
@@ -32,6 +33,7 @@ interface Deps {
   ids: IdGenerator
   audit: AuditLog
   authorizer: Authorizer
+  events: RegistryEvents
 }
 
 const MAX_VERSION_FILES = 100_000
@@ -47,7 +49,7 @@ function strip<T extends { id: string }>(record: T): Omit<T, 'id'> {
 
 export type ModelsService = ReturnType<typeof createModelsService>
 
-export function createModelsService({ store, blobs, clock, ids, audit, authorizer }: Deps) {
+export function createModelsService({ store, blobs, clock, ids, audit, authorizer, events }: Deps) {
   /** The files below `path` of a run's artifacts, named relative to it (a single file: its base name). */
   async function runFiles(tx: Store, runId: string, path: string) {
     const files: { path: string; sizeBytes: number; sha256: string }[] = []
@@ -183,6 +185,7 @@ export function createModelsService({ store, blobs, clock, ids, audit, authorize
           objectId: name,
           after: strip(version),
         })
+        await events.publish(tx, model, 'model_version.created', strip(version))
         return version
       })
     },

@@ -15,6 +15,7 @@ import { actorName, type RequestContext } from '../auth/principal.js'
 import type { Clock, IdGenerator } from '../clock.js'
 import { moveAlias } from './aliases-service.js'
 import { findAuthorizedModel } from './model-access.js'
+import type { RegistryEvents } from './webhooks-service.js'
 
 interface Deps {
   store: Store
@@ -22,6 +23,7 @@ interface Deps {
   ids: IdGenerator
   audit: AuditLog
   authorizer: Authorizer
+  events: RegistryEvents
 }
 
 function publicRequest(record: PromotionRecord): PromotionRequest {
@@ -43,7 +45,7 @@ export type PromotionsService = ReturnType<typeof createPromotionsService>
  * Four-eyes promotion: someone with EDIT asks for (version, alias, reason); someone else with
  * MANAGE approves (the alias moves, even a protected one) or rejects, with a comment.
  */
-export function createPromotionsService({ store, clock, ids, audit, authorizer }: Deps) {
+export function createPromotionsService({ store, clock, ids, audit, authorizer, events }: Deps) {
   async function pending(tx: Store, ctx: RequestContext, name: string, requestId: string) {
     const model = await findAuthorizedModel(tx, authorizer, ctx, name, 'MANAGE')
     await tx.models.lockModel(model.id)
@@ -82,6 +84,7 @@ export function createPromotionsService({ store, clock, ids, audit, authorizer }
       before: publicRequest(request),
       after: decided,
     })
+    await events.publish(tx, model, status === 'APPROVED' ? 'promotion.approved' : 'promotion.rejected', decided)
     return decided
   }
 
@@ -113,6 +116,7 @@ export function createPromotionsService({ store, clock, ids, audit, authorizer }
           objectId: name,
           after: publicRequest(record),
         })
+        await events.publish(tx, model, 'promotion.requested', publicRequest(record))
         return publicRequest(record)
       })
     },
@@ -137,7 +141,7 @@ export function createPromotionsService({ store, clock, ids, audit, authorizer }
           reason: request.reason,
           promotionRequestId: request.id,
         }
-        await moveAlias(tx, audit, ctx, model, move, decided.decidedAtMs ?? clock.nowMs())
+        await moveAlias(tx, { audit, events }, ctx, model, move, decided.decidedAtMs ?? clock.nowMs())
         return decided
       })
     },

@@ -2,8 +2,10 @@ import {
   AliasHistoryQuery,
   AliasHistoryResponse,
   CompareModelVersionsQuery,
+  CreatedWebhookResponse,
   CreateModelBody,
   CreatePromotionBody,
+  CreateWebhookBody,
   DecidePromotionBody,
   ListModelsQuery,
   ListModelsResponse,
@@ -12,6 +14,8 @@ import {
   ListPageQuery,
   ListPromotionsQuery,
   ListPromotionsResponse,
+  ListWebhookDeliveriesResponse,
+  ListWebhooksResponse,
   ModelAliasParams,
   ModelCardResponse,
   ModelParams,
@@ -28,6 +32,7 @@ import {
   TransitionStageBody,
   UpdateModelBody,
   UpdateModelCardBody,
+  WebhookParams,
 } from '@provena/contract'
 import { z } from 'zod'
 import { modelCardMarkdown } from '../../domain/registry/model-cards.js'
@@ -40,7 +45,7 @@ const BASE = '/api/v1/models'
 
 export function registerRegistryRoutes(
   app: App,
-  { models, aliases, promotions, compareVersions, modelCards }: Services,
+  { models, aliases, promotions, compareVersions, modelCards, webhooks }: Services,
 ): void {
   app.post(
     BASE,
@@ -232,6 +237,33 @@ export function registerRegistryRoutes(
     },
     async (req) => ({ requests: await promotions.list(req.ctx, req.params.name, req.query.status) }),
   )
+  app.post(
+    `${BASE}/:name/webhooks`,
+    {
+      config: signedIn,
+      schema: { tags, params: ModelParams, body: CreateWebhookBody, response: { 201: CreatedWebhookResponse } },
+    },
+    async (req, reply) => reply.code(201).send(await webhooks.create(req.ctx, req.params.name, req.body)),
+  )
+  app.get(
+    `${BASE}/:name/webhooks`,
+    { config: signedIn, schema: { tags, params: ModelParams, response: { 200: ListWebhooksResponse } } },
+    async (req) => ({ webhooks: await webhooks.list(req.ctx, req.params.name) }),
+  )
+  app.delete(
+    `${BASE}/:name/webhooks/:webhookId`,
+    { config: signedIn, schema: { tags, params: WebhookParams, response: { 204: z.null() } } },
+    async (req, reply) => {
+      await webhooks.delete(req.ctx, req.params.name, req.params.webhookId)
+      return reply.code(204).send(null)
+    },
+  )
+  app.get(
+    `${BASE}/:name/webhooks/:webhookId/deliveries`,
+    { config: signedIn, schema: { tags, params: WebhookParams, response: { 200: ListWebhookDeliveriesResponse } } },
+    async (req) => ({ deliveries: await webhooks.deliveries(req.ctx, req.params.name, req.params.webhookId) }),
+  )
+
   for (const decision of ['approve', 'reject'] as const) {
     app.post(
       `${BASE}/:name/promotions/:requestId/${decision}`,

@@ -231,6 +231,30 @@ export interface AliasEventsTable {
   promotionRequestId: string | null
 }
 
+export interface WebhooksTable {
+  id: string
+  modelId: string
+  url: string
+  eventsJson: string
+  secret: string
+  createdAtMs: number
+  createdBy: string
+}
+
+export interface WebhookDeliveriesTable {
+  id: string
+  webhookId: string
+  event: string
+  payloadJson: string
+  status: string
+  attempts: number
+  nextAttemptAtMs: number | null
+  lastStatusCode: number | null
+  lastError: string | null
+  createdAtMs: number
+  deliveredAtMs: number | null
+}
+
 export interface PromotionRequestsTable {
   id: string
   modelId: string
@@ -273,4 +297,6 @@ export interface DB extends AccessDB {
   protectedAliases: ProtectedAliasesTable
   aliasEvents: AliasEventsTable
   promotionRequests: PromotionRequestsTable
+  webhooks: WebhooksTable
+  webhookDeliveries: WebhookDeliveriesTable
 }

@@ -99,6 +99,44 @@ export function registryMigration(kind: DialectKind): Migration {
         .columns(['model_id', 'alias', 'id'])
         .execute()
 
+      // Subscriptions to registry events. The secret signs deliveries (HMAC-SHA256), so it is kept
+      // as given (a hash could not sign); it is shown once, when the webhook is created.
+      await db.schema
+        .createTable('webhooks')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('model_id', 'text', (c) => c.notNull().references('registered_models.id'))
+        .addColumn('url', 'text', (c) => c.notNull())
+        .addColumn('events_json', 'text', (c) => c.notNull())
+        .addColumn('secret', 'text', (c) => c.notNull())
+        .addColumn('created_at_ms', 'bigint', (c) => c.notNull())
+        .addColumn('created_by', 'text', (c) => c.notNull())
+        .execute()
+      // The outbox: written in the transaction of the change, delivered (and retried) afterwards.
+      await db.schema
+        .createTable('webhook_deliveries')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('webhook_id', 'text', (c) => c.notNull().references('webhooks.id'))
+        .addColumn('event', 'text', (c) => c.notNull())
+        .addColumn('payload_json', 'text', (c) => c.notNull())
+        .addColumn('status', 'text', (c) => c.notNull())
+        .addColumn('attempts', 'integer', (c) => c.notNull())
+        .addColumn('next_attempt_at_ms', 'bigint')
+        .addColumn('last_status_code', 'integer')
+        .addColumn('last_error', 'text')
+        .addColumn('created_at_ms', 'bigint', (c) => c.notNull())
+        .addColumn('delivered_at_ms', 'bigint')
+        .execute()
+      await db.schema
+        .createIndex('webhook_deliveries_due_idx')
+        .on('webhook_deliveries')
+        .columns(['status', 'next_attempt_at_ms'])
+        .execute()
+      await db.schema
+        .createIndex('webhook_deliveries_webhook_idx')
+        .on('webhook_deliveries')
+        .columns(['webhook_id', 'created_at_ms'])
+        .execute()
+
       await db.schema
         .createTable('promotion_requests')
         .addColumn('id', 'text', (c) => c.primaryKey())
