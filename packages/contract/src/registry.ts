@@ -1,6 +1,7 @@
 import { z } from 'zod'
 import { Sha256 } from './artifacts.js'
 import { Key, PageToken, TagMap } from './common.js'
+import { DatasetFile } from './datasets.js'
 import { MAX_PAGE_SIZE, MAX_TAG_VALUE_LENGTH } from './limits.js'
 import { MetricValue } from './metrics.js'
 
@@ -101,6 +102,7 @@ export type ModelVersion = z.infer<typeof ModelVersion>
 export const ModelParams = z.object({ name: ModelName })
 export const ModelVersionParams = z.object({ name: ModelName, version: ModelVersionNumber })
 export const ModelAliasParams = z.object({ name: ModelName, alias: AliasName })
+export const ModelBlobParams = z.object({ name: ModelName, sha256: Sha256 })
 
 export const CreateModelBody = z.object({
   name: ModelName,
@@ -135,15 +137,28 @@ export function parseRunsUri(text: string): { runId: string; path: string } | un
   return { runId: match[1], path: (match[2] ?? '').replace(/\/+$/, '') }
 }
 
-export const RegisterModelVersionBody = z.object({
-  /** `runs:/<run-id>/<artifact path>` */
-  source: z
-    .string()
-    .max(2000)
-    .refine((s) => parseRunsUri(s) !== undefined, 'must be runs:/<32-hex run id>/<artifact path>'),
-  description: z.string().max(5000).optional(),
-  tags: TagMap.optional(),
-})
+/** The most files a model version may have. */
+export const MAX_MODEL_VERSION_FILES = 100_000
+
+/**
+ * A version from a run's artifacts (`source: runs:/<run-id>/<artifact path>`), or from uploaded
+ * files (`files`: paths with the sha256 of bytes uploaded first to `PUT …/blobs/<sha256>`).
+ */
+export const RegisterModelVersionBody = z.union([
+  z.object({
+    source: z
+      .string()
+      .max(2000)
+      .refine((s) => parseRunsUri(s) !== undefined, 'must be runs:/<32-hex run id>/<artifact path>'),
+    description: z.string().max(5000).optional(),
+    tags: TagMap.optional(),
+  }),
+  z.object({
+    files: z.array(DatasetFile).min(1).max(MAX_MODEL_VERSION_FILES),
+    description: z.string().max(5000).optional(),
+    tags: TagMap.optional(),
+  }),
+])
 export type RegisterModelVersionBody = z.input<typeof RegisterModelVersionBody>
 
 export const ModelVersionResponse = z.object({ modelVersion: ModelVersion })

@@ -255,3 +255,37 @@ async function filesToDownload(api: ArtifactsApi, runId: string, artifactPath: s
     return [entry]
   }
 }
+
+/** A local file of a folder, named by its path below the folder, with its size and sha256. */
+export interface HashedLocalFile {
+  localPath: string
+  path: string
+  sizeBytes: number
+  sha256: string
+}
+
+/**
+ * Every file of a folder (the same walk as `logArtifact`: links that lead outside are skipped)
+ * with its sha256, for uploads addressed by content (a model version from a local folder).
+ */
+export async function hashLocalFolder(
+  folder: string,
+): Promise<{ files: HashedLocalFile[]; skipped: LoggedArtifacts['skipped'] }> {
+  if (!(await lstat(folder)).isDirectory()) throw new InvalidInputError(`${folder} is not a folder`)
+  const skipped: LoggedArtifacts['skipped'] = []
+  const files: HashedLocalFile[] = []
+  for (const file of await walkFolder(folder, undefined, skipped)) {
+    files.push({
+      localPath: file.localPath,
+      path: file.artifactPath,
+      sizeBytes: file.sizeBytes,
+      sha256: await sha256OfFile(file.localPath),
+    })
+  }
+  return { files, skipped }
+}
+
+/** A local file as a request body, made anew for each attempt. */
+export function fileBodyOf(localPath: string): () => ReadableStream {
+  return () => Readable.toWeb(createReadStream(localPath)) as ReadableStream
+}

@@ -4,7 +4,14 @@ import { access } from 'node:fs/promises'
 import path from 'node:path'
 import { InvalidInputError, MODEL_MANIFEST_FILE, ModelManifest, toArtifactKey } from '@provena/contract'
 import type { ArtifactsApi } from './artifacts-api.js'
-import { type LoggedArtifacts, logLocalArtifacts, type TransferOptions } from './local-artifacts.js'
+import {
+  fileBodyOf,
+  hashLocalFolder,
+  type LoggedArtifacts,
+  logLocalArtifacts,
+  type TransferOptions,
+} from './local-artifacts.js'
+import type { ModelsApi } from './models-api.js'
 
 const INPUT_EXAMPLE_FILE = 'input_example.json'
 
@@ -79,4 +86,26 @@ export async function logModelFolder(
     )
   }
   return { ...logged, artifacts: [...logged.artifacts, ...extra], artifactPath, uri: `runs:/${runId}/${artifactPath}` }
+}
+
+/** Uploads a local folder's files by content and registers them as the model's next version. */
+export async function registerLocalFolder(
+  models: ModelsApi,
+  name: string,
+  folder: string,
+  options: { description?: string; tags?: Record<string, string> },
+) {
+  const { files } = await hashLocalFolder(folder)
+  if (files.length === 0) throw new InvalidInputError(`${folder} has no files to register`)
+  const uploaded = new Set<string>()
+  for (const file of files) {
+    if (uploaded.has(file.sha256)) continue
+    uploaded.add(file.sha256)
+    await models.uploadBlob(name, file.sha256, fileBodyOf(file.localPath))
+  }
+  return models.registerFiles(
+    name,
+    files.map(({ path: filePath, sizeBytes, sha256 }) => ({ path: filePath, sizeBytes, sha256 })),
+    options,
+  )
 }

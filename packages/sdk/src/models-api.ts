@@ -46,6 +46,23 @@ export interface ModelsApi {
     source: string,
     options?: { description?: string; tags?: Record<string, string> },
   ): Promise<ModelVersion>
+  /** Stores a file's bytes for `registerFiles`; `body` is made anew for each attempt. */
+  uploadBlob(name: string, sha256: string, body: () => NonNullable<RequestInit['body']>): Promise<void>
+  /** A new version from files uploaded with `uploadBlob` (path, size, sha256 each). */
+  registerFiles(
+    name: string,
+    files: { path: string; sizeBytes: number; sha256: string }[],
+    options?: { description?: string; tags?: Record<string, string> },
+  ): Promise<ModelVersion>
+  /**
+   * A new version from a local folder (Node only): its files are uploaded by content, then
+   * registered. @example await provena.models.registerFolder('churn', './out')
+   */
+  registerFolder(
+    name: string,
+    folder: string,
+    options?: { description?: string; tags?: Record<string, string> },
+  ): Promise<ModelVersion>
   getVersion(name: string, version: number): Promise<ModelVersion>
   listVersions(
     name: string,
@@ -110,7 +127,7 @@ export function createModelsApi(http: HttpClient): ModelsApi {
     query?: Record<string, string | number | undefined>,
   ) => http.request({ method: 'GET', path: url, query, response, isIdempotent: true })
 
-  return {
+  const api: ModelsApi = {
     // Not idempotent: after a lost answer a second attempt would fail with ALREADY_EXISTS.
     create: (input) =>
       model(http.request({ method: 'POST', path: BASE, body: input, response: ModelResponse, isIdempotent: false })),
@@ -131,6 +148,29 @@ export function createModelsApi(http: HttpClient): ModelsApi {
           isIdempotent: false,
         }),
       ),
+    async uploadBlob(name, sha256, body) {
+      await http.raw({
+        method: 'PUT',
+        path: `${path(name)}/blobs/${sha256}`,
+        headers: { 'content-type': 'application/octet-stream' },
+        body,
+        isIdempotent: true,
+      })
+    },
+    registerFiles: (name, files, options = {}) =>
+      version(
+        http.request({
+          method: 'POST',
+          path: `${path(name)}/versions`,
+          body: { files, ...options },
+          response: ModelVersionResponse,
+          isIdempotent: false,
+        }),
+      ),
+    async registerFolder(name, folder, options = {}) {
+      const { registerLocalFolder } = await import('./model-packaging.js')
+      return registerLocalFolder(api, name, folder, options)
+    },
     getVersion: (name, number) => version(get(`${path(name)}/versions/${number}`, ModelVersionResponse)),
     listVersions: (name, page = {}) => get(`${path(name)}/versions`, ListModelVersionsResponse, { ...page }),
     async listFiles(name, number) {
@@ -268,4 +308,5 @@ export function createModelsApi(http: HttpClient): ModelsApi {
         }),
       ),
   }
+  return api
 }

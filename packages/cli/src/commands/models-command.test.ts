@@ -111,6 +111,24 @@ describe('provena models', { timeout: 90_000 }, () => {
     expect(JSON.parse(list.stdout).map((h: { url: string }) => h.url)).toEqual(['https://93.184.215.14/hook'])
   })
 
+  it('registers a local folder as a version, and refuses a folder that does not exist', async () => {
+    const name = uniqueName('uploaded')
+    await cli('models', 'create', name)
+    const dir = tempDir()
+    mkdirSync(path.join(dir, 'weights'))
+    writeFileSync(path.join(dir, 'weights', 'w.bin'), `weights ${name}`)
+    writeFileSync(path.join(dir, 'config.json'), '{}')
+
+    const added = await cli('models', 'register', name, dir, '--json')
+    const missing = await cli('models', 'register', name, path.join(dir, 'nope'))
+    const files = JSON.parse((await cli('models', 'show', name, '1', '--files', '--json')).stdout)
+
+    expect(JSON.parse(added.stdout)).toMatchObject({ version: 1, source: 'upload', runId: null, fileCount: 2 })
+    expect(files.map((f: { path: string }) => f.path)).toEqual(['config.json', 'weights/w.bin'])
+    expect(missing.code).toBe(1)
+    expect(missing.stderr).toContain('nope')
+  })
+
   it('reports an alias that looks like a version', async () => {
     const name = uniqueName('bad-alias')
     await cli('models', 'create', name)

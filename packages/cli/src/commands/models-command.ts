@@ -266,17 +266,22 @@ function registerVersions(models: Command, io: CliIo): void {
   const register = models
     .command('register')
     .description(
-      "register a run's artifact file or directory as the model's next version (its files and digest are frozen)",
+      "register a run's artifact file or directory, or a local folder, as the model's next version (its files and digest are frozen)",
     )
     .argument('<name>', 'the model')
-    .argument('<source>', 'runs:/<run-id>/<artifact path>')
+    .argument('<source>', 'runs:/<run-id>/<artifact path>, or a local folder (its files are uploaded by content)')
     .option('--description <text>', 'what changed in this version')
     .option('--json', 'print the version as JSON')
-    .addHelpText('after', examples(`provena models register churn runs:/${RUN_ID}/model`))
+    .addHelpText(
+      'after',
+      examples(`provena models register churn runs:/${RUN_ID}/model`, 'provena models register churn ./out/model'),
+    )
   addClientOptions(register).action(
     async (name: string, source: string, options: JsonFlags & { description?: string }) => {
       const version = await withClient(options, io.env, (c) =>
-        c.models.register(name, source, { description: options.description }),
+        source.startsWith('runs:/')
+          ? c.models.register(name, source, { description: options.description })
+          : c.models.registerFolder(name, source, { description: options.description }),
       )
       io.stdout.write(
         options.json ? formatJson(version) : `Registered ${name}/${version.version} (digest ${version.digest}).\n`,

@@ -270,6 +270,10 @@ const MATRIX: Record<string, Entry> = {
     url: `${await model(c)}/versions`,
     body: { source: `runs:/${(await c.objects()).run.id}/model.bin` },
   })),
+  'PUT /api/v1/models/:name/blobs/:sha256': entry('signed-in', [401, 404, 403, 204, 204, 204], async (c) => ({
+    url: `${await model(c)}/blobs/${sha256(`model blob ${c.unique}`)}`,
+    bytes: `model blob ${c.unique}`,
+  })),
   'GET /api/v1/models/:name/versions': entry('signed-in', [401, 404, 200, 200, 200, 200], async (c) => ({
     url: `${await model(c)}/versions`,
   })),

@@ -2,7 +2,6 @@ import type { Readable } from 'node:stream'
 import {
   ConflictError,
   type Dataset,
-  type DatasetFile,
   type DatasetVersion,
   type DatasetVersionSummary,
   InvalidInputError,
@@ -17,6 +16,7 @@ import type { AuditLog } from '../audit/audit-log.js'
 import type { Authorizer } from '../auth/authorizer.js'
 import type { RequestContext } from '../auth/principal.js'
 import type { Clock, IdGenerator } from '../clock.js'
+import { checkBlobsStored, checkFileTree } from '../file-list.js'
 import { creatorName, findReadableDataset, findReadableVersion } from './dataset-access.js'
 
 interface Deps {
@@ -32,22 +32,6 @@ export type RegisterInput = Omit<RegisterDatasetVersionBody, 'isStored'> & { isS
 
 export type DatasetsService = ReturnType<typeof createDatasetsService>
 
-/** Same path twice, or a path that is also a directory of another (`a` and `a/b`), cannot be a file tree. */
-function checkFileTree(files: readonly DatasetFile[]): void {
-  const paths = new Set<string>()
-  for (const file of files) {
-    if (paths.has(file.path)) throw new InvalidInputError(`file '${file.path}' is listed twice`)
-    paths.add(file.path)
-  }
-  for (const path of paths) {
-    const segments = path.split('/')
-    for (let i = 1; i < segments.length; i++) {
-      const parent = segments.slice(0, i).join('/')
-      if (paths.has(parent)) throw new InvalidInputError(`'${parent}' is listed as a file and as a directory`)
-    }
-  }
-}
-
 /** What the audit trail keeps of a version: everything but the (large) profile. */
 function auditedVersion(version: DatasetVersion) {
   const { profile: _profile, ...rest } = version
@@ -55,20 +39,6 @@ function auditedVersion(version: DatasetVersion) {
 }
 
 export function createDatasetsService({ store, blobs, clock, ids, audit, authorizer }: Deps) {
-  /** Blobs of `--store`d files must have been uploaded before the version that keeps them. */
-  async function checkBlobsStored(files: readonly DatasetFile[]): Promise<void> {
-    const digests = [...new Set(files.map((f) => f.sha256))]
-    for (const sha256 of digests) {
-      const blob = await blobs.head(sha256)
-      const file = files.find((f) => f.sha256 === sha256)
-      if (blob === undefined) {
-        throw new InvalidInputError(
-          `the bytes of '${file?.path}' (sha256 ${sha256}) were not uploaded before registering`,
-        )
-      }
-    }
-  }
-
   /** The dataset, created (with the caller as its manager) when it does not exist yet. */
   async function datasetForWriting(tx: Store, ctx: RequestContext, name: string): Promise<Dataset> {
     const existing = await tx.datasets.findDataset(name)
@@ -107,7 +77,7 @@ export function createDatasetsService({ store, blobs, clock, ids, audit, authori
           `the digest ${input.digest} does not match the files listed (their provena-dataset-v1 digest is ${digest})`,
         )
       }
-      if (input.isStored) await checkBlobsStored(input.files)
+      if (input.isStored) await checkBlobsStored(blobs, input.files)
       return store.transaction(async (tx) => {
         const dataset = await datasetForWriting(tx, ctx, name)
         const existing = await tx.datasets.findVersionByDigest(name, digest)

@@ -1,9 +1,12 @@
+import type { Readable } from 'node:stream'
 import {
   AlreadyExistsError,
   ConflictError,
   type CreateModelBody,
   InvalidInputError,
+  type ModelManifest,
   type ModelVersion,
+  type ModelVersionFile,
   NotFoundError,
   parseModelUri,
   parseRunsUri,
@@ -14,6 +17,7 @@ import {
 } from '@provena/contract'
 import { datasetDigest } from '@provena/data'
 import type { BlobStore } from '../../storage/artifacts/blob-store.js'
+import type { ModelRecord } from '../../storage/db/models-repository.js'
 import { decodePageToken, encodePageToken, isOffsetPosition } from '../../storage/db/page-token.js'
 import type { Store } from '../../storage/store.js'
 import type { AuditLog } from '../audit/audit-log.js'
@@ -21,6 +25,7 @@ import type { Authorizer } from '../auth/authorizer.js'
 import type { RequestContext } from '../auth/principal.js'
 import type { Clock, IdGenerator } from '../clock.js'
 import { creatorName } from '../datasets/dataset-access.js'
+import { checkBlobsStored, checkFileTree } from '../file-list.js'
 import { findAuthorizedRun } from '../runs/runs-service.js'
 import { findAuthorizedModel, findAuthorizedVersion } from './model-access.js'
 import { readModelManifest } from './model-manifest.js'
@@ -63,6 +68,54 @@ export function createModelsService({ store, blobs, clock, ids, audit, authorize
         throw new InvalidInputError(`a model version has at most ${MAX_VERSION_FILES} files`)
     }
     return files
+  }
+
+  /**
+   * The next version of the model, with its file list and digest frozen and its blobs pinned so that
+   * they outlive any change to where they came from. Inside the caller's transaction.
+   */
+  async function insertVersion(
+    tx: Store,
+    ctx: RequestContext,
+    model: ModelRecord,
+    origin: { source: string; runId: string | null; files: ModelVersionFile[]; manifest: ModelManifest | null },
+    input: { description?: string | undefined; tags?: Record<string, string> | undefined },
+  ): Promise<ModelVersion> {
+    await tx.models.lockModel(model.id)
+    const id = ids.objectId()
+    const nowMs = clock.nowMs()
+    const number = (await tx.models.latestVersionNumber(model.id)) + 1
+    await tx.models.insertVersion(
+      {
+        id,
+        modelId: model.id,
+        version: number,
+        status: 'READY',
+        description: input.description ?? null,
+        source: origin.source,
+        runId: origin.runId,
+        digest: datasetDigest(origin.files),
+        sizeBytes: origin.files.reduce((sum, f) => sum + f.sizeBytes, 0),
+        manifest: origin.manifest,
+        nowMs,
+        createdBy: creatorName(ctx),
+      },
+      origin.files,
+    )
+    if (input.tags) await tx.models.setVersionTags(id, input.tags)
+    for (const sha256 of new Set(origin.files.map((f) => f.sha256))) {
+      await tx.artifacts.pin(sha256, { type: 'model_version', id }, nowMs)
+    }
+    const version = await tx.models.findVersion(model, number)
+    if (!version) throw new NotFoundError(`model version ${model.name}/${number} not found`)
+    await audit.record(tx, ctx, {
+      action: 'model_version.create',
+      objectType: 'registered_model',
+      objectId: model.name,
+      after: strip(version),
+    })
+    await events.publish(tx, model, 'model_version.created', strip(version))
+    return version
   }
 
   return {
@@ -140,54 +193,37 @@ export function createModelsService({ store, blobs, clock, ids, audit, authorize
      * digest are frozen, and the blobs pinned so that they outlive any change to the run.
      */
     async registerVersion(ctx: RequestContext, name: string, input: RegisterModelVersionBody): Promise<ModelVersion> {
+      if ('files' in input) {
+        // Uploaded files: checked before the transaction, since reading blobs needs no database.
+        checkFileTree(input.files)
+        await checkBlobsStored(blobs, input.files)
+        const manifest = await readModelManifest(blobs, input.files, 'the uploaded files')
+        return store.transaction(async (tx) => {
+          const model = await findAuthorizedModel(tx, authorizer, ctx, name, 'EDIT')
+          const files = [...input.files].sort((a, b) => Buffer.compare(Buffer.from(a.path), Buffer.from(b.path)))
+          return insertVersion(tx, ctx, model, { source: 'upload', runId: null, files, manifest }, input)
+        })
+      }
       const parsed = parseRunsUri(input.source)
       if (!parsed) throw new InvalidInputError('source must be runs:/<run-id>/<artifact path>')
       const path = parsed.path === '' ? '' : toArtifactKey(parsed.path)
       return store.transaction(async (tx) => {
         const model = await findAuthorizedModel(tx, authorizer, ctx, name, 'EDIT')
         await findAuthorizedRun(tx, authorizer, ctx, parsed.runId, 'READ')
-        await tx.models.lockModel(model.id)
         const files = await runFiles(tx, parsed.runId, path)
         if (files.length === 0) {
           throw new InvalidInputError(`run ${parsed.runId} has no artifacts at '${path}': nothing to register`)
         }
-        const sourceUri = `runs:/${parsed.runId}${path === '' ? '' : `/${path}`}`
-        const manifest = await readModelManifest(blobs, files, sourceUri)
-        const id = ids.objectId()
-        const nowMs = clock.nowMs()
-        const number = (await tx.models.latestVersionNumber(model.id)) + 1
-        await tx.models.insertVersion(
-          {
-            id,
-            modelId: model.id,
-            version: number,
-            status: 'READY',
-            description: input.description ?? null,
-            source: sourceUri,
-            runId: parsed.runId,
-            digest: datasetDigest(files),
-            sizeBytes: files.reduce((sum, f) => sum + f.sizeBytes, 0),
-            manifest,
-            nowMs,
-            createdBy: creatorName(ctx),
-          },
-          files,
-        )
-        if (input.tags) await tx.models.setVersionTags(id, input.tags)
-        for (const sha256 of new Set(files.map((f) => f.sha256))) {
-          await tx.artifacts.pin(sha256, { type: 'model_version', id }, nowMs)
-        }
-        const version = await tx.models.findVersion(model, number)
-        if (!version) throw new NotFoundError(`model version ${name}/${number} not found`)
-        await audit.record(tx, ctx, {
-          action: 'model_version.create',
-          objectType: 'registered_model',
-          objectId: name,
-          after: strip(version),
-        })
-        await events.publish(tx, model, 'model_version.created', strip(version))
-        return version
+        const source = `runs:/${parsed.runId}${path === '' ? '' : `/${path}`}`
+        const manifest = await readModelManifest(blobs, files, source)
+        return insertVersion(tx, ctx, model, { source, runId: parsed.runId, files, manifest }, input)
       })
+    },
+
+    /** Stores bytes a version made from uploaded files will list; refused when they do not hash to `sha256`. */
+    async putBlob(ctx: RequestContext, name: string, sha256: string, body: Readable): Promise<void> {
+      await findAuthorizedModel(store, authorizer, ctx, name, 'EDIT')
+      await blobs.put(body, { expectedSha256: sha256 })
     },
 
     async getVersion(ctx: RequestContext, name: string, version: number): Promise<ModelVersion> {

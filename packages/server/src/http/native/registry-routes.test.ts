@@ -129,6 +129,37 @@ describe.each(testDialects())('model registry on %s', (dialect) => {
       expect((await call('alice', 'GET', `/api/v1/models/${name}/versions`)).body.versions).toEqual([])
     })
 
+    it('registers a version from uploaded files, and refuses files whose bytes were not uploaded', async () => {
+      const { name } = await setup()
+      const text = `uploaded ${name}`
+      await t.app.inject({
+        method: 'PUT',
+        url: `/api/v1/models/${name}/blobs/${sha256(text)}`,
+        headers: { authorization: `Bearer ${tokens.alice}`, 'content-type': 'application/octet-stream' },
+        payload: text,
+      })
+      const files = [{ path: 'model.bin', sizeBytes: Buffer.byteLength(text), sha256: sha256(text) }]
+
+      const missing = await call('alice', 'POST', `/api/v1/models/${name}/versions`, {
+        files: [...files, { path: 'other.bin', sizeBytes: 1, sha256: sha256(`never ${name}`) }],
+      })
+      const wrongSize = await call('alice', 'POST', `/api/v1/models/${name}/versions`, {
+        files: [{ ...files[0], sizeBytes: 1 }],
+      })
+      const created = await call('alice', 'POST', `/api/v1/models/${name}/versions`, { files })
+
+      expect(missing.status).toBe(400)
+      expect(missing.body.error.message).toMatch(/'other.bin' .* were not uploaded/)
+      expect(wrongSize.status).toBe(400)
+      expect(created.status).toBe(201)
+      expect(created.body.modelVersion).toMatchObject({
+        version: 1,
+        source: 'upload',
+        runId: null,
+        digest: datasetDigest(files),
+      })
+    })
+
     it('keeps the blobs of a version when the run deletes its files, and lets them go with the version', async () => {
       const { name, experimentId } = await setup()
       const text = `weights ${name}`

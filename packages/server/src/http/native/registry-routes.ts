@@ -17,6 +17,7 @@ import {
   ListWebhookDeliveriesResponse,
   ListWebhooksResponse,
   ModelAliasParams,
+  ModelBlobParams,
   ModelCardResponse,
   ModelParams,
   ModelResponse,
@@ -38,6 +39,7 @@ import { z } from 'zod'
 import { modelCardMarkdown } from '../../domain/registry/model-cards.js'
 import type { Services } from '../../services.js'
 import type { App } from '../app-type.js'
+import { rawBodyOf } from './artifacts-routes.js'
 
 const tags = ['registry']
 const signedIn = { access: 'signed-in' } as const
@@ -84,6 +86,14 @@ export function registerRegistryRoutes(
     },
     async (req, reply) =>
       reply.code(201).send({ modelVersion: await models.registerVersion(req.ctx, req.params.name, req.body) }),
+  )
+  app.put(
+    `${BASE}/:name/blobs/:sha256`,
+    { config: signedIn, schema: { tags, params: ModelBlobParams, response: { 204: z.null() } } },
+    async (req, reply) => {
+      await models.putBlob(req.ctx, req.params.name, req.params.sha256, rawBodyOf(req.body))
+      return reply.code(204).send(null)
+    },
   )
   app.get(
     `${BASE}/:name/versions`,
