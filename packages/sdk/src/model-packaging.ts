@@ -2,6 +2,7 @@
 import { createHash } from 'node:crypto'
 import { access } from 'node:fs/promises'
 import path from 'node:path'
+import type { ModelVersion } from '@provena/contract'
 import { InvalidInputError, MODEL_MANIFEST_FILE, ModelManifest, toArtifactKey } from '@provena/contract'
 import type { ArtifactsApi } from './artifacts-api.js'
 import {
@@ -11,7 +12,6 @@ import {
   logLocalArtifacts,
   type TransferOptions,
 } from './local-artifacts.js'
-import type { ModelsApi } from './models-api.js'
 
 const INPUT_EXAMPLE_FILE = 'input_example.json'
 
@@ -90,7 +90,14 @@ export async function logModelFolder(
 
 /** Uploads a local folder's files by content and registers them as the model's next version. */
 export async function registerLocalFolder(
-  models: ModelsApi,
+  models: {
+    uploadBlob(name: string, sha256: string, body: () => NonNullable<RequestInit['body']>): Promise<void>
+    registerFiles(
+      name: string,
+      files: { path: string; sizeBytes: number; sha256: string }[],
+      options?: { description?: string; tags?: Record<string, string> },
+    ): Promise<ModelVersion>
+  },
   name: string,
   folder: string,
   options: { description?: string; tags?: Record<string, string> },
