@@ -111,6 +111,7 @@ export const CreateModelBody = z.object({
 })
 export type CreateModelBody = z.input<typeof CreateModelBody>
 
+/** Changes to a model's (or a version's) description and tags; a null tag value deletes the tag. */
 export const UpdateModelBody = z.object({
   description: z.string().max(5000).nullable().optional(),
   /** Tags to set; a null value deletes the tag. */

@@ -73,6 +73,8 @@ export interface ModelsApi {
   }>
   /** Every file of a version, following page tokens. */
   listFiles(name: string, version: number): Promise<ModelVersionFile[]>
+  /** Changes a version's description and tags; its files never change. */
+  updateVersion(name: string, version: number, patch: UpdateModelBody): Promise<ModelVersion>
   deleteVersion(name: string, version: number): Promise<void>
   /** MLflow-style stage transition (None, Staging, Production, Archived), recorded in the alias history. */
   transitionStage(name: string, version: number, body: TransitionStageBody): Promise<ModelVersion>
@@ -186,6 +188,16 @@ export function createModelsApi(http: HttpClient): ModelsApi {
       } while (pageToken !== undefined)
       return files
     },
+    updateVersion: (name, number, patch) =>
+      version(
+        http.request({
+          method: 'PATCH',
+          path: `${path(name)}/versions/${number}`,
+          body: patch,
+          response: ModelVersionResponse,
+          isIdempotent: true,
+        }),
+      ),
     deleteVersion: (name, number) =>
       http.request({
         method: 'DELETE',

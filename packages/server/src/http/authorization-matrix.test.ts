@@ -280,6 +280,10 @@ const MATRIX: Record<string, Entry> = {
   'GET /api/v1/models/:name/versions/:version': entry('signed-in', [401, 404, 200, 200, 200, 200], async (c) => ({
     url: `${await model(c)}/versions/1`,
   })),
+  'PATCH /api/v1/models/:name/versions/:version': entry('signed-in', [401, 404, 403, 200, 200, 200], async (c) => ({
+    url: `${await model(c)}/versions/1`,
+    body: { description: 'retrained', tags: { team: 'risk' } },
+  })),
   'DELETE /api/v1/models/:name/versions/:version': entry('signed-in', [401, 404, 403, 403, 204, 204], async (c) => ({
     url: `${await model(c)}/versions/1`,
   })),

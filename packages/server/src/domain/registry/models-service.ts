@@ -260,6 +260,31 @@ export function createModelsService({ store, blobs, clock, ids, audit, authorize
       }
     },
 
+    /** Changes a version's description and tags (EDIT); its files and digest never change. */
+    async updateVersion(
+      ctx: RequestContext,
+      name: string,
+      number: number,
+      patch: UpdateModelBody,
+    ): Promise<ModelVersion> {
+      return store.transaction(async (tx) => {
+        const { model, version: before } = await findAuthorizedVersion(tx, authorizer, ctx, name, number, 'EDIT')
+        if (patch.description !== undefined)
+          await tx.models.updateVersion(before.id, { description: patch.description }, clock.nowMs())
+        if (patch.tags) await tx.models.setVersionTags(before.id, patch.tags)
+        const after = await tx.models.findVersion(model, number)
+        if (!after) throw new NotFoundError(`model version ${name}/${number} not found`)
+        await audit.record(tx, ctx, {
+          action: 'model_version.update',
+          objectType: 'registered_model',
+          objectId: name,
+          before: strip(before),
+          after: strip(after),
+        })
+        return after
+      })
+    },
+
     /** Deletes a version no alias points to; its blobs lose their pins. */
     async deleteVersion(ctx: RequestContext, name: string, number: number): Promise<void> {
       await store.transaction(async (tx) => {

@@ -176,6 +176,22 @@ describe.each(testDialects())('model registry on %s', (dialect) => {
       expect(await t.blobs.head(sha256(text))).toBeUndefined()
     })
 
+    it("changes a version's description and tags, and refuses a tag key that is not one", async () => {
+      const { name } = await modelWithVersions(1)
+
+      const res = await call('alice', 'PATCH', `/api/v1/models/${name}/versions/1`, {
+        description: 'retrained on March data',
+        tags: { team: 'risk', stage: 'candidate' },
+      })
+      await call('alice', 'PATCH', `/api/v1/models/${name}/versions/1`, { tags: { stage: null } })
+      const bad = await call('alice', 'PATCH', `/api/v1/models/${name}/versions/1`, { tags: { 'no;semicolons': 'x' } })
+      const after = await call('alice', 'GET', `/api/v1/models/${name}/versions/1`)
+
+      expect(res.status).toBe(200)
+      expect(bad.status).toBe(400)
+      expect(after.body.modelVersion).toMatchObject({ description: 'retrained on March data', tags: { team: 'risk' } })
+    })
+
     it('refuses to delete a version an alias points to', async () => {
       const { name } = await modelWithVersions(1)
       await call('alice', 'PUT', `/api/v1/models/${name}/aliases/champion`, { version: 1 })

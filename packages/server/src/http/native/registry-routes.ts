@@ -108,6 +108,21 @@ export function registerRegistryRoutes(
     { config: signedIn, schema: { tags, params: ModelVersionParams, response: { 200: ModelVersionResponse } } },
     async (req) => ({ modelVersion: await models.getVersion(req.ctx, req.params.name, req.params.version) }),
   )
+  app.patch(
+    `${BASE}/:name/versions/:version`,
+    {
+      config: signedIn,
+      schema: {
+        tags,
+        params: ModelVersionParams,
+        body: UpdateModelBody,
+        response: { 200: ModelVersionResponse },
+      },
+    },
+    async (req) => ({
+      modelVersion: await models.updateVersion(req.ctx, req.params.name, req.params.version, req.body),
+    }),
+  )
   app.delete(
     `${BASE}/:name/versions/:version`,
     { config: signedIn, schema: { tags, params: ModelVersionParams, response: { 204: z.null() } } },
