@@ -78,6 +78,8 @@ export function createWebhookDispatcher({ store, clock, send, allowedHosts, reso
       let attempted = 0
       for (;;) {
         const nowMs = clock.nowMs()
+        // Most polls find nothing; they must not take SQLite's write lock (and a WAL sync) for it.
+        if (!(await store.webhooks.hasDue(nowMs))) return attempted
         const due = await store.transaction((tx) => tx.webhooks.claimDue(nowMs, nowMs + LEASE_MS, BATCH))
         await Promise.all(due.map(attempt))
         attempted += due.length

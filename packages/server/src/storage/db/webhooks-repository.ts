@@ -107,6 +107,18 @@ export function createWebhooksRepository(db: Kysely<DB>, kind: DialectKind) {
         .execute()
     },
 
+    /** Whether any delivery is due: a read, so an idle server's poll opens no write transaction. */
+    async hasDue(nowMs: number): Promise<boolean> {
+      const row = await db
+        .selectFrom('webhookDeliveries')
+        .select('id')
+        .where('status', '=', 'PENDING')
+        .where('nextAttemptAtMs', '<=', nowMs)
+        .limit(1)
+        .executeTakeFirst()
+      return row !== undefined
+    },
+
     /**
      * Inside a transaction: takes up to `limit` due deliveries and pushes their next attempt to
      * `leaseUntilMs`, so another replica (or tick) does not send them meanwhile. PostgreSQL skips
