@@ -3,14 +3,13 @@ import {
   ConflictError,
   type Dataset,
   type DatasetVersion,
-  type DatasetVersionSummary,
   InvalidInputError,
   NotFoundError,
   type RegisterDatasetVersionBody,
 } from '@provena/contract'
 import { datasetDigest } from '@provena/data'
 import type { BlobStore } from '../../storage/artifacts/blob-store.js'
-import { decodePageToken, encodePageToken, isOffsetPosition } from '../../storage/db/page-token.js'
+import { offsetPage } from '../../storage/db/page-token.js'
 import type { Store } from '../../storage/store.js'
 import type { AuditLog } from '../audit/audit-log.js'
 import type { Authorizer } from '../auth/authorizer.js'
@@ -136,18 +135,10 @@ export function createDatasetsService({ store, blobs, clock, ids, audit, authori
 
     async list(ctx: RequestContext, query: { nameLike?: string | undefined; maxResults: number; pageToken?: string }) {
       const restriction = authorizer.listRestriction(ctx.principal)
-      const { offset } = query.pageToken ? decodePageToken(query.pageToken, isOffsetPosition) : { offset: 0 }
-      const page = await store.datasets.listDatasets({
-        nameLike: query.nameLike,
-        grantedTo: restriction?.userId,
-        limit: query.maxResults + 1,
-        offset,
-      })
-      const hasMore = page.length > query.maxResults
-      return {
-        datasets: page.slice(0, query.maxResults),
-        nextPageToken: hasMore ? encodePageToken({ offset: offset + query.maxResults }) : null,
-      }
+      const { items, nextPageToken } = await offsetPage(query.pageToken, query.maxResults, (window) =>
+        store.datasets.listDatasets({ nameLike: query.nameLike, grantedTo: restriction?.userId, ...window }),
+      )
+      return { datasets: items, nextPageToken }
     },
 
     async getVersion(ctx: RequestContext, name: string, version: number | undefined): Promise<DatasetVersion> {
@@ -156,16 +147,10 @@ export function createDatasetsService({ store, blobs, clock, ids, audit, authori
 
     async listVersions(ctx: RequestContext, name: string, query: { maxResults: number; pageToken?: string }) {
       const dataset = await findReadableDataset(store, authorizer, ctx, name)
-      const { offset } = query.pageToken ? decodePageToken(query.pageToken, isOffsetPosition) : { offset: 0 }
-      const page: DatasetVersionSummary[] = await store.datasets.listVersions(dataset.id, name, {
-        limit: query.maxResults + 1,
-        offset,
-      })
-      const hasMore = page.length > query.maxResults
-      return {
-        versions: page.slice(0, query.maxResults),
-        nextPageToken: hasMore ? encodePageToken({ offset: offset + query.maxResults }) : null,
-      }
+      const { items, nextPageToken } = await offsetPage(query.pageToken, query.maxResults, (window) =>
+        store.datasets.listVersions(dataset.id, name, window),
+      )
+      return { versions: items, nextPageToken }
     },
 
     async listFiles(
@@ -176,12 +161,10 @@ export function createDatasetsService({ store, blobs, clock, ids, audit, authori
     ) {
       const datasetVersion = await findReadableVersion(store, authorizer, ctx, name, version)
       // Offsets, not the last path: a path may be longer than a page token may be.
-      const { offset } = query.pageToken ? decodePageToken(query.pageToken, isOffsetPosition) : { offset: 0 }
-      const page = await store.datasets.listFiles(datasetVersion.id, { offset, limit: query.maxResults + 1 })
-      return {
-        files: page.slice(0, query.maxResults),
-        nextPageToken: page.length > query.maxResults ? encodePageToken({ offset: offset + query.maxResults }) : null,
-      }
+      const { items, nextPageToken } = await offsetPage(query.pageToken, query.maxResults, (window) =>
+        store.datasets.listFiles(datasetVersion.id, window),
+      )
+      return { files: items, nextPageToken }
     },
   }
 }

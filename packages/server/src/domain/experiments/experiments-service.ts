@@ -6,7 +6,7 @@ import {
   type UpdateExperimentBody,
   type ViewType,
 } from '@provena/contract'
-import { decodePageToken, encodePageToken, isOffsetPosition } from '../../storage/db/page-token.js'
+import { offsetPage } from '../../storage/db/page-token.js'
 import type { Store } from '../../storage/store.js'
 import type { AuditLog } from '../audit/audit-log.js'
 import type { Authorizer } from '../auth/authorizer.js'
@@ -80,19 +80,15 @@ export function createExperimentsService({ store, clock, audit, authorizer }: De
 
     async list(ctx: RequestContext, input: ListExperimentsInput) {
       const restriction = authorizer.listRestriction(ctx.principal)
-      const { offset } = input.pageToken ? decodePageToken(input.pageToken, isOffsetPosition) : { offset: 0 }
-      const page = await store.experiments.list({
-        view: input.view,
-        nameLike: input.nameLike,
-        grantedTo: restriction?.userId,
-        limit: input.maxResults + 1,
-        offset,
-      })
-      const hasMore = page.length > input.maxResults
-      return {
-        experiments: page.slice(0, input.maxResults),
-        nextPageToken: hasMore ? encodePageToken({ offset: offset + input.maxResults }) : null,
-      }
+      const { items, nextPageToken } = await offsetPage(input.pageToken, input.maxResults, (window) =>
+        store.experiments.list({
+          view: input.view,
+          nameLike: input.nameLike,
+          grantedTo: restriction?.userId,
+          ...window,
+        }),
+      )
+      return { experiments: items, nextPageToken }
     },
 
     async update(ctx: RequestContext, id: string, patch: UpdateExperimentBody): Promise<Experiment> {

@@ -9,7 +9,7 @@ import {
 } from '@provena/contract'
 import type { AliasEventKind } from '../../storage/db/model-aliases-repository.js'
 import type { ModelRecord } from '../../storage/db/models-repository.js'
-import { decodePageToken, encodePageToken, isOffsetPosition } from '../../storage/db/page-token.js'
+import { offsetPage } from '../../storage/db/page-token.js'
 import type { Store } from '../../storage/store.js'
 import type { AuditLog } from '../audit/audit-log.js'
 import type { Authorizer } from '../auth/authorizer.js'
@@ -263,16 +263,10 @@ export function createAliasesService({ store, clock, audit, authorizer, events }
       query: { alias?: string | undefined; maxResults: number; pageToken?: string | undefined },
     ) {
       const model = await findAuthorizedModel(store, authorizer, ctx, name, 'READ')
-      const { offset } = query.pageToken ? decodePageToken(query.pageToken, isOffsetPosition) : { offset: 0 }
-      const events = await store.modelAliases.history(model.id, {
-        alias: query.alias,
-        limit: query.maxResults + 1,
-        offset,
-      })
-      return {
-        events: events.slice(0, query.maxResults),
-        nextPageToken: events.length > query.maxResults ? encodePageToken({ offset: offset + query.maxResults }) : null,
-      }
+      const { items, nextPageToken } = await offsetPage(query.pageToken, query.maxResults, (window) =>
+        store.modelAliases.history(model.id, { alias: query.alias, ...window }),
+      )
+      return { events: items, nextPageToken }
     },
   }
 }

@@ -18,7 +18,7 @@ import {
 import { datasetDigest } from '@provena/data'
 import type { BlobStore } from '../../storage/artifacts/blob-store.js'
 import type { ModelRecord } from '../../storage/db/models-repository.js'
-import { decodePageToken, encodePageToken, isOffsetPosition } from '../../storage/db/page-token.js'
+import { offsetPage } from '../../storage/db/page-token.js'
 import type { Store } from '../../storage/store.js'
 import type { AuditLog } from '../audit/audit-log.js'
 import type { Authorizer } from '../auth/authorizer.js'
@@ -42,10 +42,6 @@ interface Deps {
 }
 
 const MAX_VERSION_FILES = 100_000
-
-function page(token: string | undefined) {
-  return token ? decodePageToken(token, isOffsetPosition) : { offset: 0 }
-}
 
 function strip<T extends { id: string }>(record: T): Omit<T, 'id'> {
   const { id: _id, ...rest } = record
@@ -156,17 +152,10 @@ export function createModelsService({ store, blobs, clock, ids, audit, authorize
       query: { nameLike?: string | undefined; maxResults: number; pageToken?: string | undefined },
     ) {
       const restriction = authorizer.listRestriction(ctx.principal)
-      const { offset } = page(query.pageToken)
-      const models = await store.models.listModels({
-        nameLike: query.nameLike,
-        grantedTo: restriction?.userId,
-        limit: query.maxResults + 1,
-        offset,
-      })
-      return {
-        models: models.slice(0, query.maxResults),
-        nextPageToken: models.length > query.maxResults ? encodePageToken({ offset: offset + query.maxResults }) : null,
-      }
+      const { items, nextPageToken } = await offsetPage(query.pageToken, query.maxResults, (window) =>
+        store.models.listModels({ nameLike: query.nameLike, grantedTo: restriction?.userId, ...window }),
+      )
+      return { models: items, nextPageToken }
     },
 
     async update(ctx: RequestContext, name: string, patch: UpdateModelBody): Promise<RegisteredModel> {
@@ -236,13 +225,10 @@ export function createModelsService({ store, blobs, clock, ids, audit, authorize
       query: { maxResults: number; pageToken?: string | undefined },
     ) {
       const model = await findAuthorizedModel(store, authorizer, ctx, name, 'READ')
-      const { offset } = page(query.pageToken)
-      const versions = await store.models.listVersions(model, { limit: query.maxResults + 1, offset })
-      return {
-        versions: versions.slice(0, query.maxResults),
-        nextPageToken:
-          versions.length > query.maxResults ? encodePageToken({ offset: offset + query.maxResults }) : null,
-      }
+      const { items, nextPageToken } = await offsetPage(query.pageToken, query.maxResults, (window) =>
+        store.models.listVersions(model, window),
+      )
+      return { versions: items, nextPageToken }
     },
 
     async listFiles(
@@ -252,12 +238,10 @@ export function createModelsService({ store, blobs, clock, ids, audit, authorize
       query: { maxResults: number; pageToken?: string | undefined },
     ) {
       const { version } = await findAuthorizedVersion(store, authorizer, ctx, name, number, 'READ')
-      const { offset } = page(query.pageToken)
-      const files = await store.models.listFiles(version.id, { limit: query.maxResults + 1, offset })
-      return {
-        files: files.slice(0, query.maxResults),
-        nextPageToken: files.length > query.maxResults ? encodePageToken({ offset: offset + query.maxResults }) : null,
-      }
+      const { items, nextPageToken } = await offsetPage(query.pageToken, query.maxResults, (window) =>
+        store.models.listFiles(version.id, window),
+      )
+      return { files: items, nextPageToken }
     },
 
     /** Changes a version's description and tags (EDIT); its files and digest never change. */

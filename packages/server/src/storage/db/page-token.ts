@@ -27,3 +27,20 @@ export function isOffsetPosition(value: unknown): value is { offset: number } {
     (value as { offset: number }).offset >= 0
   )
 }
+
+/**
+ * One page of a list paged by offset. `fetch` is asked for one row more than the page, which
+ * tells whether another page follows without counting the rest.
+ */
+export async function offsetPage<T>(
+  pageToken: string | undefined,
+  maxResults: number,
+  fetch: (window: { limit: number; offset: number }) => Promise<T[]>,
+): Promise<{ items: T[]; nextPageToken: string | null }> {
+  const { offset } = pageToken ? decodePageToken(pageToken, isOffsetPosition) : { offset: 0 }
+  const rows = await fetch({ limit: maxResults + 1, offset })
+  return {
+    items: rows.slice(0, maxResults),
+    nextPageToken: rows.length > maxResults ? encodePageToken({ offset: offset + maxResults }) : null,
+  }
+}
