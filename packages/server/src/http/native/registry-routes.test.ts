@@ -82,6 +82,30 @@ describe.each(testDialects())('model registry on %s', (dialect) => {
     return { name, experimentId }
   }
 
+  it('lists to a user only the models and datasets they hold a grant on', async () => {
+    const granted = await setup()
+    const hidden = unique('hidden')
+    await call('alice', 'POST', '/api/v1/models', { name: hidden })
+    const files = [{ path: 'a.bin', sizeBytes: 1, sha256: sha256(hidden) }]
+    await call('alice', 'POST', `/api/v1/datasets/${hidden}/versions`, {
+      source: '/data',
+      format: 'other',
+      files,
+      digest: datasetDigest(files),
+      schema: null,
+      profile: null,
+    })
+
+    const names = async (who: 'alice' | 'bob', url: string, key: string) =>
+      (await call(who, 'GET', `${url}?maxResults=1000`)).body[key].map((o: { name: string }) => o.name)
+
+    expect(await names('bob', '/api/v1/models', 'models')).toContain(granted.name)
+    expect(await names('bob', '/api/v1/models', 'models')).not.toContain(hidden)
+    expect(await names('alice', '/api/v1/models', 'models')).toContain(hidden)
+    expect(await names('bob', '/api/v1/datasets', 'datasets')).not.toContain(hidden)
+    expect(await names('alice', '/api/v1/datasets', 'datasets')).toContain(hidden)
+  })
+
   describe('versions', () => {
     it('registers a version from a run path with its files frozen and its digest', async () => {
       const { name, experimentId } = await setup()

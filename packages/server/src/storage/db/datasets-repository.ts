@@ -9,6 +9,7 @@ import type {
 } from '@provena/contract'
 import type { ExpressionBuilder, Kysely, Selectable } from 'kysely'
 import { isUniqueViolation } from './dialects/unique-violation.js'
+import { grantOf } from './granted-to.js'
 import type { DatasetVersionsTable, DB } from './schema.js'
 
 // SQLite allows 32,766 bound parameters per statement; a file row binds 4.
@@ -133,19 +134,9 @@ export function createDatasetsRepository(db: Kysely<DB>) {
         .select(['id', 'name', 'description', 'createdAtMs', 'createdBy'])
         .select(datasetColumns)
       if (query.nameLike !== undefined) select = select.where('name', 'like', query.nameLike)
-      if (query.grantedTo !== undefined) {
-        const userId = Number(query.grantedTo)
-        select = select.where((eb) =>
-          eb.exists(
-            eb
-              .selectFrom('permissions')
-              .select('permissions.userId')
-              .where('permissions.objectType', '=', 'dataset')
-              .where('permissions.userId', '=', userId)
-              .whereRef('permissions.objectId', '=', 'datasets.name'),
-          ),
-        )
-      }
+      const { grantedTo } = query
+      if (grantedTo !== undefined)
+        select = select.where((eb) => eb.exists(grantOf(db, 'dataset', grantedTo, eb.ref('datasets.name'))))
       const rows = await select.orderBy('name').limit(query.limit).offset(query.offset).execute()
       return rows.map(toDataset)
     },

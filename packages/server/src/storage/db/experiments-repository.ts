@@ -1,6 +1,7 @@
 import { AlreadyExistsError, type Experiment, type Lifecycle, type ViewType } from '@provena/contract'
 import type { Kysely, Selectable } from 'kysely'
 import { isUniqueViolation } from './dialects/unique-violation.js'
+import { grantOf } from './granted-to.js'
 import type { DB, ExperimentsTable } from './schema.js'
 
 export interface NewExperiment {
@@ -100,14 +101,7 @@ export function createExperimentsRepository(db: Kysely<DB>) {
       if (nameLike !== undefined) query = query.where('name', 'like', nameLike)
       if (grantedTo !== undefined) {
         query = query.where((eb) =>
-          eb.exists(
-            eb
-              .selectFrom('permissions')
-              .select('permissions.userId')
-              .where('permissions.objectType', '=', 'experiment')
-              .where('permissions.userId', '=', Number(grantedTo))
-              .whereRef('permissions.objectId', '=', eb.cast('experiments.id', 'text')),
-          ),
+          eb.exists(grantOf(db, 'experiment', grantedTo, eb.cast<string>('experiments.id', 'text'))),
         )
       }
       const rows = await query.orderBy('id', 'asc').limit(limit).offset(offset).execute()

@@ -10,6 +10,7 @@ import type {
 import type { Kysely, Selectable } from 'kysely'
 import type { DialectKind } from './dialects/dialect-kind.js'
 import { isUniqueViolation } from './dialects/unique-violation.js'
+import { grantOf } from './granted-to.js'
 import type { DB, ModelVersionsTable } from './schema.js'
 
 // SQLite allows 32,766 bound parameters per statement; a file row binds 4.
@@ -248,17 +249,10 @@ export function createModelsRepository(db: Kysely<DB>, kind: DialectKind) {
     }) {
       let select = db.selectFrom('registeredModels').selectAll()
       if (query.nameLike !== undefined) select = select.where('name', 'like', query.nameLike)
-      if (query.grantedTo !== undefined) {
-        const userId = Number(query.grantedTo)
+      const { grantedTo } = query
+      if (grantedTo !== undefined) {
         select = select.where((eb) =>
-          eb.exists(
-            eb
-              .selectFrom('permissions')
-              .select('permissions.userId')
-              .where('permissions.objectType', '=', 'registered_model')
-              .where('permissions.userId', '=', userId)
-              .whereRef('permissions.objectId', '=', 'registeredModels.name'),
-          ),
+          eb.exists(grantOf(db, 'registered_model', grantedTo, eb.ref('registeredModels.name'))),
         )
       }
       return toModels(await select.orderBy('name').limit(query.limit).offset(query.offset).execute())
