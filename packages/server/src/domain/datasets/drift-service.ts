@@ -58,8 +58,9 @@ export function createDriftService({ store, authorizer, resolveModel }: Deps) {
     const versions: DatasetVersion[] = []
     for (const edge of edges) {
       const version = await store.datasets.findVersionById(edge.sourceId)
-      if (version)
-        versions.push(await findReadableVersion(store, authorizer, ctx, version.datasetName, version.version))
+      if (!version) continue
+      await authorizer.require(store, ctx.principal, { type: 'dataset', id: version.datasetName }, 'READ')
+      versions.push(version)
     }
     const [only, ...others] = versions
     if (!only) throw new NotFoundError(`run ${runId} has no dataset input with context '${context}'`)

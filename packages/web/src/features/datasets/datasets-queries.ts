@@ -1,4 +1,5 @@
 import { keepPreviousData, useInfiniteQuery, useQuery } from '@tanstack/react-query'
+import { nameLikePattern, PAGED_BY_TOKEN } from '../../api/paging'
 import { useProvena } from '../../api/provena-context'
 
 const DATASETS_KEY = ['datasets'] as const
@@ -8,17 +9,15 @@ const FILES_PAGE_SIZE = 500
 /** Datasets whose name contains `search`, 100 per page. */
 export function useDatasetList(search: string) {
   const provena = useProvena()
-  const trimmed = search.trim()
   return useInfiniteQuery({
-    queryKey: [...DATASETS_KEY, 'list', trimmed],
+    queryKey: [...DATASETS_KEY, 'list', search.trim()],
     queryFn: ({ pageParam }) =>
       provena.datasets.list({
-        nameLike: trimmed === '' ? undefined : `%${trimmed}%`,
+        nameLike: nameLikePattern(search),
         maxResults: 100,
         pageToken: pageParam,
       }),
-    initialPageParam: undefined as string | undefined,
-    getNextPageParam: (page) => page.nextPageToken ?? undefined,
+    ...PAGED_BY_TOKEN,
     placeholderData: keepPreviousData,
   })
 }
@@ -34,8 +33,7 @@ export function useDatasetVersions(name: string) {
   return useInfiniteQuery({
     queryKey: [...DATASETS_KEY, 'versions', name],
     queryFn: ({ pageParam }) => provena.datasets.listVersions(name, { maxResults: 100, pageToken: pageParam }),
-    initialPageParam: undefined as string | undefined,
-    getNextPageParam: (page) => page.nextPageToken ?? undefined,
+    ...PAGED_BY_TOKEN,
   })
 }
 
@@ -57,8 +55,7 @@ export function useDatasetFiles(name: string, version: number) {
     queryKey: [...DATASETS_KEY, 'files', name, version],
     queryFn: ({ pageParam }) =>
       provena.datasets.listFilesPage({ name, version }, { maxResults: FILES_PAGE_SIZE, pageToken: pageParam }),
-    initialPageParam: undefined as string | undefined,
-    getNextPageParam: (page) => page.nextPageToken ?? undefined,
+    ...PAGED_BY_TOKEN,
     staleTime: Number.POSITIVE_INFINITY,
   })
 }

@@ -1,14 +1,9 @@
 import type { Experiment, ViewType } from '@provena/sdk'
 import { keepPreviousData, useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
+import { nameLikePattern, PAGED_BY_TOKEN } from '../../api/paging'
 import { useProvena } from '../../api/provena-context'
 
 const EXPERIMENTS_KEY = ['experiments'] as const
-
-/** A search box text as a LIKE pattern: the text anywhere in the name. */
-function nameLikePattern(search: string): string | undefined {
-  const trimmed = search.trim()
-  return trimmed === '' ? undefined : `%${trimmed}%`
-}
 
 /** Experiments whose name contains `search`, 100 per page. */
 export function useExperimentList(search: string, view: ViewType) {
@@ -17,8 +12,7 @@ export function useExperimentList(search: string, view: ViewType) {
     queryKey: [...EXPERIMENTS_KEY, 'list', search, view],
     queryFn: ({ pageParam }) =>
       provena.experiments.list({ nameLike: nameLikePattern(search), view, maxResults: 100, pageToken: pageParam }),
-    initialPageParam: undefined as string | undefined,
-    getNextPageParam: (page) => page.nextPageToken ?? undefined,
+    ...PAGED_BY_TOKEN,
     // While a new search is on its way, the last answer stays on screen instead of "No experiments".
     placeholderData: keepPreviousData,
   })

@@ -1,4 +1,5 @@
 import { keepPreviousData, useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
+import { nameLikePattern, PAGED_BY_TOKEN } from '../../api/paging'
 import { useProvena } from '../../api/provena-context'
 
 const MODELS_KEY = ['models'] as const
@@ -6,17 +7,15 @@ const MODELS_KEY = ['models'] as const
 /** Registered models whose name contains `search`, 100 per page. */
 export function useModelList(search: string) {
   const provena = useProvena()
-  const trimmed = search.trim()
   return useInfiniteQuery({
-    queryKey: [...MODELS_KEY, 'list', trimmed],
+    queryKey: [...MODELS_KEY, 'list', search.trim()],
     queryFn: ({ pageParam }) =>
       provena.models.list({
-        nameLike: trimmed === '' ? undefined : `%${trimmed}%`,
+        nameLike: nameLikePattern(search),
         maxResults: 100,
         pageToken: pageParam,
       }),
-    initialPageParam: undefined as string | undefined,
-    getNextPageParam: (page) => page.nextPageToken ?? undefined,
+    ...PAGED_BY_TOKEN,
     placeholderData: keepPreviousData,
   })
 }
@@ -32,8 +31,7 @@ export function useModelVersions(name: string) {
   return useInfiniteQuery({
     queryKey: [...MODELS_KEY, 'versions', name],
     queryFn: ({ pageParam }) => provena.models.listVersions(name, { maxResults: 100, pageToken: pageParam }),
-    initialPageParam: undefined as string | undefined,
-    getNextPageParam: (page) => page.nextPageToken ?? undefined,
+    ...PAGED_BY_TOKEN,
   })
 }
 
@@ -81,8 +79,7 @@ export function useAliasHistory(name: string) {
   return useInfiniteQuery({
     queryKey: [...MODELS_KEY, 'alias-history', name],
     queryFn: ({ pageParam }) => provena.models.aliasHistory(name, { maxResults: 100, pageToken: pageParam }),
-    initialPageParam: undefined as string | undefined,
-    getNextPageParam: (page) => page.nextPageToken ?? undefined,
+    ...PAGED_BY_TOKEN,
   })
 }
 

@@ -1,5 +1,6 @@
 import type { Run } from '@provena/sdk'
 import { keepPreviousData, useInfiniteQuery, useQuery } from '@tanstack/react-query'
+import { PAGED_BY_TOKEN } from '../../api/paging'
 import { useProvena } from '../../api/provena-context'
 import type { RunsViewState } from '../../navigation/url-state'
 
@@ -23,8 +24,7 @@ export function useRunSearch(view: Pick<RunsViewState, 'experimentIds' | 'filter
         maxResults: pageParam === undefined ? FIRST_PAGE_SIZE : RUNS_PAGE_SIZE,
         pageToken: pageParam,
       }),
-    initialPageParam: undefined as string | undefined,
-    getNextPageParam: (page) => page.nextPageToken ?? undefined,
+    ...PAGED_BY_TOKEN,
     enabled: view.experimentIds.length > 0,
     placeholderData: keepPreviousData,
   })
