@@ -1,6 +1,6 @@
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { collectPageErrors, launchBrowser, lowContrastText, shouldRunBrowserTests } from '../test-support/browser.js'
+import { lowContrastText, openSignedInPage, shouldRunBrowserTests } from '../test-support/browser.js'
 import { seedDatasetDemoData } from '../test-support/dataset-demo-data.js'
 import { MODEL_NAME, type ModelDemoData, REQUESTER, seedModelDemoData } from '../test-support/model-demo-data.js'
 import { startUiServer, UI_ADMIN_PASSWORD } from '../test-support/ui-server.js'
@@ -24,16 +24,10 @@ describe.runIf(shouldRunBrowserTests('registry UI'))('the model registry UI in h
     const experiment = await server.provena.experiments.create({ name: 'churn' })
     await seedDatasetDemoData(server.provena, experiment.id)
     demo = await seedModelDemoData(server.provena, server.url, experiment.id)
-    browser = await launchBrowser()
-    page = await browser.newPage({ viewport: { width: 1400, height: 1000 } })
-    pageErrors = collectPageErrors(page)
-    await page.goto(`${server.url}/`)
-    await page.getByLabel('User name').fill('admin')
-    await page.getByLabel('Password').fill(UI_ADMIN_PASSWORD)
-    await page.getByRole('button', { name: 'Sign in' }).click()
-    await page.getByRole('table', { name: 'Experiments' }).waitFor()
-    // Before signing in, the page's first request was answered 401, as expected.
-    pageErrors.length = 0
+    const signedIn = await openSignedInPage(server.url, UI_ADMIN_PASSWORD)
+    browser = signedIn.browser
+    page = signedIn.page
+    pageErrors = signedIn.pageErrors
   }, 240_000)
 
   afterAll(async () => {

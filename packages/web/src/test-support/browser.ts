@@ -27,6 +27,23 @@ export function launchBrowser(): Promise<Browser> {
 }
 
 /**
+ * A fresh browser with one page signed in to the UI at `url`; the page's errors are collected
+ * from then on (before signing in, the first request is answered 401, as it should be).
+ */
+export async function openSignedInPage(url: string, password: string, username = 'admin') {
+  const browser = await launchBrowser()
+  const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } })
+  const pageErrors = collectPageErrors(page)
+  await page.goto(`${url}/`)
+  await page.getByLabel('User name').fill(username)
+  await page.getByLabel('Password').fill(password)
+  await page.getByRole('button', { name: 'Sign in' }).click()
+  await page.getByRole('table', { name: 'Experiments' }).waitFor()
+  pageErrors.length = 0
+  return { browser, page, pageErrors }
+}
+
+/**
  * How many pixels of the canvases inside `selector` have (nearly) the given colour: lines a chart
  * drew, as opposed to an empty frame of axes and grid.
  */
