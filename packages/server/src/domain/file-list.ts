@@ -23,22 +23,32 @@ export function checkFileTree(files: readonly ListedFile[]): void {
   }
 }
 
+// Stores answer a HEAD in a round trip (S3: a request each); a few at a time keep 100,000 files quick.
+const HEADS_AT_ONCE = 16
+
 /** Files listed by digest must have been uploaded, with the size listed, before what keeps them. */
 export async function checkBlobsStored(blobs: BlobStore, files: readonly ListedFile[]): Promise<void> {
-  const seen = new Set<string>()
-  for (const file of files) {
-    if (seen.has(file.sha256)) continue
-    seen.add(file.sha256)
-    const blob = await blobs.head(file.sha256)
-    if (blob === undefined) {
-      throw new InvalidInputError(
-        `the bytes of '${file.path}' (sha256 ${file.sha256}) were not uploaded before registering`,
-      )
-    }
-    if (blob.sizeBytes !== file.sizeBytes) {
-      throw new InvalidInputError(
-        `'${file.path}' is listed with ${file.sizeBytes} bytes, but its uploaded bytes are ${blob.sizeBytes}`,
-      )
+  // One file per digest: the first listed, whose path the error names.
+  const byDigest = new Map<string, ListedFile>()
+  for (const file of files) if (!byDigest.has(file.sha256)) byDigest.set(file.sha256, file)
+  const pending = [...byDigest.values()]
+  let next = 0
+  const check = async (): Promise<void> => {
+    for (let file = pending[next++]; file !== undefined; file = pending[next++]) {
+      const blob = await blobs.head(file.sha256)
+      // The first problem ends the check: the other workers take no more files.
+      if (blob === undefined || blob.sizeBytes !== file.sizeBytes) next = pending.length
+      if (blob === undefined) {
+        throw new InvalidInputError(
+          `the bytes of '${file.path}' (sha256 ${file.sha256}) were not uploaded before registering`,
+        )
+      }
+      if (blob.sizeBytes !== file.sizeBytes) {
+        throw new InvalidInputError(
+          `'${file.path}' is listed with ${file.sizeBytes} bytes, but its uploaded bytes are ${blob.sizeBytes}`,
+        )
+      }
     }
   }
+  await Promise.all(Array.from({ length: Math.min(HEADS_AT_ONCE, pending.length) }, check))
 }
