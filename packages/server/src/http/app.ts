@@ -13,6 +13,7 @@ import type { App } from './app-type.js'
 import { registerBrowserSafety } from './browser-safety.js'
 import { renderError } from './errors.js'
 import { registerJsonBodyParser } from './json-body.js'
+import { registerMlflowApi } from './mlflow/mlflow-api.js'
 import { registerAccessRoutes } from './native/access-routes.js'
 import { registerArtifactsRoutes, registerRawBodyParser } from './native/artifacts-routes.js'
 import { registerAuditRoutes } from './native/audit-routes.js'
@@ -83,6 +84,7 @@ export async function buildApp(
   registerArtifactsRoutes(app, services)
   registerDatasetsRoutes(app, services)
   registerRegistryRoutes(app, services)
+  await registerMlflowApi(app, services)
   app.get('/api/v1/openapi.json', { config: { access: 'public' }, schema: { hide: true } }, async () => app.swagger())
   registerWebUi(app, { webDir })
 

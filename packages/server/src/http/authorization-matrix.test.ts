@@ -432,6 +432,25 @@ const MATRIX: Record<string, Entry> = {
   })),
 }
 
+// An unknown path under the MLflow prefix answers MLflow's 404 body, to anyone.
+for (const method of ['GET', 'POST', 'PUT', 'PATCH', 'DELETE']) {
+  MATRIX[`${method} /api/2.0/*`] = entry('public', [404, 404, 404, 404, 404, 404], () => ({
+    url: '/api/2.0/mlflow/no-such-endpoint',
+  }))
+}
+
+// MLflow's routes answer the same under `/ajax-api/2.0` (its UI's prefix); each is tested there too.
+for (const [key, original] of Object.entries(MATRIX)) {
+  if (!key.includes(' /api/2.0/')) continue
+  MATRIX[key.replace(' /api/2.0/', ' /ajax-api/2.0/')] = {
+    ...original,
+    request: async (c) => {
+      const request = await original.request(c)
+      return { ...request, url: request.url.replace(/^\/api\/2\.0\//, '/ajax-api/2.0/') }
+    },
+  }
+}
+
 const byCaller = (statuses: number[]) => Object.fromEntries(CALLERS.map((caller, i) => [caller, statuses[i]]))
 
 /** The routes the app registers, each as Fastify's onRoute hook saw it. */
