@@ -2,7 +2,7 @@ import { InvalidInputError } from '@provena/contract'
 import type { ExperimentOrderBy } from '../../storage/db/experiments-repository.js'
 
 /** What an MLflow experiment filter asks of the name: a LIKE pattern, or one exact name. */
-export type ExperimentNameFilter = { nameLike?: string; exactName?: string }
+type ExperimentNameFilter = { nameLike?: string; exactName?: string }
 
 const NAME_CLAUSE = /^\s*(?:attributes?\.)?name\s+(LIKE|ILIKE|=)\s+(?:'((?:[^']|'')*)'|"((?:[^"]|"")*)")\s*$/i
 

@@ -23,9 +23,9 @@ export function runIdOf(request: { run_id?: string | undefined; run_uuid?: strin
 }
 
 /** MLflow's most results per search (SEARCH_MAX_RESULTS_THRESHOLD); larger asks are refused. */
-export const MLFLOW_MAX_RESULTS = 50_000
+const MLFLOW_MAX_RESULTS = 50_000
 /** Most items Provena puts on one page; a larger `max_results` is served over several pages. */
-export const PAGE_CAP = 1000
+const PAGE_CAP = 1000
 
 /** How many items one page holds for an MLflow `max_results` (default `defaultValue`). */
 export function pageSizeOf(maxResults: number | undefined, defaultValue: number): number {

@@ -10,9 +10,9 @@ import type { MlflowDatasetInput } from './mlflow-tracking-json.js'
 /** The tag MLflow puts on a dataset input to say what the run used it for (`training`, `eval`…). */
 const CONTEXT_TAG = 'mlflow.data.context'
 /** The one file of a version that stands for an MLflow dataset: MLflow's own description of it. */
-export const MLFLOW_DATASET_FILE = 'mlflow-dataset.json'
+const MLFLOW_DATASET_FILE = 'mlflow-dataset.json'
 
-export interface MlflowDataset {
+interface MlflowDataset {
   name: string
   digest: string
   source_type?: string | undefined
@@ -25,7 +25,7 @@ export interface MlflowDataset {
  * Provena dataset names are `[A-Za-z0-9][A-Za-z0-9_.-]*`, up to 128 characters; MLflow's are free
  * text. Other characters become `-`, so `my data (v2)` is the Provena dataset `my-data--v2-`.
  */
-export function provenaDatasetName(mlflowName: string): string {
+function provenaDatasetName(mlflowName: string): string {
   const name = mlflowName
     .replace(/[^A-Za-z0-9_.-]/g, '-')
     .replace(/^[^A-Za-z0-9]+/, '')

@@ -13,7 +13,7 @@ export const NOTE_TAG = 'mlflow.note.content'
 export const RUN_NAME_TAG = 'mlflow.runName'
 export const PARENT_RUN_TAG = 'mlflow.parentRunId'
 
-export interface MlflowKeyValue {
+interface MlflowKeyValue {
   key: string
   value: string
 }
@@ -22,7 +22,7 @@ const keyValues = (record: Record<string, string>): MlflowKeyValue[] =>
   Object.entries(record).map(([key, value]) => ({ key, value }))
 
 /** `mlflow-artifacts:/<experiment_id>`: served by the artifact proxy, never a storage location. */
-export const experimentArtifactLocation = (experimentId: string) => `mlflow-artifacts:/${experimentId}`
+const experimentArtifactLocation = (experimentId: string) => `mlflow-artifacts:/${experimentId}`
 /** `mlflow-artifacts:/<experiment_id>/<run_id>/artifacts`, the run's files in Provena's artifact store. */
 export const runArtifactUri = (experimentId: string, runId: string) =>
   `mlflow-artifacts:/${experimentId}/${runId}/artifacts`
@@ -57,7 +57,7 @@ export function runInfoJson(run: Run) {
   }
 }
 
-export interface MlflowMetric {
+interface MlflowMetric {
   key: string
   value: MetricValue
   timestamp: number

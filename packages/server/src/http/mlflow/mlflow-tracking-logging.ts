@@ -1,22 +1,14 @@
-import {
-  ConflictError,
-  encodeMetricValue,
-  InvalidInputError,
-  MAX_HISTORY_PAGE,
-  type MetricPointInput,
-} from '@provena/contract'
-import type { ZodError } from 'zod'
+import { ConflictError, encodeMetricValue, InvalidInputError, MAX_HISTORY_PAGE } from '@provena/contract'
 import type { Services } from '../../services.js'
 import type { App } from '../app-type.js'
+import { parseBatch } from './mlflow-tracking-batch.js'
 import { runIdOf } from './mlflow-tracking-ids.js'
 import { logMlflowInputs } from './mlflow-tracking-inputs.js'
 import { pageTokenJson, runArtifactUri } from './mlflow-tracking-json.js'
 import {
   DeleteTagRequest,
   ListArtifactsRequest,
-  LOG_BATCH_LIMITS,
   LOG_BATCH_MAX_BYTES,
-  LogBatchEntities,
   LogBatchRequest,
   LogInputsRequest,
   LogMetricRequest,
@@ -30,32 +22,9 @@ const route = { config: { access: 'signed-in' as const } }
 const hidden = { hide: true }
 
 /** The run tag MLflow appends each logged model's MLmodel (as JSON) to, as a JSON list. */
-export const LOGGED_MODELS_TAG = 'mlflow.log-model.history'
+const LOGGED_MODELS_TAG = 'mlflow.log-model.history'
 /** The page the python client asks for (GET_METRIC_HISTORY_MAX_RESULTS) when it asks for none. */
 const DEFAULT_HISTORY_PAGE = 25_000
-
-/** MLflow's LogBatch limit messages, which its clients show as is; checked before any entry is read. */
-function checkBatchLimits(counts: { metrics: number; params: number; tags: number }): void {
-  for (const kind of ['metrics', 'params', 'tags'] as const) {
-    if (counts[kind] > LOG_BATCH_LIMITS[kind]) {
-      throw new InvalidInputError(
-        `A batch logging request can contain at most ${LOG_BATCH_LIMITS[kind]} ${kind}. Got ${counts[kind]} ${kind}. Please split up ${kind} across multiple requests and try again.`,
-      )
-    }
-  }
-  const total = counts.metrics + counts.params + counts.tags
-  if (total > LOG_BATCH_LIMITS.total) {
-    throw new InvalidInputError(
-      `A batch logging request can contain at most ${LOG_BATCH_LIMITS.total} metrics, params, and tags in total. Got ${total} in total. Please split up the data across multiple requests and try again.`,
-    )
-  }
-}
-
-const describeIssues = (error: ZodError) =>
-  error.issues
-    .slice(0, 5)
-    .map((issue) => `${issue.path.join('.') || '(body)'}: ${issue.message}`)
-    .join('; ')
 
 export function registerMlflowLoggingRoutes(app: App, services: Services): void {
   const { runs, metrics, artifacts } = services
@@ -91,21 +60,8 @@ export function registerMlflowLoggingRoutes(app: App, services: Services): void 
     { ...route, bodyLimit: LOG_BATCH_MAX_BYTES, schema: { ...hidden, body: LogBatchRequest } },
     async (req) => {
       const runId = runIdOf(req.body)
-      checkBatchLimits({
-        metrics: req.body.metrics?.length ?? 0,
-        params: req.body.params?.length ?? 0,
-        tags: req.body.tags?.length ?? 0,
-      })
-      const parsed = LogBatchEntities.safeParse(req.body)
-      if (!parsed.success) throw new InvalidInputError(`Invalid batch: ${describeIssues(parsed.error)}`)
-      const { metrics: points, params, tags } = parsed.data
-      const batch: MetricPointInput[] = points.map((m) => ({
-        key: m.key,
-        value: m.value,
-        timestampMs: m.timestamp,
-        step: m.step ?? 0,
-      }))
-      await metrics.logBatch(req.ctx, runId, { metrics: batch, params, tags })
+      const batch = parseBatch(req.body)
+      await metrics.logBatch(req.ctx, runId, batch)
       return {}
     },
   )

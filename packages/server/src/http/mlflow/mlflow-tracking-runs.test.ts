@@ -228,6 +228,23 @@ describe.each(testDialects())('MLflow runs API on %s', (dialect) => {
     })
   })
 
+  it('logs a batch whose int64 fields are decimal strings, with NaN and infinite values', async () => {
+    const runId = await mlflow.run()
+    const res = await mlflow.post('runs/log-batch', {
+      run_id: runId,
+      metrics: [
+        { key: 'gap', value: 'NaN', timestamp: '10', step: '0' },
+        { key: 'gap', value: '-Infinity', timestamp: 20, step: 1 },
+      ],
+    })
+    expect(res).toEqual({ status: 200, body: {} })
+    const history = await mlflow.get('metrics/get-history', { run_id: runId, metric_key: 'gap' })
+    expect(history.body.metrics).toEqual([
+      { key: 'gap', value: 'NaN', timestamp: 10, step: 0 },
+      { key: 'gap', value: '-Infinity', timestamp: 20, step: 1 },
+    ])
+  })
+
   it.each([
     [{ metrics: 1001 }, 'at most 1000 metrics. Got 1001 metrics'],
     [{ params: 101 }, 'at most 100 params. Got 101 params'],
