@@ -452,6 +452,9 @@ Object.assign(MATRIX, {
   'GET /api/2.0/mlflow/experiments/search': entry('signed-in', [401, 200, 200, 200, 200, 200], () => ({
     url: '/api/2.0/mlflow/experiments/search?max_results=10',
   })),
+  'GET /api/2.0/mlflow/experiments/list': entry('signed-in', [401, 200, 200, 200, 200, 200], () => ({
+    url: '/api/2.0/mlflow/experiments/list?view_type=ALL',
+  })),
   'POST /api/2.0/mlflow/experiments/search': entry('signed-in', [401, 200, 200, 200, 200, 200], () => ({
     url: '/api/2.0/mlflow/experiments/search',
     body: { max_results: 10 },

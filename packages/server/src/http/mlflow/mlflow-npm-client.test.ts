@@ -13,7 +13,7 @@ const MLflow = mlflowPackage as unknown as typeof mlflowPackage.default
 /**
  * The JavaScript `mlflow` client from the npm registry (2.0.7), used as published, against a
  * real listening server with access control on: it sends the token as MLflow's clients send
- * MLFLOW_TRACKING_TOKEN. It calls experiments/create and get, runs/create, log-parameter,
+ * MLFLOW_TRACKING_TOKEN. It calls experiments/create, get and list (MLflow 1.x), runs/create, log-parameter,
  * log-metric, log-batch, get, update and search, and metrics/get-history.
  */
 describe.each(testDialects())('the npm mlflow client against Provena on %s', (dialect) => {
@@ -41,6 +41,8 @@ describe.each(testDialects())('the npm mlflow client against Provena on %s', (di
     const { experiment_id } = await client.Experiments.create({ name } as { name: string; artifact_location: string })
     const { experiment } = await client.Experiments.get({ experiment_id })
     expect(experiment).toMatchObject({ experiment_id, name, lifecycle_stage: 'active' })
+    const { experiments } = await client.Experiments.list({ view_type: ViewType.ACTIVE_ONLY })
+    expect(experiments).toContainEqual(experiment)
 
     const runs = await Promise.all(
       ['0.1', '0.01'].map(async (lr, i) => {

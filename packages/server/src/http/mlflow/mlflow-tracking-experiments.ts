@@ -10,6 +10,7 @@ import {
   DeleteExperimentTagRequest,
   ExperimentByNameRequest,
   ExperimentIdRequest,
+  ListExperimentsRequest,
   SearchExperimentsRequest,
   SetExperimentTagRequest,
   UpdateExperimentRequest,
@@ -106,6 +107,13 @@ export function registerMlflowExperimentRoutes(app: App, { experiments }: Servic
   app.get(
     '/mlflow/experiments/search',
     { ...route, schema: { ...hidden, querystring: SearchExperimentsRequest } },
+    async (req) => search(req.ctx, req.query),
+  )
+
+  // MLflow 1.x's list, removed in 2.0 but still called by older clients (the npm `mlflow` package).
+  app.get(
+    '/mlflow/experiments/list',
+    { ...route, schema: { ...hidden, querystring: ListExperimentsRequest } },
     async (req) => search(req.ctx, req.query),
   )
 

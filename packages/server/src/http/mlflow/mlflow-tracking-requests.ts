@@ -69,6 +69,13 @@ export const SearchExperimentsRequest = z.object({
   view_type: ViewTypeField.optional(),
 })
 
+/** MLflow 1.x's ListExperiments: a view and paging, no filter or order. */
+export const ListExperimentsRequest = SearchExperimentsRequest.pick({
+  view_type: true,
+  max_results: true,
+  page_token: true,
+})
+
 export const UpdateExperimentRequest = z.object({
   experiment_id: ExperimentIdField,
   new_name: z.string().trim().min(1).max(MAX_NAME_LENGTH),
