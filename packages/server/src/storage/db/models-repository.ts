@@ -377,6 +377,92 @@ export function createModelsRepository(db: Kysely<DB>, kind: DialectKind) {
         .execute()
     },
 
+    /** The models of these ids, in this order (ids no model has are left out). */
+    async modelsByIds(ids: string[]): Promise<ModelRecord[]> {
+      if (ids.length === 0) return []
+      const rows = await db.selectFrom('registeredModels').selectAll().where('id', 'in', ids).execute()
+      const byId = new Map((await toModels(rows)).map((m) => [m.id, m]))
+      return ids.flatMap((id) => byId.get(id) ?? [])
+    },
+
+    /** The versions of these ids, of any models, in this order. */
+    async versionsByIds(ids: string[]): Promise<ModelVersionRecord[]> {
+      if (ids.length === 0) return []
+      const rows = await db
+        .selectFrom('modelVersions')
+        .innerJoin('registeredModels', 'registeredModels.id', 'modelVersions.modelId')
+        .selectAll('modelVersions')
+        .select('registeredModels.name as modelName')
+        .where('modelVersions.id', 'in', ids)
+        .execute()
+      const byModel = new Map<string, typeof rows>()
+      for (const row of rows) byModel.set(row.modelName, [...(byModel.get(row.modelName) ?? []), row])
+      const byId = new Map<string, ModelVersionRecord>()
+      for (const [modelName, group] of byModel) {
+        for (const version of await toVersions(
+          group.map(({ modelName: _name, ...row }) => row),
+          modelName,
+        )) {
+          byId.set(version.id, version)
+        }
+      }
+      return ids.flatMap((id) => byId.get(id) ?? [])
+    },
+
+    /** For each stage that has versions, the highest version number in it. */
+    async latestVersionPerStage(modelId: string): Promise<{ stage: ModelStage; version: number }[]> {
+      const rows = await db
+        .selectFrom('modelVersions')
+        .select(['stage', (eb) => eb.fn.max('version').as('latest')])
+        .where('modelId', '=', modelId)
+        .groupBy('stage')
+        .execute()
+      return rows.map((r) => ({ stage: r.stage as ModelStage, version: Number(r.latest) }))
+    },
+
+    /** Gives the model a new name; false when the name is taken. */
+    async renameModel(modelId: string, newName: string, nowMs: number): Promise<boolean> {
+      try {
+        await db
+          .updateTable('registeredModels')
+          .set({ name: newName, updatedAtMs: nowMs })
+          .where('id', '=', modelId)
+          .execute()
+        return true
+      } catch (error) {
+        if (isUniqueViolation(error)) return false
+        throw error
+      }
+    },
+
+    /**
+     * Removes the model with everything that belongs to it: versions (cards, tags, file lists),
+     * aliases, their history and protection, promotion requests, webhooks and their deliveries,
+     * tags. The caller unpins the versions' blobs and drops the grants; the audit trail keeps all.
+     */
+    async deleteModel(modelId: string): Promise<void> {
+      const versionIds = db.selectFrom('modelVersions').select('id').where('modelId', '=', modelId)
+      await db.deleteFrom('modelCards').where('versionId', 'in', versionIds).execute()
+      await db.deleteFrom('modelVersionTags').where('versionId', 'in', versionIds).execute()
+      await db.deleteFrom('modelVersionFiles').where('versionId', 'in', versionIds).execute()
+      await db.deleteFrom('modelVersions').where('modelId', '=', modelId).execute()
+      const webhookIds = db.selectFrom('webhooks').select('id').where('modelId', '=', modelId)
+      await db.deleteFrom('webhookDeliveries').where('webhookId', 'in', webhookIds).execute()
+      await db.deleteFrom('webhooks').where('modelId', '=', modelId).execute()
+      await db.deleteFrom('promotionRequests').where('modelId', '=', modelId).execute()
+      await db.deleteFrom('aliasEvents').where('modelId', '=', modelId).execute()
+      await db.deleteFrom('modelAliases').where('modelId', '=', modelId).execute()
+      await db.deleteFrom('protectedAliases').where('modelId', '=', modelId).execute()
+      await db.deleteFrom('registeredModelTags').where('modelId', '=', modelId).execute()
+      await db.deleteFrom('registeredModels').where('id', '=', modelId).execute()
+    },
+
+    /** Ids of the model's versions (to unpin their blobs before the model goes). */
+    async versionIdsOf(modelId: string): Promise<string[]> {
+      const rows = await db.selectFrom('modelVersions').select('id').where('modelId', '=', modelId).execute()
+      return rows.map((r) => r.id)
+    },
+
     /** Removes the version, its card, tags and file list (the caller unpins its blobs). */
     async deleteVersion(versionId: string): Promise<void> {
       await db.deleteFrom('modelCards').where('versionId', '=', versionId).execute()

@@ -1,0 +1,122 @@
+import { createHash, randomBytes } from 'node:crypto'
+import { request as httpRequest } from 'node:http'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { SYSTEM_CONTEXT } from '../../domain/auth/principal.js'
+import { openTestApp, TEST_ADMIN_PASSWORD } from '../../test-support/test-app.js'
+
+/**
+ * The artifact proxy over a real socket, spoken to as the Python `mlflow` client speaks to it
+ * (mlflow/store/artifact/http_artifact_repo.py): HTTP basic credentials from
+ * MLFLOW_TRACKING_USERNAME / MLFLOW_TRACKING_PASSWORD, a PUT of the file's raw bytes with its
+ * guessed media type, a GET streamed to disk, and a listing by `?path=`.
+ */
+describe('the MLflow artifact proxy over a listening server', () => {
+  let t: Awaited<ReturnType<typeof openTestApp>>
+  let base: string
+  const authorization = `Basic ${Buffer.from(`admin:${TEST_ADMIN_PASSWORD}`).toString('base64')}`
+
+  beforeAll(async () => {
+    t = await openTestApp('sqlite', { auth: true })
+    base = `${await t.app.listen({ host: '127.0.0.1', port: 0 })}/api/2.0/mlflow-artifacts/artifacts`
+  })
+  afterAll(async () => t?.close())
+
+  async function runRoot() {
+    const experiment = await t.services.experiments.create(SYSTEM_CONTEXT, { name: `socket-${randomBytes(4).toString('hex')}` })
+    const run = await t.services.runs.create(SYSTEM_CONTEXT, { experimentId: experiment.id, status: 'RUNNING' })
+    return `${experiment.id}/${run.id}/artifacts`
+  }
+
+  const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex')
+
+  it('uploads bytes with PUT, downloads the same bytes with GET and lists them', async () => {
+    const root = await runRoot()
+    const weights = randomBytes(3 * 1024 * 1024 + 17)
+    const put = await fetch(`${base}/${root}/model/weights.bin`, {
+      method: 'PUT',
+      headers: { authorization, 'content-type': 'application/octet-stream' },
+      body: weights,
+    })
+    expect({ status: put.status, body: await put.json() }).toEqual({ status: 200, body: {} })
+    const yaml = await fetch(`${base}/${root}/model/MLmodel`, {
+      method: 'PUT',
+      headers: { authorization, 'content-type': 'text/plain' },
+      body: 'artifact_path: model\n',
+    })
+    expect(yaml.status).toBe(200)
+
+    const got = await fetch(`${base}/${root}/model/weights.bin`, { headers: { authorization } })
+    expect(got.status).toBe(200)
+    const downloaded = new Uint8Array(await got.arrayBuffer())
+    expect({ size: downloaded.length, sha256: sha256(downloaded) }).toEqual({ size: weights.length, sha256: sha256(weights) })
+
+    const listing = await fetch(`${base}?path=${encodeURIComponent(`${root}/model`)}`, { headers: { authorization } })
+    expect(await listing.json()).toEqual({
+      files: [
+        { path: 'MLmodel', is_dir: false, file_size: 21 },
+        { path: 'weights.bin', is_dir: false, file_size: weights.length },
+      ],
+    })
+  })
+
+  it('takes a streamed (chunked) upload without a length', async () => {
+    const root = await runRoot()
+    const chunks = [randomBytes(64 * 1024), randomBytes(64 * 1024), randomBytes(100)]
+    const body = new ReadableStream<Uint8Array>({
+      start(controller) {
+        for (const chunk of chunks) controller.enqueue(chunk)
+        controller.close()
+      },
+    })
+    const put = await fetch(`${base}/${root}/stream.bin`, {
+      method: 'PUT',
+      headers: { authorization, 'content-type': 'application/octet-stream' },
+      body,
+      duplex: 'half',
+    } as RequestInit)
+    expect(put.status).toBe(200)
+    const got = new Uint8Array(await (await fetch(`${base}/${root}/stream.bin`, { headers: { authorization } })).arrayBuffer())
+    expect(sha256(got)).toBe(sha256(Buffer.concat(chunks)))
+  })
+
+  it('answers a request without credentials with UNAUTHENTICATED, storing nothing', async () => {
+    const root = await runRoot()
+    const put = await fetch(`${base}/${root}/x.bin`, { method: 'PUT', body: 'x', headers: { 'content-type': 'text/plain' } })
+    expect({ status: put.status, code: (await put.json()).error_code }).toEqual({ status: 401, code: 'UNAUTHENTICATED' })
+    const listing = await fetch(`${base}?path=${encodeURIComponent(root)}`, { headers: { authorization } })
+    expect(await listing.json()).toEqual({})
+  })
+
+  /** A PUT whose request line carries `path` exactly as written: no client-side URL normalisation. */
+  function rawPut(path: string): Promise<{ status: number; body: { error_code?: string } }> {
+    const url = new URL(base)
+    return new Promise((resolve, reject) => {
+      const req = httpRequest(
+        { host: url.hostname, port: url.port, method: 'PUT', path, headers: { authorization, 'content-type': 'application/octet-stream' } },
+        (res) => {
+          const chunks: Buffer[] = []
+          res.on('data', (c: Buffer) => chunks.push(c))
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, body: JSON.parse(Buffer.concat(chunks).toString()) }))
+        },
+      )
+      req.on('error', reject)
+      req.end('evil')
+    })
+  }
+
+  it.each([
+    ['a .. segment', '../../../../x'],
+    ['a .. segment inside the run', 'a/../../x'],
+    ['a . segment', './x'],
+    ['an encoded .. segment', '%2e%2e/x'],
+    ['an encoded slash between dots', 'a/..%2f..%2fx'],
+    ['a backslash traversal', '..\\..\\x'],
+  ])('refuses %s in the raw request line, storing nothing', async (_, tail) => {
+    const root = await runRoot()
+    const answer = await rawPut(`/api/2.0/mlflow-artifacts/artifacts/${root}/${tail}`)
+    expect(answer.status).toBe(400)
+    expect(answer.body.error_code).toBe('INVALID_PARAMETER_VALUE')
+    const listing = await fetch(`${base}?path=${encodeURIComponent(root)}`, { headers: { authorization } })
+    expect(await listing.json()).toEqual({})
+  })
+})
