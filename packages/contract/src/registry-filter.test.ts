@@ -5,7 +5,10 @@ import { parseRegistryFilter, parseRegistryOrderBy } from './registry-filter.js'
 describe('parseRegistryFilter', () => {
   it('reads name comparisons, tags with backticked keys, and AND', () => {
     expect(
-      parseRegistryFilter(`name ILIKE '%churn%' and tags.\`my team\` = "ml" AND tags.stage != 'x'`, 'registered_models'),
+      parseRegistryFilter(
+        `name ILIKE '%churn%' and tags.\`my team\` = "ml" AND tags.stage != 'x'`,
+        'registered_models',
+      ),
     ).toEqual([
       { field: 'name', op: 'ILIKE', value: '%churn%' },
       { field: 'tag', key: 'my team', op: '=', value: 'ml' },

@@ -82,8 +82,12 @@ function fieldOf(filter: string, word: string, target: RegistryFilterTarget): Fi
     if (key === 'version_number') return { field: 'version' }
   }
   const valid =
-    target === 'registered_models' ? "'name', 'tags.<key>'" : "'name', 'run_id', 'source_path', 'version_number', 'tags.<key>'"
-  throw new InvalidInputError(`Invalid attribute key '${word}' specified in filter '${filter}'. Valid keys are ${valid}`)
+    target === 'registered_models'
+      ? "'name', 'tags.<key>'"
+      : "'name', 'run_id', 'source_path', 'version_number', 'tags.<key>'"
+  throw new InvalidInputError(
+    `Invalid attribute key '${word}' specified in filter '${filter}'. Valid keys are ${valid}`,
+  )
 }
 
 /**
@@ -94,7 +98,8 @@ function fieldOf(filter: string, word: string, target: RegistryFilterTarget): Fi
  */
 export function parseRegistryFilter(filter: string | undefined, target: RegistryFilterTarget): RegistryFilterClause[] {
   if (filter === undefined || filter.trim() === '') return []
-  if (filter.length > MAX_FILTER_LENGTH) throw new InvalidInputError(`a filter has at most ${MAX_FILTER_LENGTH} characters`)
+  if (filter.length > MAX_FILTER_LENGTH)
+    throw new InvalidInputError(`a filter has at most ${MAX_FILTER_LENGTH} characters`)
   const tokens = joinBacktickedKeys(filter, tokenize(filter))
   const clauses: RegistryFilterClause[] = []
   let i = 0
@@ -151,7 +156,9 @@ function clauseOf(
   }
   const textOps = field.field === 'runId' ? ['=', '!='] : ['=', '!=', 'LIKE', 'ILIKE']
   if (!textOps.includes(op)) {
-    fail(`'${op}' is not a comparator for ${field.field === 'tag' ? `tags.${field.key}` : field.field}; use ${textOps.join(', ')}`)
+    fail(
+      `'${op}' is not a comparator for ${field.field === 'tag' ? `tags.${field.key}` : field.field}; use ${textOps.join(', ')}`,
+    )
   }
   const value = next()
   if (value?.kind !== 'string') fail(`expected a quoted string after ${op}, got '${value?.text ?? 'end'}'`)

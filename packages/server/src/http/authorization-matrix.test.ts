@@ -464,13 +464,21 @@ const mlflowMatrix: Record<string, Entry> = {
   [`GET ${ML}/registered-models/search`]: entry('signed-in', [401, 200, 200, 200, 200, 200], () => ({
     url: `${ML}/registered-models/search`,
   })),
-  [`POST ${ML}/registered-models/get-latest-versions`]: entry('signed-in', [401, 404, 200, 200, 200, 200], async (c) => ({
-    url: `${ML}/registered-models/get-latest-versions`,
-    body: { name: await modelName(c) },
-  })),
-  [`GET ${ML}/registered-models/get-latest-versions`]: entry('signed-in', [401, 404, 200, 200, 200, 200], async (c) => ({
-    url: `${ML}/registered-models/get-latest-versions?${qs({ name: await modelName(c) })}`,
-  })),
+  [`POST ${ML}/registered-models/get-latest-versions`]: entry(
+    'signed-in',
+    [401, 404, 200, 200, 200, 200],
+    async (c) => ({
+      url: `${ML}/registered-models/get-latest-versions`,
+      body: { name: await modelName(c) },
+    }),
+  ),
+  [`GET ${ML}/registered-models/get-latest-versions`]: entry(
+    'signed-in',
+    [401, 404, 200, 200, 200, 200],
+    async (c) => ({
+      url: `${ML}/registered-models/get-latest-versions?${qs({ name: await modelName(c) })}`,
+    }),
+  ),
   [`POST ${ML}/registered-models/set-tag`]: entry('signed-in', [401, 404, 403, 200, 200, 200], async (c) => ({
     url: `${ML}/registered-models/set-tag`,
     body: { name: await modelName(c), key: 'k', value: 'v' },
@@ -546,7 +554,10 @@ for (const step of ['create', 'complete', 'abort']) {
   mlflowMatrix[`POST /api/2.0/mlflow-artifacts/mpu/${step}/*`] = entry(
     'signed-in',
     [401, 501, 501, 501, 501, 501],
-    async (c) => ({ url: `/api/2.0/mlflow-artifacts/mpu/${step}/${await proxyRoot(c)}/big.bin`, body: { num_parts: 2 } }),
+    async (c) => ({
+      url: `/api/2.0/mlflow-artifacts/mpu/${step}/${await proxyRoot(c)}/big.bin`,
+      body: { num_parts: 2 },
+    }),
   )
 }
 Object.assign(MATRIX, mlflowMatrix)

@@ -43,7 +43,12 @@ export function createRegistrySearchService({ store, authorizer }: Deps) {
       const grantedTo = restriction(ctx)
       const { items, nextPageToken } = await offsetPage(search.pageToken, search.maxResults, async (window) =>
         store.models.modelsByIds(
-          await store.modelSearch.searchModelIds({ clauses: search.clauses, orderBy: search.orderBy, grantedTo, ...window }),
+          await store.modelSearch.searchModelIds({
+            clauses: search.clauses,
+            orderBy: search.orderBy,
+            grantedTo,
+            ...window,
+          }),
         ),
       )
       return { models: items, nextPageToken }

@@ -21,7 +21,9 @@ export function parseMlflowArtifactPath(raw: string): MlflowArtifactLocation {
   if (trimmed === '') throw new InvalidInputError('name an artifact path: <experiment id>/<run id>/artifacts/<path>')
   const [experimentId = '', runId, artifacts, ...rest] = toArtifactKey(trimmed).split('/')
   if (!ExperimentId.safeParse(experimentId).success) {
-    throw new InvalidInputError(`'${experimentId}' is not an experiment id: paths are <experiment id>/<run id>/artifacts/<path>`)
+    throw new InvalidInputError(
+      `'${experimentId}' is not an experiment id: paths are <experiment id>/<run id>/artifacts/<path>`,
+    )
   }
   if (runId === undefined) return { experimentId }
   if (!RunId.safeParse(runId).success) throw new InvalidInputError(`'${runId}' is not a run id`)

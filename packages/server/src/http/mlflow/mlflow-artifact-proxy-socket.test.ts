@@ -22,7 +22,9 @@ describe('the MLflow artifact proxy over a listening server', () => {
   afterAll(async () => t?.close())
 
   async function runRoot() {
-    const experiment = await t.services.experiments.create(SYSTEM_CONTEXT, { name: `socket-${randomBytes(4).toString('hex')}` })
+    const experiment = await t.services.experiments.create(SYSTEM_CONTEXT, {
+      name: `socket-${randomBytes(4).toString('hex')}`,
+    })
     const run = await t.services.runs.create(SYSTEM_CONTEXT, { experimentId: experiment.id, status: 'RUNNING' })
     return `${experiment.id}/${run.id}/artifacts`
   }
@@ -48,7 +50,10 @@ describe('the MLflow artifact proxy over a listening server', () => {
     const got = await fetch(`${base}/${root}/model/weights.bin`, { headers: { authorization } })
     expect(got.status).toBe(200)
     const downloaded = new Uint8Array(await got.arrayBuffer())
-    expect({ size: downloaded.length, sha256: sha256(downloaded) }).toEqual({ size: weights.length, sha256: sha256(weights) })
+    expect({ size: downloaded.length, sha256: sha256(downloaded) }).toEqual({
+      size: weights.length,
+      sha256: sha256(weights),
+    })
 
     const listing = await fetch(`${base}?path=${encodeURIComponent(`${root}/model`)}`, { headers: { authorization } })
     expect(await listing.json()).toEqual({
@@ -75,14 +80,23 @@ describe('the MLflow artifact proxy over a listening server', () => {
       duplex: 'half',
     } as RequestInit)
     expect(put.status).toBe(200)
-    const got = new Uint8Array(await (await fetch(`${base}/${root}/stream.bin`, { headers: { authorization } })).arrayBuffer())
+    const got = new Uint8Array(
+      await (await fetch(`${base}/${root}/stream.bin`, { headers: { authorization } })).arrayBuffer(),
+    )
     expect(sha256(got)).toBe(sha256(Buffer.concat(chunks)))
   })
 
   it('answers a request without credentials with UNAUTHENTICATED, storing nothing', async () => {
     const root = await runRoot()
-    const put = await fetch(`${base}/${root}/x.bin`, { method: 'PUT', body: 'x', headers: { 'content-type': 'text/plain' } })
-    expect({ status: put.status, code: (await put.json()).error_code }).toEqual({ status: 401, code: 'UNAUTHENTICATED' })
+    const put = await fetch(`${base}/${root}/x.bin`, {
+      method: 'PUT',
+      body: 'x',
+      headers: { 'content-type': 'text/plain' },
+    })
+    expect({ status: put.status, code: ((await put.json()) as { error_code: string }).error_code }).toEqual({
+      status: 401,
+      code: 'UNAUTHENTICATED',
+    })
     const listing = await fetch(`${base}?path=${encodeURIComponent(root)}`, { headers: { authorization } })
     expect(await listing.json()).toEqual({})
   })
@@ -92,11 +106,19 @@ describe('the MLflow artifact proxy over a listening server', () => {
     const url = new URL(base)
     return new Promise((resolve, reject) => {
       const req = httpRequest(
-        { host: url.hostname, port: url.port, method: 'PUT', path, headers: { authorization, 'content-type': 'application/octet-stream' } },
+        {
+          host: url.hostname,
+          port: url.port,
+          method: 'PUT',
+          path,
+          headers: { authorization, 'content-type': 'application/octet-stream' },
+        },
         (res) => {
           const chunks: Buffer[] = []
           res.on('data', (c: Buffer) => chunks.push(c))
-          res.on('end', () => resolve({ status: res.statusCode ?? 0, body: JSON.parse(Buffer.concat(chunks).toString()) }))
+          res.on('end', () =>
+            resolve({ status: res.statusCode ?? 0, body: JSON.parse(Buffer.concat(chunks).toString()) }),
+          )
         },
       )
       req.on('error', reject)

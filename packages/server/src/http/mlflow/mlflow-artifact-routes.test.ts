@@ -72,7 +72,11 @@ describe.each(testDialects())('the MLflow artifact proxy on %s', (dialect) => {
         'x-content-type-options': 'nosniff',
         'content-disposition': expect.stringContaining('attachment'),
       })
-      const { events } = await t.services.audit.list(SYSTEM_CONTEXT, { objectId: runId, action: 'artifact.upload', maxResults: 10 })
+      const { events } = await t.services.audit.list(SYSTEM_CONTEXT, {
+        objectId: runId,
+        action: 'artifact.upload',
+        maxResults: 10,
+      })
       expect(events.map((e) => [e.actor, (e.after as { path: string }).path]).sort()).toEqual(
         ['metrics.json', 'model/MLmodel', 'notes.txt', 'plot.png'].map((p) => ['owner/token:t', p]),
       )
@@ -96,16 +100,29 @@ describe.each(testDialects())('the MLflow artifact proxy on %s', (dialect) => {
 
     it('refuses an upload by a reader with PERMISSION_DENIED, storing nothing', async () => {
       const { runId, root } = await seed()
-      const res = await request('PUT', `${PROXY}/artifacts/${root}/x.bin`, { who: 'reader', body: 'x', contentType: 'application/octet-stream' })
-      expect({ status: res.statusCode, code: res.json().error_code }).toEqual({ status: 403, code: 'PERMISSION_DENIED' })
+      const res = await request('PUT', `${PROXY}/artifacts/${root}/x.bin`, {
+        who: 'reader',
+        body: 'x',
+        contentType: 'application/octet-stream',
+      })
+      expect({ status: res.statusCode, code: res.json().error_code }).toEqual({
+        status: 403,
+        code: 'PERMISSION_DENIED',
+      })
       expect(await storedPaths(runId)).toEqual([])
     })
 
     it('refuses to change a finished run’s files (INVALID_STATE), keeping them as they were', async () => {
       const { runId, root } = await seed()
-      await request('PUT', `${PROXY}/artifacts/${root}/model.bin`, { body: 'v1', contentType: 'application/octet-stream' })
+      await request('PUT', `${PROXY}/artifacts/${root}/model.bin`, {
+        body: 'v1',
+        contentType: 'application/octet-stream',
+      })
       await t.services.runs.update(SYSTEM_CONTEXT, runId, { status: 'FINISHED' })
-      const put = await request('PUT', `${PROXY}/artifacts/${root}/model.bin`, { body: 'v2', contentType: 'application/octet-stream' })
+      const put = await request('PUT', `${PROXY}/artifacts/${root}/model.bin`, {
+        body: 'v2',
+        contentType: 'application/octet-stream',
+      })
       expect({ status: put.statusCode, code: put.json().error_code }).toEqual({ status: 400, code: 'INVALID_STATE' })
       const del = await request('DELETE', `${PROXY}/artifacts/${root}/model.bin`)
       expect(del.json().error_code).toBe('INVALID_STATE')
@@ -119,7 +136,10 @@ describe.each(testDialects())('the MLflow artifact proxy on %s', (dialect) => {
         body: 'x',
         contentType: 'application/octet-stream',
       })
-      expect({ status: res.statusCode, code: res.json().error_code }).toEqual({ status: 404, code: 'RESOURCE_DOES_NOT_EXIST' })
+      expect({ status: res.statusCode, code: res.json().error_code }).toEqual({
+        status: 404,
+        code: 'RESOURCE_DOES_NOT_EXIST',
+      })
       expect(await storedPaths(runId)).toEqual([])
     })
   })
@@ -143,7 +163,10 @@ describe.each(testDialects())('the MLflow artifact proxy on %s', (dialect) => {
         body: 'evil',
         contentType: 'application/octet-stream',
       })
-      expect({ status: res.statusCode, code: res.json().error_code }).toEqual({ status: 400, code: 'INVALID_PARAMETER_VALUE' })
+      expect({ status: res.statusCode, code: res.json().error_code }).toEqual({
+        status: 400,
+        code: 'INVALID_PARAMETER_VALUE',
+      })
       expect(await storedPaths(runId)).toEqual([])
     })
 
@@ -153,7 +176,10 @@ describe.each(testDialects())('the MLflow artifact proxy on %s', (dialect) => {
       ['an experiment id that is not one', 'abc/def/artifacts'],
     ])('refuses to list %s', async (_, path) => {
       const res = await request('GET', `${PROXY}/artifacts?path=${encodeURIComponent(path)}`)
-      expect({ status: res.statusCode, code: res.json().error_code }).toEqual({ status: 400, code: 'INVALID_PARAMETER_VALUE' })
+      expect({ status: res.statusCode, code: res.json().error_code }).toEqual({
+        status: 400,
+        code: 'INVALID_PARAMETER_VALUE',
+      })
     })
   })
 
@@ -165,9 +191,15 @@ describe.each(testDialects())('the MLflow artifact proxy on %s', (dialect) => {
         ['model/MLmodel', 'flavors'],
         ['model/data/w.bin', '12345'],
       ]) {
-        await t.services.artifacts.upload(SYSTEM_CONTEXT, runId, path as string, Readable.from([Buffer.from(body as string)]))
+        await t.services.artifacts.upload(
+          SYSTEM_CONTEXT,
+          runId,
+          path as string,
+          Readable.from([Buffer.from(body as string)]),
+        )
       }
-      const list = async (path: string) => (await request('GET', `${PROXY}/artifacts?path=${encodeURIComponent(path)}`, { who: 'reader' })).json()
+      const list = async (path: string) =>
+        (await request('GET', `${PROXY}/artifacts?path=${encodeURIComponent(path)}`, { who: 'reader' })).json()
       expect(await list(root)).toEqual({
         files: [
           { path: 'a.txt', is_dir: false, file_size: 3 },
@@ -202,18 +234,24 @@ describe.each(testDialects())('the MLflow artifact proxy on %s', (dialect) => {
   })
 
   describe('multipart upload', () => {
-    it.each(['create', 'complete', 'abort'])('answers mpu/%s as MLflow does for a store without multipart support', async (step) => {
-      const { root } = await seed()
-      const res = await t.app.inject({
-        method: 'POST',
-        url: `${PROXY}/mpu/${step}/${root}/big.bin`,
-        headers: { authorization: `Bearer ${tokens.owner}` },
-        payload: { path: 'big.bin', num_parts: 2 },
-      })
-      expect({ status: res.statusCode, body: res.json() }).toEqual({
-        status: 501,
-        body: { error_code: 'NOT_IMPLEMENTED', message: 'Multipart upload is not supported for the current artifact repository' },
-      })
-    })
+    it.each(['create', 'complete', 'abort'])(
+      'answers mpu/%s as MLflow does for a store without multipart support',
+      async (step) => {
+        const { root } = await seed()
+        const res = await t.app.inject({
+          method: 'POST',
+          url: `${PROXY}/mpu/${step}/${root}/big.bin`,
+          headers: { authorization: `Bearer ${tokens.owner}` },
+          payload: { path: 'big.bin', num_parts: 2 },
+        })
+        expect({ status: res.statusCode, body: res.json() }).toEqual({
+          status: 501,
+          body: {
+            error_code: 'NOT_IMPLEMENTED',
+            message: 'Multipart upload is not supported for the current artifact repository',
+          },
+        })
+      },
+    )
   })
 })

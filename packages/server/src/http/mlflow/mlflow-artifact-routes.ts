@@ -105,7 +105,9 @@ export function registerMlflowArtifactRoutes(app: App, services: Services): void
       }
       for (const entry of page.entries) {
         files.push(
-          entry.isDir ? { path: entry.name, is_dir: true } : { path: entry.name, is_dir: false, file_size: entry.sizeBytes ?? 0 },
+          entry.isDir
+            ? { path: entry.name, is_dir: true }
+            : { path: entry.name, is_dir: false, file_size: entry.sizeBytes ?? 0 },
         )
       }
       if (files.length > MAX_LISTING) {
@@ -124,6 +126,10 @@ export function registerMlflowArtifactRoutes(app: App, services: Services): void
     return reply.code(501).send({ error_code: 'NOT_IMPLEMENTED', message: MULTIPART_UNSUPPORTED })
   }
   for (const step of ['create', 'complete', 'abort']) {
-    app.post(`/mlflow-artifacts/mpu/${step}/*`, { config: signedIn, schema: { params: WildcardParams } }, notImplemented)
+    app.post(
+      `/mlflow-artifacts/mpu/${step}/*`,
+      { config: signedIn, schema: { params: WildcardParams } },
+      notImplemented,
+    )
   }
 }

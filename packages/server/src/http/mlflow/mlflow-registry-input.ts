@@ -15,13 +15,16 @@ export function mlflowInput<T extends z.ZodType>(request: FastifyRequest, schema
   const [issue] = result.error.issues
   if (issue?.code === 'custom') throw new InvalidInputError(issue.message)
   const path = issue?.path.join('.') ?? ''
-  const given = path === '' ? undefined : path.split('.').reduce<unknown>((v, k) => (v as Record<string, unknown>)?.[k], value)
+  const given =
+    path === '' ? undefined : path.split('.').reduce<unknown>((v, k) => (v as Record<string, unknown>)?.[k], value)
   if (given === undefined && path !== '') {
     throw new InvalidInputError(
       `Missing value for required parameter '${path}'. See the API docs for more information about request parameters.`,
     )
   }
-  throw new InvalidInputError(`Invalid value ${JSON.stringify(given)} for parameter '${path}' supplied: ${issue?.message}`)
+  throw new InvalidInputError(
+    `Invalid value ${JSON.stringify(given)} for parameter '${path}' supplied: ${issue?.message}`,
+  )
 }
 
 /** A name to look a model up by (a name that no model can have is simply not found). */

@@ -24,11 +24,16 @@ describe.each(testDialects())('the MLflow model registry API on %s', (dialect) =
   })
   afterAll(async () => t.close())
 
-  async function call(method: 'GET' | 'POST' | 'PATCH' | 'DELETE', path: string, body?: object, who: keyof typeof tokens = 'alice') {
-    const url =
-      method === 'GET' && body
-        ? `${API}${path}?${new URLSearchParams(Object.entries(body).flatMap(([k, v]) => (Array.isArray(v) ? v.map((x) => [k, String(x)]) : [[k, String(v)]])))}`
-        : `${API}${path}`
+  async function call(
+    method: 'GET' | 'POST' | 'PATCH' | 'DELETE',
+    path: string,
+    body?: object,
+    who: keyof typeof tokens = 'alice',
+  ) {
+    const query = Object.entries(body ?? {}).flatMap(([k, v]): [string, string][] =>
+      Array.isArray(v) ? v.map((x) => [k, String(x)]) : [[k, String(v)]],
+    )
+    const url = method === 'GET' && body ? `${API}${path}?${new URLSearchParams(query)}` : `${API}${path}`
     const res = await t.app.inject({
       method,
       url,
@@ -48,7 +53,8 @@ describe.each(testDialects())('the MLflow model registry API on %s', (dialect) =
     }
     const users = await Promise.all(['alice', 'bob'].map((u) => t.store.users.findByUsername(u)))
     await t.store.transaction(async (tx) => {
-      for (const user of users) if (user) await tx.permissions.grant('experiment', experiment.id, String(user.id), 'READ')
+      for (const user of users)
+        if (user) await tx.permissions.grant('experiment', experiment.id, String(user.id), 'READ')
     })
     const name = unique('churn model')
     const created = await call('POST', '/registered-models/create', { name })
@@ -59,7 +65,12 @@ describe.each(testDialects())('the MLflow model registry API on %s', (dialect) =
   }
 
   async function register(name: string, runId: string, extra: object = {}) {
-    const res = await call('POST', '/model-versions/create', { name, source: `runs:/${runId}/model`, run_id: runId, ...extra })
+    const res = await call('POST', '/model-versions/create', {
+      name,
+      source: `runs:/${runId}/model`,
+      run_id: runId,
+      ...extra,
+    })
     expect(res.status).toBe(200)
     return res.body.model_version
   }
@@ -96,7 +107,9 @@ describe.each(testDialects())('the MLflow model registry API on %s', (dialect) =
         status: 400,
         body: { error_code: 'RESOURCE_ALREADY_EXISTS', message: expect.stringContaining(name) },
       })
-      expect((await call('GET', '/registered-models/get', { name })).body.registered_model).not.toHaveProperty('description')
+      expect((await call('GET', '/registered-models/get', { name })).body.registered_model).not.toHaveProperty(
+        'description',
+      )
     })
 
     it('refuses a missing name with INVALID_PARAMETER_VALUE', async () => {
@@ -130,7 +143,10 @@ describe.each(testDialects())('the MLflow model registry API on %s', (dialect) =
       const newName = unique('renamed')
       const res = await call('POST', '/registered-models/rename', { name, new_name: newName })
       expect(res.status).toBe(200)
-      expect(res.body.registered_model).toMatchObject({ name: newName, latest_versions: [{ name: newName, version: '1' }] })
+      expect(res.body.registered_model).toMatchObject({
+        name: newName,
+        latest_versions: [{ name: newName, version: '1' }],
+      })
       expect((await call('GET', '/registered-models/get', { name })).status).toBe(404)
       // bob's EDIT grant moved with the model.
       expect((await call('GET', '/registered-models/get', { name: newName }, 'bob')).status).toBe(200)
@@ -164,7 +180,11 @@ describe.each(testDialects())('the MLflow model registry API on %s', (dialect) =
       expect(await call('DELETE', '/registered-models/delete', { name })).toEqual({ status: 200, body: {} })
       expect((await call('GET', '/registered-models/get', { name })).status).toBe(404)
       expect((await call('GET', '/model-versions/get', { name, version: '1' })).status).toBe(404)
-      const { events } = await t.services.audit.list(SYSTEM_CONTEXT, { action: 'model.delete', objectId: name, maxResults: 10 })
+      const { events } = await t.services.audit.list(SYSTEM_CONTEXT, {
+        action: 'model.delete',
+        objectId: name,
+        maxResults: 10,
+      })
       expect(events.map((e) => [e.objectId, e.actor])).toEqual([[name, 'alice/token:t']])
     })
 
@@ -173,7 +193,10 @@ describe.each(testDialects())('the MLflow model registry API on %s', (dialect) =
       await register(name, runId)
       await t.services.aliases.protect(SYSTEM_CONTEXT, name, 'production', true)
       const res = await call('DELETE', '/registered-models/delete', { name })
-      expect(res).toEqual({ status: 400, body: { error_code: 'INVALID_STATE', message: expect.stringContaining('@production') } })
+      expect(res).toEqual({
+        status: 400,
+        body: { error_code: 'INVALID_STATE', message: expect.stringContaining('@production') },
+      })
       expect((await call('GET', '/model-versions/get', { name, version: '1' })).status).toBe(200)
     })
   })
@@ -279,8 +302,18 @@ describe.each(testDialects())('the MLflow model registry API on %s', (dialect) =
     })
 
     it.each([
-      ['an experiment that is not the run’s', (s: Seeded) => `mlflow-artifacts:/999999/${s.runId}/artifacts/model`, 404, 'RESOURCE_DOES_NOT_EXIST'],
-      ['a traversal', (s: Seeded) => `mlflow-artifacts:/${s.experimentId}/${s.runId}/artifacts/../../x`, 400, 'INVALID_PARAMETER_VALUE'],
+      [
+        'an experiment that is not the run’s',
+        (s: Seeded) => `mlflow-artifacts:/999999/${s.runId}/artifacts/model`,
+        404,
+        'RESOURCE_DOES_NOT_EXIST',
+      ],
+      [
+        'a traversal',
+        (s: Seeded) => `mlflow-artifacts:/${s.experimentId}/${s.runId}/artifacts/../../x`,
+        400,
+        'INVALID_PARAMETER_VALUE',
+      ],
       ['a location Provena does not hold', () => 's3://bucket/model', 400, 'INVALID_PARAMETER_VALUE'],
       ['a path without files', (s: Seeded) => `runs:/${s.runId}/nothing-here`, 400, 'INVALID_PARAMETER_VALUE'],
       ['a run that does not exist', () => `runs:/${'0'.repeat(32)}/model`, 404, 'RESOURCE_DOES_NOT_EXIST'],
@@ -288,20 +321,26 @@ describe.each(testDialects())('the MLflow model registry API on %s', (dialect) =
       const seeded = await seed()
       const res = await call('POST', '/model-versions/create', { name: seeded.name, source: source(seeded) })
       expect(res).toEqual({ status, body: { error_code: code, message: expect.any(String) } })
-      expect((await call('GET', '/registered-models/get', { name: seeded.name })).body.registered_model).not.toHaveProperty(
-        'latest_versions',
-      )
+      expect(
+        (await call('GET', '/registered-models/get', { name: seeded.name })).body.registered_model,
+      ).not.toHaveProperty('latest_versions')
     })
 
     it('refuses a run_id that is not the source’s run', async () => {
       const { name, runId } = await seed()
-      const res = await call('POST', '/model-versions/create', { name, source: `runs:/${runId}/model`, run_id: 'f'.repeat(32) })
+      const res = await call('POST', '/model-versions/create', {
+        name,
+        source: `runs:/${runId}/model`,
+        run_id: 'f'.repeat(32),
+      })
       expect(res.body.error_code).toBe('INVALID_PARAMETER_VALUE')
     })
 
     it('answers a version that is not a number with INVALID_PARAMETER_VALUE, and a missing one with 404', async () => {
       const { name } = await seed()
-      expect((await call('GET', '/model-versions/get', { name, version: 'one' })).body.error_code).toBe('INVALID_PARAMETER_VALUE')
+      expect((await call('GET', '/model-versions/get', { name, version: 'one' })).body.error_code).toBe(
+        'INVALID_PARAMETER_VALUE',
+      )
       expect((await call('GET', '/model-versions/get', { name, version: '7' })).status).toBe(404)
     })
   })
@@ -317,7 +356,10 @@ describe.each(testDialects())('the MLflow model registry API on %s', (dialect) =
     it('sets and deletes tags of a model and of a version; deleting a tag that is not there is 404', async () => {
       const { name, runId } = await seed()
       await register(name, runId)
-      expect(await call('POST', '/registered-models/set-tag', { name, key: 'owner', value: 'ml' })).toEqual({ status: 200, body: {} })
+      expect(await call('POST', '/registered-models/set-tag', { name, key: 'owner', value: 'ml' })).toEqual({
+        status: 200,
+        body: {},
+      })
       expect(await call('POST', '/model-versions/set-tag', { name, version: '1', key: 'qa', value: 'ok' })).toEqual({
         status: 200,
         body: {},
@@ -325,8 +367,14 @@ describe.each(testDialects())('the MLflow model registry API on %s', (dialect) =
       const got = await call('GET', '/registered-models/get', { name })
       expect(got.body.registered_model.tags).toEqual([{ key: 'owner', value: 'ml' }])
       expect(got.body.registered_model.latest_versions[0].tags).toEqual([{ key: 'qa', value: 'ok' }])
-      expect(await call('DELETE', '/registered-models/delete-tag', { name, key: 'owner' })).toEqual({ status: 200, body: {} })
-      expect(await call('DELETE', '/model-versions/delete-tag', { name, version: '1', key: 'qa' })).toEqual({ status: 200, body: {} })
+      expect(await call('DELETE', '/registered-models/delete-tag', { name, key: 'owner' })).toEqual({
+        status: 200,
+        body: {},
+      })
+      expect(await call('DELETE', '/model-versions/delete-tag', { name, version: '1', key: 'qa' })).toEqual({
+        status: 200,
+        body: {},
+      })
       expect((await call('DELETE', '/registered-models/delete-tag', { name, key: 'owner' })).status).toBe(404)
       expect((await call('DELETE', '/model-versions/delete-tag', { name, version: '1', key: 'qa' })).status).toBe(404)
       expect((await call('GET', '/registered-models/get', { name })).body.registered_model).not.toHaveProperty('tags')
@@ -343,7 +391,9 @@ describe.each(testDialects())('the MLflow model registry API on %s', (dialect) =
       await register(name, runId)
       await register(name, runId)
       await call('POST', '/registered-models/alias', { name, alias: 'champion', version: '2' })
-      expect((await call('DELETE', '/model-versions/delete', { name, version: '2' })).body.error_code).toBe('INVALID_STATE')
+      expect((await call('DELETE', '/model-versions/delete', { name, version: '2' })).body.error_code).toBe(
+        'INVALID_STATE',
+      )
       expect(await call('DELETE', '/model-versions/delete', { name, version: '1' })).toEqual({ status: 200, body: {} })
       expect((await call('GET', '/model-versions/get', { name, version: '1' })).status).toBe(404)
     })
@@ -360,11 +410,14 @@ describe.each(testDialects())('the MLflow model registry API on %s', (dialect) =
         ((await call('GET', '/model-versions/search', { filter, ...extra })).body.model_versions ?? []).map(
           (v: { name: string; version: string }) => `${v.name}/${v.version}`,
         )
-      expect(await versions(`name = '${name}'`, { order_by: ['version_number ASC'] })).toEqual([`${name}/1`, `${name}/2`])
+      expect(await versions(`name = '${name}'`, { order_by: ['version_number ASC'] })).toEqual([
+        `${name}/1`,
+        `${name}/2`,
+      ])
       expect(await versions(`run_id = '${other.runId}'`)).toEqual([`${other.name}/1`])
-      expect(await versions(`run_id IN ('${runId}', '${other.runId}')`, { order_by: ['name', 'version_number'] })).toEqual(
-        [`${name}/1`, `${name}/2`, `${other.name}/1`].sort(),
-      )
+      expect(
+        await versions(`run_id IN ('${runId}', '${other.runId}')`, { order_by: ['name', 'version_number'] }),
+      ).toEqual([`${name}/1`, `${name}/2`, `${other.name}/1`].sort())
       expect(await versions(`name = '${name}' AND version_number > 1`)).toEqual([`${name}/2`])
       expect(await versions(`name = '${name}' AND tags.qa = 'passed'`)).toEqual([`${name}/1`])
     })
@@ -372,7 +425,11 @@ describe.each(testDialects())('the MLflow model registry API on %s', (dialect) =
     it('pages with next_page_token', async () => {
       const { name, runId } = await seed()
       for (let i = 0; i < 3; i++) await register(name, runId)
-      const first = await call('GET', '/model-versions/search', { filter: `name='${name}'`, max_results: 2, order_by: ['version_number DESC'] })
+      const first = await call('GET', '/model-versions/search', {
+        filter: `name='${name}'`,
+        max_results: 2,
+        order_by: ['version_number DESC'],
+      })
       expect(first.body.model_versions.map((v: { version: string }) => v.version)).toEqual(['3', '2'])
       const second = await call('GET', '/model-versions/search', {
         filter: `name='${name}'`,
@@ -385,7 +442,9 @@ describe.each(testDialects())('the MLflow model registry API on %s', (dialect) =
     })
 
     it('refuses max_results above 200000 and an unknown key', async () => {
-      expect((await call('GET', '/model-versions/search', { max_results: 200001 })).body.error_code).toBe('INVALID_PARAMETER_VALUE')
+      expect((await call('GET', '/model-versions/search', { max_results: 200001 })).body.error_code).toBe(
+        'INVALID_PARAMETER_VALUE',
+      )
       expect((await call('GET', '/model-versions/search', { filter: "stage = 'x'" })).body.error_code).toBe(
         'INVALID_PARAMETER_VALUE',
       )
@@ -396,7 +455,12 @@ describe.each(testDialects())('the MLflow model registry API on %s', (dialect) =
     it('transitions stages, archiving the others when asked, and get-latest-versions answers per stage', async () => {
       const { name, runId } = await seed()
       for (let i = 0; i < 3; i++) await register(name, runId)
-      await call('POST', '/model-versions/transition-stage', { name, version: '1', stage: 'Production', archive_existing_versions: false })
+      await call('POST', '/model-versions/transition-stage', {
+        name,
+        version: '1',
+        stage: 'Production',
+        archive_existing_versions: false,
+      })
       const res = await call('POST', '/model-versions/transition-stage', {
         name,
         version: '2',
@@ -404,16 +468,27 @@ describe.each(testDialects())('the MLflow model registry API on %s', (dialect) =
         archive_existing_versions: true,
       })
       expect(res.body.model_version).toMatchObject({ version: '2', current_stage: 'Production' })
-      expect((await call('GET', '/model-versions/get', { name, version: '1' })).body.model_version.current_stage).toBe('Archived')
-      const latest = await call('POST', '/registered-models/get-latest-versions', { name, stages: ['Production', 'None'] })
-      expect(latest.body.model_versions.map((v: { version: string; current_stage: string }) => [v.version, v.current_stage])).toEqual([
+      expect((await call('GET', '/model-versions/get', { name, version: '1' })).body.model_version.current_stage).toBe(
+        'Archived',
+      )
+      const latest = await call('POST', '/registered-models/get-latest-versions', {
+        name,
+        stages: ['Production', 'None'],
+      })
+      expect(
+        latest.body.model_versions.map((v: { version: string; current_stage: string }) => [v.version, v.current_stage]),
+      ).toEqual([
         ['2', 'Production'],
         ['3', 'None'],
       ])
       const viaGet = await call('GET', '/registered-models/get-latest-versions', { name, stages: ['Archived'] })
       expect(viaGet.body.model_versions.map((v: { version: string }) => v.version)).toEqual(['1'])
       const model = await call('GET', '/registered-models/get', { name })
-      expect(model.body.registered_model.latest_versions.map((v: { version: string }) => v.version)).toEqual(['1', '2', '3'])
+      expect(model.body.registered_model.latest_versions.map((v: { version: string }) => v.version)).toEqual([
+        '1',
+        '2',
+        '3',
+      ])
       const history = await t.services.aliases.history(SYSTEM_CONTEXT, name, { maxResults: 10 })
       expect(history.events.map((e) => e.alias)).toContain('stage:Archived')
     })
@@ -427,7 +502,9 @@ describe.each(testDialects())('the MLflow model registry API on %s', (dialect) =
       await register(name, runId)
       const res = await call('POST', '/model-versions/transition-stage', { name, version: '1', ...body })
       expect(res.body.error_code).toBe('INVALID_PARAMETER_VALUE')
-      expect((await call('GET', '/model-versions/get', { name, version: '1' })).body.model_version.current_stage).toBe('None')
+      expect((await call('GET', '/model-versions/get', { name, version: '1' })).body.model_version.current_stage).toBe(
+        'None',
+      )
     })
   })
 
@@ -443,7 +520,10 @@ describe.each(testDialects())('the MLflow model registry API on %s', (dialect) =
       expect(byAlias.body.model_version).toMatchObject({ name, version: '1', aliases: ['champion'] })
       const model = await call('GET', '/registered-models/get', { name })
       expect(model.body.registered_model.aliases).toEqual([{ alias: 'champion', version: '1' }])
-      expect(await call('DELETE', '/registered-models/alias', { name, alias: 'champion' })).toEqual({ status: 200, body: {} })
+      expect(await call('DELETE', '/registered-models/alias', { name, alias: 'champion' })).toEqual({
+        status: 200,
+        body: {},
+      })
       expect((await call('GET', '/registered-models/alias', { name, alias: 'champion' })).status).toBe(404)
     })
 
@@ -451,30 +531,41 @@ describe.each(testDialects())('the MLflow model registry API on %s', (dialect) =
       const { name, runId } = await seed()
       await register(name, runId)
       await t.services.aliases.protect(SYSTEM_CONTEXT, name, 'production', true)
-      const refused = await call('POST', '/registered-models/alias', { name, alias: 'production', version: '1' }, 'admin')
+      const refused = await call(
+        'POST',
+        '/registered-models/alias',
+        { name, alias: 'production', version: '1' },
+        'admin',
+      )
       expect(refused).toEqual({
         status: 400,
         body: { error_code: 'INVALID_STATE', message: expect.stringContaining('@production of') },
       })
       expect(refused.body.message).toContain('protected')
-      expect((await call('DELETE', '/registered-models/alias', { name, alias: 'production' }, 'admin')).body.error_code).toBe(
-        'INVALID_STATE',
-      )
+      expect(
+        (await call('DELETE', '/registered-models/alias', { name, alias: 'production' }, 'admin')).body.error_code,
+      ).toBe('INVALID_STATE')
       expect((await call('GET', '/registered-models/alias', { name, alias: 'production' })).status).toBe(404)
       // The governed path: bob asks, alice (MANAGE, not bob) approves.
       const bobCtx = { ...SYSTEM_CONTEXT, principal: await principalOf('bob') }
       const aliceCtx = { ...SYSTEM_CONTEXT, principal: await principalOf('alice') }
-      const request = await t.services.promotions.request(bobCtx, name, { version: 1, alias: 'production', reason: 'good' })
+      const request = await t.services.promotions.request(bobCtx, name, {
+        version: 1,
+        alias: 'production',
+        reason: 'good',
+      })
       await t.services.promotions.approve(aliceCtx, name, request.id, undefined)
-      expect((await call('GET', '/registered-models/alias', { name, alias: 'production' })).body.model_version.version).toBe('1')
+      expect(
+        (await call('GET', '/registered-models/alias', { name, alias: 'production' })).body.model_version.version,
+      ).toBe('1')
     })
 
     it('refuses an alias that reads as a version, and a reader without EDIT', async () => {
       const { name, runId } = await seed()
       await register(name, runId)
-      expect((await call('POST', '/registered-models/alias', { name, alias: 'v2', version: '1' })).body.error_code).toBe(
-        'INVALID_PARAMETER_VALUE',
-      )
+      expect(
+        (await call('POST', '/registered-models/alias', { name, alias: 'v2', version: '1' })).body.error_code,
+      ).toBe('INVALID_PARAMETER_VALUE')
       const carol = unique('carol')
       await t.services.accounts.createUser(SYSTEM_CONTEXT, { username: carol, password: PASSWORD })
       const token = (await t.services.accounts.createToken(SYSTEM_CONTEXT, { name: 't' }, carol)).token
@@ -494,7 +585,10 @@ describe.each(testDialects())('the MLflow model registry API on %s', (dialect) =
       const { name, runId, experimentId } = await seed()
       await register(name, runId)
       const res = await call('GET', '/model-versions/get-download-uri', { name, version: '1' })
-      expect(res).toEqual({ status: 200, body: { artifact_uri: `mlflow-artifacts:/${experimentId}/${runId}/artifacts/model` } })
+      expect(res).toEqual({
+        status: 200,
+        body: { artifact_uri: `mlflow-artifacts:/${experimentId}/${runId}/artifacts/model` },
+      })
     })
   })
 

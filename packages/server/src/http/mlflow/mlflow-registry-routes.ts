@@ -14,7 +14,13 @@ import {
   TagValue,
   VersionInput,
 } from './mlflow-registry-input.js'
-import { mlflowModelVersion, mlflowRegisteredModel, stageOf, tagMapOf, versionNumberOf } from './mlflow-registry-json.js'
+import {
+  mlflowModelVersion,
+  mlflowRegisteredModel,
+  stageOf,
+  tagMapOf,
+  versionNumberOf,
+} from './mlflow-registry-json.js'
 import { registerMlflowModelVersionRoutes } from './mlflow-registry-versions.js'
 
 const signedIn = { access: 'signed-in' } as const

@@ -43,7 +43,9 @@ export function registerMlflowModelVersionRoutes(app: App, services: Services): 
     } else if (source.startsWith('mlflow-artifacts:')) {
       const location = parseMlflowArtifactsUri(source)
       if (location.runId === undefined || location.path === undefined) {
-        throw new InvalidInputError(`source '${source}' does not name a run's artifacts (<experiment id>/<run id>/artifacts/…)`)
+        throw new InvalidInputError(
+          `source '${source}' does not name a run's artifacts (<experiment id>/<run id>/artifacts/…)`,
+        )
       }
       await runLocations.find(ctx, location.experimentId, location.runId)
       located = { runId: location.runId, path: location.path }
@@ -82,7 +84,9 @@ export function registerMlflowModelVersionRoutes(app: App, services: Services): 
 
   app.get(`${BASE}/get`, { config: signedIn }, async (req) => {
     const input = mlflowInput(req, NameAndVersion)
-    return { model_version: mlflowModelVersion(await models.getVersion(req.ctx, input.name, versionNumberOf(input.version))) }
+    return {
+      model_version: mlflowModelVersion(await models.getVersion(req.ctx, input.name, versionNumberOf(input.version))),
+    }
   })
 
   app.patch(`${BASE}/update`, { config: signedIn }, async (req) => {

@@ -37,11 +37,17 @@ export function createModelSearchRepository(db: Kysely<DB>, kind: DialectKind) {
       case 'LIKE':
         return sql<SqlBool>`${ref} like ${value}`
       case 'ILIKE':
-        return kind === 'postgres' ? sql<SqlBool>`${ref} ilike ${value}` : sql<SqlBool>`lower(${ref}) like lower(${value})`
+        return kind === 'postgres'
+          ? sql<SqlBool>`${ref} ilike ${value}`
+          : sql<SqlBool>`lower(${ref}) like lower(${value})`
     }
   }
 
-  function tagMatches(table: 'registeredModelTags' | 'modelVersionTags', ownerColumn: string, clause: RegistryFilterClause & { field: 'tag' }) {
+  function tagMatches(
+    table: 'registeredModelTags' | 'modelVersionTags',
+    ownerColumn: string,
+    clause: RegistryFilterClause & { field: 'tag' },
+  ) {
     const owner = table === 'registeredModelTags' ? 'registered_model_tags.model_id' : 'model_version_tags.version_id'
     const from = table === 'registeredModelTags' ? sql.table('registered_model_tags') : sql.table('model_version_tags')
     const keyColumn = table === 'registeredModelTags' ? 'registered_model_tags.key' : 'model_version_tags.key'
