@@ -36,10 +36,11 @@ export function createRegistrySearchService({ store, authorizer }: Deps) {
   }
 
   return {
+    /** One page of the models matching the search, each with the newest version of each stage. */
     async searchModels(
       ctx: RequestContext,
       search: RegistrySearch,
-    ): Promise<{ models: RegisteredModel[]; nextPageToken: string | null }> {
+    ): Promise<{ models: (RegisteredModel & { latestVersions: ModelVersion[] })[]; nextPageToken: string | null }> {
       const grantedTo = restriction(ctx)
       const { items, nextPageToken } = await offsetPage(search.pageToken, search.maxResults, async (window) =>
         store.models.modelsByIds(
@@ -51,7 +52,9 @@ export function createRegistrySearchService({ store, authorizer }: Deps) {
           }),
         ),
       )
-      return { models: items, nextPageToken }
+      const latest = await store.models.latestPerStageOf(items.map((m) => m.id))
+      const models = items.map(({ id, ...model }) => ({ ...model, latestVersions: latest.get(id) ?? [] }))
+      return { models, nextPageToken }
     },
 
     async searchVersions(
@@ -78,14 +81,8 @@ export function createRegistrySearchService({ store, authorizer }: Deps) {
      */
     async latestVersions(ctx: RequestContext, name: string, stages: readonly ModelStage[]): Promise<ModelVersion[]> {
       const model = await findAuthorizedModel(store, authorizer, ctx, name, 'READ')
-      const latest = await store.models.latestVersionPerStage(model.id)
-      const wanted = latest.filter((l) => stages.length === 0 || stages.includes(l.stage))
-      const versions: ModelVersion[] = []
-      for (const { version } of wanted.sort((a, b) => a.version - b.version)) {
-        const found = await store.models.findVersion(model, version)
-        if (found) versions.push(found)
-      }
-      return versions
+      const latest = (await store.models.latestPerStageOf([model.id])).get(model.id) ?? []
+      return latest.filter((version) => stages.length === 0 || stages.includes(version.stage))
     },
 
     /**

@@ -89,6 +89,13 @@ describe.each(testDialects())('the MLflow artifact proxy on %s', (dialect) => {
       expect(await storedPaths(runId)).toEqual(['empty.txt'])
     })
 
+    it('stores a body sent without a Content-Type', async () => {
+      const { root } = await seed()
+      const res = await request('PUT', `${PROXY}/artifacts/${root}/raw.bin`, { body: Buffer.from('raw bytes') })
+      expect(res.statusCode).toBe(200)
+      expect((await request('GET', `${PROXY}/artifacts/${root}/raw.bin`)).body).toBe('raw bytes')
+    })
+
     it('answers a file that is not there with RESOURCE_DOES_NOT_EXIST', async () => {
       const { root } = await seed()
       const res = await request('GET', `${PROXY}/artifacts/${root}/missing.bin`)

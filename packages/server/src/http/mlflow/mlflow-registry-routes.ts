@@ -97,10 +97,7 @@ export function registerMlflowRegistryRoutes(app: App, services: Services): void
       maxResults: input.max_results,
       pageToken: input.page_token,
     })
-    const registered = []
-    for (const model of found) {
-      registered.push(mlflowRegisteredModel(model, await registrySearch.latestVersions(req.ctx, model.name, [])))
-    }
+    const registered = found.map((model) => mlflowRegisteredModel(model, model.latestVersions))
     return {
       ...(registered.length === 0 ? {} : { registered_models: registered }),
       ...(nextPageToken === null ? {} : { next_page_token: nextPageToken }),

@@ -162,6 +162,34 @@ export function createModelsRepository(db: Kysely<DB>, kind: DialectKind) {
     }))
   }
 
+  /** The versions of these ids, of any models, in this order. */
+  async function versionsByIds(ids: string[]): Promise<ModelVersionRecord[]> {
+    if (ids.length === 0) return []
+    const rows = await db
+      .selectFrom('modelVersions')
+      .innerJoin('registeredModels', 'registeredModels.id', 'modelVersions.modelId')
+      .selectAll('modelVersions')
+      .select('registeredModels.name as modelName')
+      .where('modelVersions.id', 'in', ids)
+      .execute()
+    const byModel = new Map<string, typeof rows>()
+    for (const row of rows) {
+      const group = byModel.get(row.modelName)
+      if (group) group.push(row)
+      else byModel.set(row.modelName, [row])
+    }
+    const byId = new Map<string, ModelVersionRecord>()
+    for (const [modelName, group] of byModel) {
+      for (const version of await toVersions(
+        group.map(({ modelName: _name, ...row }) => row),
+        modelName,
+      )) {
+        byId.set(version.id, version)
+      }
+    }
+    return ids.flatMap((id) => byId.get(id) ?? [])
+  }
+
   async function setTags(table: TagTable, ownerId: string, tags: Record<string, string | null>): Promise<void> {
     for (const [key, value] of Object.entries(tags)) {
       if (table === 'registeredModelTags') {
@@ -385,39 +413,37 @@ export function createModelsRepository(db: Kysely<DB>, kind: DialectKind) {
       return ids.flatMap((id) => byId.get(id) ?? [])
     },
 
-    /** The versions of these ids, of any models, in this order. */
-    async versionsByIds(ids: string[]): Promise<ModelVersionRecord[]> {
-      if (ids.length === 0) return []
-      const rows = await db
-        .selectFrom('modelVersions')
-        .innerJoin('registeredModels', 'registeredModels.id', 'modelVersions.modelId')
-        .selectAll('modelVersions')
-        .select('registeredModels.name as modelName')
-        .where('modelVersions.id', 'in', ids)
-        .execute()
-      const byModel = new Map<string, typeof rows>()
-      for (const row of rows) byModel.set(row.modelName, [...(byModel.get(row.modelName) ?? []), row])
-      const byId = new Map<string, ModelVersionRecord>()
-      for (const [modelName, group] of byModel) {
-        for (const version of await toVersions(
-          group.map(({ modelName: _name, ...row }) => row),
-          modelName,
-        )) {
-          byId.set(version.id, version)
-        }
-      }
-      return ids.flatMap((id) => byId.get(id) ?? [])
-    },
+    versionsByIds,
 
-    /** For each stage that has versions, the highest version number in it. */
-    async latestVersionPerStage(modelId: string): Promise<{ stage: ModelStage; version: number }[]> {
+    /**
+     * For each of these models, the highest version in each stage that has one (what MLflow shows
+     * as a model's `latest_versions`), in version order.
+     */
+    async latestPerStageOf(modelIds: string[]): Promise<Map<string, ModelVersionRecord[]>> {
+      const byModel = new Map<string, ModelVersionRecord[]>(modelIds.map((id) => [id, []]))
+      if (modelIds.length === 0) return byModel
+      const latest = db
+        .selectFrom('modelVersions')
+        .select(['modelId', 'stage', (eb) => eb.fn.max('version').as('latest')])
+        .where('modelId', 'in', modelIds)
+        .groupBy(['modelId', 'stage'])
+        .as('latest')
       const rows = await db
         .selectFrom('modelVersions')
-        .select(['stage', (eb) => eb.fn.max('version').as('latest')])
-        .where('modelId', '=', modelId)
-        .groupBy('stage')
+        .innerJoin(latest, (join) =>
+          join
+            .onRef('latest.modelId', '=', 'modelVersions.modelId')
+            .onRef('latest.stage', '=', 'modelVersions.stage')
+            .onRef('latest.latest', '=', 'modelVersions.version'),
+        )
+        .select(['modelVersions.id', 'modelVersions.modelId'])
+        .orderBy('modelVersions.version')
         .execute()
-      return rows.map((r) => ({ stage: r.stage as ModelStage, version: Number(r.latest) }))
+      const modelOf = new Map(rows.map((r) => [r.id, r.modelId]))
+      for (const version of await versionsByIds(rows.map((r) => r.id))) {
+        byModel.get(modelOf.get(version.id) ?? '')?.push(version)
+      }
+      return byModel
     },
 
     /** Gives the model a new name; false when the name is taken. */
