@@ -101,6 +101,48 @@ describe('the MLflow artifact proxy over a listening server', () => {
     expect(await listing.json()).toEqual({})
   })
 
+  it('registers a model from proxied artifacts and downloads it through its download URI, as load_model does', async () => {
+    const root = await runRoot()
+    for (const [path, text] of [
+      ['model/MLmodel', 'flavors: {}\n'],
+      ['model/model.pkl', 'pickled'],
+    ]) {
+      await fetch(`${base}/${root}/${path}`, {
+        method: 'PUT',
+        headers: { authorization, 'content-type': 'application/octet-stream' },
+        body: text,
+      })
+    }
+    const api = base.replace('/mlflow-artifacts/artifacts', '/mlflow')
+    const json = { authorization, 'content-type': 'application/json' }
+    const name = `socket model ${randomBytes(4).toString('hex')}`
+    await fetch(`${api}/registered-models/create`, { method: 'POST', headers: json, body: JSON.stringify({ name }) })
+    const created = await fetch(`${api}/model-versions/create`, {
+      method: 'POST',
+      headers: json,
+      body: JSON.stringify({ name, source: `mlflow-artifacts:/${root}/model` }),
+    })
+    expect(((await created.json()) as { model_version: { version: string } }).model_version.version).toBe('1')
+    const uri = await fetch(`${api}/model-versions/get-download-uri?${new URLSearchParams({ name, version: '1' })}`, {
+      headers: { authorization },
+    })
+    const { artifact_uri } = (await uri.json()) as { artifact_uri: string }
+    expect(artifact_uri).toBe(`mlflow-artifacts:/${root}/model`)
+    const location = artifact_uri.slice('mlflow-artifacts:/'.length)
+    const listing = (await (
+      await fetch(`${base}?path=${encodeURIComponent(location)}`, { headers: { authorization } })
+    ).json()) as {
+      files: { path: string }[]
+    }
+    const downloaded: Record<string, string> = {}
+    for (const file of listing.files) {
+      downloaded[file.path] = await (
+        await fetch(`${base}/${location}/${file.path}`, { headers: { authorization } })
+      ).text()
+    }
+    expect(downloaded).toEqual({ MLmodel: 'flavors: {}\n', 'model.pkl': 'pickled' })
+  })
+
   /** A PUT whose request line carries `path` exactly as written: no client-side URL normalisation. */
   function rawPut(path: string): Promise<{ status: number; body: { error_code?: string } }> {
     const url = new URL(base)
