@@ -525,6 +525,13 @@ describe.each(testDialects())('the MLflow model registry API on %s', (dialect) =
         body: {},
       })
       expect((await call('GET', '/registered-models/alias', { name, alias: 'champion' })).status).toBe(404)
+      // As MLflow's store: deleting an alias that is not there succeeds, and records nothing.
+      expect(await call('DELETE', '/registered-models/alias', { name, alias: 'champion' })).toEqual({
+        status: 200,
+        body: {},
+      })
+      const history = await t.services.aliases.history(SYSTEM_CONTEXT, name, { alias: 'champion', maxResults: 10 })
+      expect(history.events.map((e) => e.kind)).toEqual(['delete', 'set'])
     })
 
     it('refuses to move a protected alias from an MLflow client; a promotion still moves it', async () => {

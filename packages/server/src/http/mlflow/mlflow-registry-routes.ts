@@ -133,7 +133,7 @@ export function registerMlflowRegistryRoutes(app: App, services: Services): void
 
   app.delete(`${BASE}/alias`, { config: signedIn }, async (req) => {
     const input = mlflowInput(req, z.object({ name: LookupName, alias: AliasName }))
-    await aliases.delete(req.ctx, input.name, input.alias)
+    await aliases.delete(req.ctx, input.name, input.alias, { isMissingOk: true })
     return {}
   })
 
