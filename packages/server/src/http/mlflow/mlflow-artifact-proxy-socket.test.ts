@@ -1,5 +1,8 @@
 import { createHash, randomBytes } from 'node:crypto'
+import { writeFileSync } from 'node:fs'
 import { request as httpRequest } from 'node:http'
+import path from 'node:path'
+import { setTimeout as sleep } from 'node:timers/promises'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { SYSTEM_CONTEXT } from '../../domain/auth/principal.js'
 import { openTestApp, TEST_ADMIN_PASSWORD } from '../../test-support/test-app.js'
@@ -62,6 +65,36 @@ describe('the MLflow artifact proxy over a listening server', () => {
         { path: 'weights.bin', is_dir: false, file_size: weights.length },
       ],
     })
+  })
+
+  it('aborts the download of a file whose stored bytes were altered, and audits it, as native downloads do', async () => {
+    const root = await runRoot()
+    const bytes = randomBytes(3 * 1024 * 1024 + 5)
+    await fetch(`${base}/${root}/model.bin`, {
+      method: 'PUT',
+      headers: { authorization, 'content-type': 'application/octet-stream' },
+      body: bytes,
+    })
+    const digest = sha256(bytes)
+    const corrupt = Buffer.from(bytes)
+    corrupt[corrupt.length - 1] = (corrupt[corrupt.length - 1] ?? 0) ^ 0xff
+    writeFileSync(path.join(t.blobs.location, 'blobs', digest.slice(0, 2), digest.slice(2, 4), digest), corrupt)
+
+    const res = await fetch(`${base}/${root}/model.bin`, { headers: { authorization } })
+    expect(res.status).toBe(200)
+    await expect(res.arrayBuffer()).rejects.toThrow()
+    let failures: unknown[] = []
+    for (let i = 0; i < 200 && failures.length === 0; i++) {
+      failures = (
+        await t.services.audit.list(SYSTEM_CONTEXT, {
+          action: 'artifact.integrity_failure',
+          objectId: digest,
+          maxResults: 10,
+        })
+      ).events
+      if (failures.length === 0) await sleep(25)
+    }
+    expect(failures).toHaveLength(1)
   })
 
   it('takes a streamed (chunked) upload without a length', async () => {
