@@ -262,3 +262,51 @@ describe.each(testDialects())('the MLflow artifact proxy on %s', (dialect) => {
     )
   })
 })
+
+describe('the MLflow artifact proxy and the browser-safety hook', () => {
+  let t: Awaited<ReturnType<typeof openTestApp>>
+  beforeAll(async () => {
+    t = await openTestApp('sqlite', { allowedHosts: ['localhost'] })
+  })
+  afterAll(async () => t?.close())
+
+  async function root() {
+    const experiment = await t.services.experiments.create(SYSTEM_CONTEXT, { name: unique('exp') })
+    const run = await t.services.runs.create(SYSTEM_CONTEXT, { experimentId: experiment.id, status: 'RUNNING' })
+    return { runId: run.id, root: `${experiment.id}/${run.id}/artifacts` }
+  }
+
+  it('lets a client PUT raw bytes of a "simple" media type (what MLflow’s client sends)', async () => {
+    const { root: at } = await root()
+    const res = await t.app.inject({
+      method: 'PUT',
+      url: `${PROXY}/artifacts/${at}/notes.txt`,
+      headers: { host: 'localhost', 'content-type': 'text/plain' },
+      payload: 'plain text',
+    })
+    expect(res.statusCode).toBe(200)
+  })
+
+  it('still refuses a host that is not allowed (DNS rebinding), storing nothing', async () => {
+    const { runId, root: at } = await root()
+    const res = await t.app.inject({
+      method: 'PUT',
+      url: `${PROXY}/artifacts/${at}/evil.txt`,
+      headers: { host: 'attacker.example', 'content-type': 'text/plain' },
+      payload: 'x',
+    })
+    expect(res.statusCode).toBe(403)
+    expect((await t.services.artifacts.list(SYSTEM_CONTEXT, runId, { maxResults: 10 })).entries).toEqual([])
+  })
+
+  it('still refuses a cross-site "simple" POST (a form) to the multipart endpoints', async () => {
+    const { root: at } = await root()
+    const res = await t.app.inject({
+      method: 'POST',
+      url: `${PROXY}/mpu/create/${at}/big.bin`,
+      headers: { host: 'localhost', 'content-type': 'application/x-www-form-urlencoded' },
+      payload: 'path=big.bin',
+    })
+    expect(res.statusCode).toBe(415)
+  })
+})
