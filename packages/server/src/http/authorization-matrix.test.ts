@@ -432,6 +432,13 @@ const MATRIX: Record<string, Entry> = {
   })),
 }
 
+// An unknown path under the MLflow prefix answers MLflow's 404 body, to anyone.
+for (const method of ['GET', 'POST', 'PUT', 'PATCH', 'DELETE']) {
+  MATRIX[`${method} /api/2.0/*`] = entry('public', [404, 404, 404, 404, 404, 404], () => ({
+    url: '/api/2.0/mlflow/no-such-endpoint',
+  }))
+}
+
 // MLflow's registry and artifact proxy: the registry's and the runs' permissions, as in the native API.
 const ML = '/api/2.0/mlflow'
 const qs = (params: Record<string, string>) => new URLSearchParams(params).toString()
@@ -561,13 +568,6 @@ for (const step of ['create', 'complete', 'abort']) {
   )
 }
 Object.assign(MATRIX, mlflowMatrix)
-
-// An unknown path under the MLflow prefix answers MLflow's 404 body, to anyone.
-for (const method of ['GET', 'POST', 'PUT', 'PATCH', 'DELETE']) {
-  MATRIX[`${method} /api/2.0/*`] = entry('public', [404, 404, 404, 404, 404, 404], () => ({
-    url: '/api/2.0/mlflow/no-such-endpoint',
-  }))
-}
 
 // MLflow's routes answer the same under `/ajax-api/2.0` (its UI's prefix); each is tested there too.
 for (const [key, original] of Object.entries(MATRIX)) {
