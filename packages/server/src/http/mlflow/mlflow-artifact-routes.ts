@@ -47,7 +47,7 @@ export function registerMlflowArtifactRoutes(app: App, services: Services): void
     const scope = plugin as unknown as App
     scope.removeAllContentTypeParsers()
     scope.addContentTypeParser('*', (_request, payload, done) => done(null, payload))
-    scope.put(`${FILES}/*`, { config: signedIn, schema: { params: WildcardParams } }, async (req) => {
+    scope.put(`${FILES}/*`, { config: signedIn, schema: { hide: true, params: WildcardParams } }, async (req) => {
       const location = parseMlflowArtifactFile(req.params['*'])
       const runId = await runAt(req.ctx, location)
       await artifacts.upload(req.ctx, runId, location.path, rawBodyOf(req.body))
@@ -55,7 +55,7 @@ export function registerMlflowArtifactRoutes(app: App, services: Services): void
     })
   })
 
-  app.get(`${FILES}/*`, { config: signedIn, schema: { params: WildcardParams } }, async (req, reply) => {
+  app.get(`${FILES}/*`, { config: signedIn, schema: { hide: true, params: WildcardParams } }, async (req, reply) => {
     const location = parseMlflowArtifactFile(req.params['*'])
     const runId = await runAt(req.ctx, location)
     const artifact = await artifacts.describe(req.ctx, runId, location.path)
@@ -68,7 +68,7 @@ export function registerMlflowArtifactRoutes(app: App, services: Services): void
       .send(body)
   })
 
-  app.delete(`${FILES}/*`, { config: signedIn, schema: { params: WildcardParams } }, async (req) => {
+  app.delete(`${FILES}/*`, { config: signedIn, schema: { hide: true, params: WildcardParams } }, async (req) => {
     const location = parseMlflowArtifactFile(req.params['*'])
     const runId = await runAt(req.ctx, location)
     await artifacts.delete(req.ctx, runId, location.path)
@@ -77,7 +77,7 @@ export function registerMlflowArtifactRoutes(app: App, services: Services): void
 
   app.get(
     FILES,
-    { config: signedIn, schema: { querystring: z.object({ path: z.string().max(5000).optional() }) } },
+    { config: signedIn, schema: { hide: true, querystring: z.object({ path: z.string().max(5000).optional() }) } },
     async (req) => {
       const location = parseMlflowArtifactPath(req.query.path ?? '')
       if (location.runId === undefined) {
@@ -128,7 +128,7 @@ export function registerMlflowArtifactRoutes(app: App, services: Services): void
   for (const step of ['create', 'complete', 'abort']) {
     app.post(
       `/mlflow-artifacts/mpu/${step}/*`,
-      { config: signedIn, schema: { params: WildcardParams } },
+      { config: signedIn, schema: { hide: true, params: WildcardParams } },
       notImplemented,
     )
   }

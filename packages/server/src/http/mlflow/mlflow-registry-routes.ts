@@ -23,7 +23,8 @@ import {
 } from './mlflow-registry-json.js'
 import { registerMlflowModelVersionRoutes } from './mlflow-registry-versions.js'
 
-const signedIn = { access: 'signed-in' } as const
+// The MLflow API is MLflow's to document; Provena's OpenAPI document describes /api/v1.
+const route = { config: { access: 'signed-in' }, schema: { hide: true } } as const
 const BASE = '/mlflow/registered-models'
 
 // MLflow's SEARCH_REGISTERED_MODEL_MAX_RESULTS_DEFAULT and _THRESHOLD.
@@ -45,7 +46,7 @@ export function registerMlflowRegistryRoutes(app: App, services: Services): void
     return mlflowRegisteredModel(model, await registrySearch.latestVersions(ctx, name, []))
   }
 
-  app.post(`${BASE}/create`, { config: signedIn }, async (req) => {
+  app.post(`${BASE}/create`, route, async (req) => {
     const input = mlflowInput(
       req,
       z.object({ name: ModelName, description: Description.optional(), tags: TagList.optional() }),
@@ -58,30 +59,30 @@ export function registerMlflowRegistryRoutes(app: App, services: Services): void
     return { registered_model: mlflowRegisteredModel(created, []) }
   })
 
-  app.get(`${BASE}/get`, { config: signedIn }, async (req) => {
+  app.get(`${BASE}/get`, route, async (req) => {
     const { name } = mlflowInput(req, z.object({ name: LookupName }))
     return { registered_model: await modelJson(req.ctx, name) }
   })
 
-  app.post(`${BASE}/rename`, { config: signedIn }, async (req) => {
+  app.post(`${BASE}/rename`, route, async (req) => {
     const input = mlflowInput(req, z.object({ name: LookupName, new_name: ModelName }))
     const renamed = await modelLifecycle.rename(req.ctx, input.name, input.new_name)
     return { registered_model: await modelJson(req.ctx, renamed.name) }
   })
 
-  app.patch(`${BASE}/update`, { config: signedIn }, async (req) => {
+  app.patch(`${BASE}/update`, route, async (req) => {
     const input = mlflowInput(req, z.object({ name: LookupName, description: Description.optional() }))
     await models.update(req.ctx, input.name, { description: input.description ?? null })
     return { registered_model: await modelJson(req.ctx, input.name) }
   })
 
-  app.delete(`${BASE}/delete`, { config: signedIn }, async (req) => {
+  app.delete(`${BASE}/delete`, route, async (req) => {
     const { name } = mlflowInput(req, z.object({ name: LookupName }))
     await modelLifecycle.delete(req.ctx, name)
     return {}
   })
 
-  app.get(`${BASE}/search`, { config: signedIn }, async (req) => {
+  app.get(`${BASE}/search`, route, async (req) => {
     const input = mlflowInput(
       req,
       z.object({
@@ -109,35 +110,35 @@ export function registerMlflowRegistryRoutes(app: App, services: Services): void
     const versions = await registrySearch.latestVersions(req.ctx, input.name, (input.stages ?? []).map(stageOf))
     return versions.length === 0 ? {} : { model_versions: versions.map(mlflowModelVersion) }
   }
-  app.post(`${BASE}/get-latest-versions`, { config: signedIn }, latestVersions)
-  app.get(`${BASE}/get-latest-versions`, { config: signedIn }, latestVersions)
+  app.post(`${BASE}/get-latest-versions`, route, latestVersions)
+  app.get(`${BASE}/get-latest-versions`, route, latestVersions)
 
-  app.post(`${BASE}/set-tag`, { config: signedIn }, async (req) => {
+  app.post(`${BASE}/set-tag`, route, async (req) => {
     const input = mlflowInput(req, z.object({ name: LookupName, key: TagKey, value: TagValue }))
     await models.update(req.ctx, input.name, { tags: { [input.key]: input.value } })
     return {}
   })
 
-  app.delete(`${BASE}/delete-tag`, { config: signedIn }, async (req) => {
+  app.delete(`${BASE}/delete-tag`, route, async (req) => {
     const input = mlflowInput(req, z.object({ name: LookupName, key: TagKey }))
     await modelLifecycle.deleteModelTag(req.ctx, input.name, input.key)
     return {}
   })
 
   // Aliases: protected ones are refused here exactly as in Provena's own API (a promotion moves them).
-  app.post(`${BASE}/alias`, { config: signedIn }, async (req) => {
+  app.post(`${BASE}/alias`, route, async (req) => {
     const input = mlflowInput(req, z.object({ name: LookupName, alias: AliasName, version: VersionInput }))
     await aliases.set(req.ctx, input.name, input.alias, { version: versionNumberOf(input.version) })
     return {}
   })
 
-  app.delete(`${BASE}/alias`, { config: signedIn }, async (req) => {
+  app.delete(`${BASE}/alias`, route, async (req) => {
     const input = mlflowInput(req, z.object({ name: LookupName, alias: AliasName }))
     await aliases.delete(req.ctx, input.name, input.alias, { isMissingOk: true })
     return {}
   })
 
-  app.get(`${BASE}/alias`, { config: signedIn }, async (req) => {
+  app.get(`${BASE}/alias`, route, async (req) => {
     const input = mlflowInput(req, z.object({ name: ModelName, alias: AliasName }))
     return { model_version: mlflowModelVersion(await models.resolve(req.ctx, `models:/${input.name}@${input.alias}`)) }
   })

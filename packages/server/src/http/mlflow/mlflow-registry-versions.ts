@@ -16,7 +16,8 @@ import {
 } from './mlflow-registry-input.js'
 import { mlflowModelVersion, stageOf, tagMapOf, versionNumberOf } from './mlflow-registry-json.js'
 
-const signedIn = { access: 'signed-in' } as const
+// The MLflow API is MLflow's to document; Provena's OpenAPI document describes /api/v1.
+const route = { config: { access: 'signed-in' }, schema: { hide: true } } as const
 const BASE = '/mlflow/model-versions'
 
 // MLflow's SearchModelVersions: max_results defaults to, and may be at most, 200,000. Provena
@@ -61,7 +62,7 @@ export function registerMlflowModelVersionRoutes(app: App, services: Services): 
     return `runs:/${located.runId}${located.path === '' ? '' : `/${located.path}`}`
   }
 
-  app.post(`${BASE}/create`, { config: signedIn }, async (req) => {
+  app.post(`${BASE}/create`, route, async (req) => {
     const input = mlflowInput(
       req,
       z.object({
@@ -82,14 +83,14 @@ export function registerMlflowModelVersionRoutes(app: App, services: Services): 
     return { model_version: mlflowModelVersion(version) }
   })
 
-  app.get(`${BASE}/get`, { config: signedIn }, async (req) => {
+  app.get(`${BASE}/get`, route, async (req) => {
     const input = mlflowInput(req, NameAndVersion)
     return {
       model_version: mlflowModelVersion(await models.getVersion(req.ctx, input.name, versionNumberOf(input.version))),
     }
   })
 
-  app.patch(`${BASE}/update`, { config: signedIn }, async (req) => {
+  app.patch(`${BASE}/update`, route, async (req) => {
     const input = mlflowInput(req, NameAndVersion.extend({ description: z.string().max(5000).optional() }))
     const version = await models.updateVersion(req.ctx, input.name, versionNumberOf(input.version), {
       description: input.description ?? null,
@@ -97,13 +98,13 @@ export function registerMlflowModelVersionRoutes(app: App, services: Services): 
     return { model_version: mlflowModelVersion(version) }
   })
 
-  app.delete(`${BASE}/delete`, { config: signedIn }, async (req) => {
+  app.delete(`${BASE}/delete`, route, async (req) => {
     const input = mlflowInput(req, NameAndVersion)
     await models.deleteVersion(req.ctx, input.name, versionNumberOf(input.version))
     return {}
   })
 
-  app.get(`${BASE}/search`, { config: signedIn }, async (req) => {
+  app.get(`${BASE}/search`, route, async (req) => {
     const input = mlflowInput(
       req,
       z.object({
@@ -125,7 +126,7 @@ export function registerMlflowModelVersionRoutes(app: App, services: Services): 
     }
   })
 
-  app.post(`${BASE}/transition-stage`, { config: signedIn }, async (req) => {
+  app.post(`${BASE}/transition-stage`, route, async (req) => {
     const input = mlflowInput(
       req,
       NameAndVersion.extend({
@@ -146,13 +147,13 @@ export function registerMlflowModelVersionRoutes(app: App, services: Services): 
     return { model_version: mlflowModelVersion(version) }
   })
 
-  app.get(`${BASE}/get-download-uri`, { config: signedIn }, async (req) => {
+  app.get(`${BASE}/get-download-uri`, route, async (req) => {
     const input = mlflowInput(req, NameAndVersion)
     const location = await registrySearch.downloadLocation(req.ctx, input.name, versionNumberOf(input.version))
     return { artifact_uri: mlflowArtifactUri(location) }
   })
 
-  app.post(`${BASE}/set-tag`, { config: signedIn }, async (req) => {
+  app.post(`${BASE}/set-tag`, route, async (req) => {
     const input = mlflowInput(req, NameAndVersion.extend({ key: TagKey, value: TagValue }))
     await models.updateVersion(req.ctx, input.name, versionNumberOf(input.version), {
       tags: { [input.key]: input.value },
@@ -160,7 +161,7 @@ export function registerMlflowModelVersionRoutes(app: App, services: Services): 
     return {}
   })
 
-  app.delete(`${BASE}/delete-tag`, { config: signedIn }, async (req) => {
+  app.delete(`${BASE}/delete-tag`, route, async (req) => {
     const input = mlflowInput(req, NameAndVersion.extend({ key: TagKey }))
     await modelLifecycle.deleteVersionTag(req.ctx, input.name, versionNumberOf(input.version), input.key)
     return {}
