@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto'
+import { createHash, randomUUID } from 'node:crypto'
 import { Readable } from 'node:stream'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { SYSTEM_CONTEXT } from '../../domain/auth/principal.js'
@@ -596,6 +596,21 @@ describe.each(testDialects())('the MLflow model registry API on %s', (dialect) =
         status: 200,
         body: { artifact_uri: `mlflow-artifacts:/${experimentId}/${runId}/artifacts/model` },
       })
+    })
+  })
+
+  it('refuses get-download-uri of a version made from uploaded files, which has no run', async () => {
+    const { name } = await seed()
+    const bytes = Buffer.from('uploaded weights')
+    const digest = createHash('sha256').update(bytes).digest('hex')
+    await t.services.models.putBlob(SYSTEM_CONTEXT, name, digest, Readable.from([bytes]))
+    await t.services.models.registerVersion(SYSTEM_CONTEXT, name, {
+      files: [{ path: 'model.bin', sizeBytes: bytes.length, sha256: digest }],
+    })
+    const res = await call('GET', '/model-versions/get-download-uri', { name, version: '1' })
+    expect(res).toEqual({
+      status: 400,
+      body: { error_code: 'INVALID_PARAMETER_VALUE', message: expect.stringContaining('uploaded files') },
     })
   })
 
