@@ -118,15 +118,18 @@ export function createModelsRepository(db: Kysely<DB>, kind: DialectKind) {
     }))
   }
 
-  async function toVersions(rows: Selectable<ModelVersionsTable>[], modelName: string): Promise<ModelVersionRecord[]> {
+  /** Versions with their tags and aliases, in three queries whatever the number of versions and models. */
+  async function toVersions(
+    rows: (Selectable<ModelVersionsTable> & { modelName: string })[],
+  ): Promise<ModelVersionRecord[]> {
     const tags = await tagsOf(
       'modelVersionTags',
       rows.map((r) => r.id),
     )
-    const aliasesByVersion = new Map<number, string[]>()
+    const aliasesByVersion = new Map<string, string[]>()
     const modelIds = [...new Set(rows.map((r) => r.modelId))]
     if (modelIds.length > 0) {
-      const versions = rows.map((r) => Number(r.version))
+      const versions = [...new Set(rows.map((r) => Number(r.version)))]
       const aliasRows = await db
         .selectFrom('modelAliases')
         .selectAll()
@@ -135,14 +138,15 @@ export function createModelsRepository(db: Kysely<DB>, kind: DialectKind) {
         .orderBy('alias')
         .execute()
       for (const a of aliasRows) {
-        const list = aliasesByVersion.get(Number(a.version)) ?? []
+        const key = `${a.modelId}/${Number(a.version)}`
+        const list = aliasesByVersion.get(key) ?? []
         list.push(a.alias)
-        aliasesByVersion.set(Number(a.version), list)
+        aliasesByVersion.set(key, list)
       }
     }
     return rows.map((r) => ({
       id: r.id,
-      modelName,
+      modelName: r.modelName,
       version: Number(r.version),
       status: r.status as ModelVersionStatus,
       stage: r.stage as ModelStage,
@@ -153,7 +157,7 @@ export function createModelsRepository(db: Kysely<DB>, kind: DialectKind) {
       digest: r.digest,
       fileCount: Number(r.fileCount),
       sizeBytes: Number(r.sizeBytes),
-      aliases: aliasesByVersion.get(Number(r.version)) ?? [],
+      aliases: aliasesByVersion.get(`${r.modelId}/${Number(r.version)}`) ?? [],
       // Written by this repository from a validated manifest.
       manifest: r.manifestJson === null ? null : (JSON.parse(r.manifestJson) as ModelManifest),
       createdAtMs: Number(r.createdAtMs),
@@ -172,21 +176,7 @@ export function createModelsRepository(db: Kysely<DB>, kind: DialectKind) {
       .select('registeredModels.name as modelName')
       .where('modelVersions.id', 'in', ids)
       .execute()
-    const byModel = new Map<string, typeof rows>()
-    for (const row of rows) {
-      const group = byModel.get(row.modelName)
-      if (group) group.push(row)
-      else byModel.set(row.modelName, [row])
-    }
-    const byId = new Map<string, ModelVersionRecord>()
-    for (const [modelName, group] of byModel) {
-      for (const version of await toVersions(
-        group.map(({ modelName: _name, ...row }) => row),
-        modelName,
-      )) {
-        byId.set(version.id, version)
-      }
-    }
+    const byId = new Map((await toVersions(rows)).map((v) => [v.id, v]))
     return ids.flatMap((id) => byId.get(id) ?? [])
   }
 
@@ -331,7 +321,7 @@ export function createModelsRepository(db: Kysely<DB>, kind: DialectKind) {
         .where('modelId', '=', model.id)
         .where('version', '=', version)
         .executeTakeFirst()
-      return row ? (await toVersions([row], model.name))[0] : undefined
+      return row ? (await toVersions([{ ...row, modelName: model.name }]))[0] : undefined
     },
 
     async listVersions(model: { id: string; name: string }, page: { limit: number; offset: number }) {
@@ -343,7 +333,7 @@ export function createModelsRepository(db: Kysely<DB>, kind: DialectKind) {
         .limit(page.limit)
         .offset(page.offset)
         .execute()
-      return toVersions(rows, model.name)
+      return toVersions(rows.map((row) => ({ ...row, modelName: model.name })))
     },
 
     async listFiles(versionId: string, page: { limit: number; offset: number }): Promise<ModelVersionFile[]> {
