@@ -17,11 +17,14 @@ import { createMetricsService } from './domain/metrics/metrics-service.js'
 import { createAliasesService } from './domain/registry/aliases-service.js'
 import { createCompareVersions } from './domain/registry/compare-versions.js'
 import { createModelCards } from './domain/registry/model-cards.js'
+import { createModelLifecycle } from './domain/registry/model-lifecycle.js'
 import { createModelsService } from './domain/registry/models-service.js'
 import { createPromotionsService } from './domain/registry/promotions-service.js'
+import { createRegistrySearchService } from './domain/registry/registry-search.js'
 import { createWebhookDispatcher, type SendWebhook } from './domain/registry/webhook-dispatcher.js'
 import type { ResolveHost } from './domain/registry/webhook-targets.js'
 import { createRegistryEvents, createWebhooksService } from './domain/registry/webhooks-service.js'
+import { createRunLocations } from './domain/runs/run-locations.js'
 import { createRunsService } from './domain/runs/runs-service.js'
 import { createRunSearchService } from './domain/search/run-search-service.js'
 import type { BlobStore } from './storage/artifacts/blob-store.js'
@@ -84,6 +87,9 @@ export function createServices(options: ServicesOptions) {
     drift: createDriftService({ store, authorizer, resolveModel: (ctx, uri) => models.resolve(ctx, uri) }),
     models,
     aliases: createAliasesService({ store, clock, audit, authorizer, events }),
+    modelLifecycle: createModelLifecycle({ store, clock, audit, authorizer }),
+    registrySearch: createRegistrySearchService({ store, authorizer }),
+    runLocations: createRunLocations({ store, authorizer }),
     promotions: createPromotionsService({ store, clock, ids, audit, authorizer, events }),
     /** The sender of webhook deliveries, over `send` (the server's is http/webhook-sender.ts). */
     webhookDispatcher: (send: SendWebhook) =>

@@ -551,6 +551,136 @@ for (const method of ['GET', 'POST', 'PUT', 'PATCH', 'DELETE']) {
   }))
 }
 
+// MLflow's registry and artifact proxy: the registry's and the runs' permissions, as in the native API.
+const ML = '/api/2.0/mlflow'
+const qs = (params: Record<string, string>) => new URLSearchParams(params).toString()
+const modelName = async (c: Case) => (await c.objects()).model
+/** The case's run's artifact root as the proxy names it: `<experiment id>/<run id>/artifacts`. */
+const proxyRoot = async (c: Case) => {
+  const { experiment, run: seeded } = await c.objects()
+  return `${experiment.id}/${seeded.id}/artifacts`
+}
+const mlflowMatrix: Record<string, Entry> = {
+  [`POST ${ML}/registered-models/create`]: entry('signed-in', [401, 200, 200, 200, 200, 200], (c) => ({
+    url: `${ML}/registered-models/create`,
+    body: { name: `mlflow-new-${c.unique}` },
+  })),
+  [`GET ${ML}/registered-models/get`]: entry('signed-in', [401, 404, 200, 200, 200, 200], async (c) => ({
+    url: `${ML}/registered-models/get?${qs({ name: await modelName(c) })}`,
+  })),
+  [`POST ${ML}/registered-models/rename`]: entry('signed-in', [401, 404, 403, 403, 200, 200], async (c) => ({
+    url: `${ML}/registered-models/rename`,
+    body: { name: await modelName(c), new_name: `renamed ${c.unique}` },
+  })),
+  [`PATCH ${ML}/registered-models/update`]: entry('signed-in', [401, 404, 403, 200, 200, 200], async (c) => ({
+    url: `${ML}/registered-models/update`,
+    body: { name: await modelName(c), description: 'changed' },
+  })),
+  [`DELETE ${ML}/registered-models/delete`]: entry('signed-in', [401, 404, 403, 403, 200, 200], async (c) => ({
+    url: `${ML}/registered-models/delete`,
+    body: { name: await modelName(c) },
+  })),
+  [`GET ${ML}/registered-models/search`]: entry('signed-in', [401, 200, 200, 200, 200, 200], () => ({
+    url: `${ML}/registered-models/search`,
+  })),
+  [`POST ${ML}/registered-models/get-latest-versions`]: entry(
+    'signed-in',
+    [401, 404, 200, 200, 200, 200],
+    async (c) => ({
+      url: `${ML}/registered-models/get-latest-versions`,
+      body: { name: await modelName(c) },
+    }),
+  ),
+  [`GET ${ML}/registered-models/get-latest-versions`]: entry(
+    'signed-in',
+    [401, 404, 200, 200, 200, 200],
+    async (c) => ({
+      url: `${ML}/registered-models/get-latest-versions?${qs({ name: await modelName(c) })}`,
+    }),
+  ),
+  [`POST ${ML}/registered-models/set-tag`]: entry('signed-in', [401, 404, 403, 200, 200, 200], async (c) => ({
+    url: `${ML}/registered-models/set-tag`,
+    body: { name: await modelName(c), key: 'k', value: 'v' },
+  })),
+  [`DELETE ${ML}/registered-models/delete-tag`]: entry('signed-in', [401, 404, 403, 200, 200, 200], async (c) => {
+    const name = await modelName(c)
+    await c.services.models.update(SYSTEM_CONTEXT, name, { tags: { k: 'v' } })
+    return { url: `${ML}/registered-models/delete-tag`, body: { name, key: 'k' } }
+  }),
+  [`POST ${ML}/registered-models/alias`]: entry('signed-in', [401, 404, 403, 200, 200, 200], async (c) => ({
+    url: `${ML}/registered-models/alias`,
+    body: { name: await modelName(c), alias: 'champion', version: '1' },
+  })),
+  [`DELETE ${ML}/registered-models/alias`]: entry('signed-in', [401, 404, 403, 200, 200, 200], async (c) => {
+    await modelWithMovedAlias(c)
+    return { url: `${ML}/registered-models/alias`, body: { name: await modelName(c), alias: 'champion' } }
+  }),
+  [`GET ${ML}/registered-models/alias`]: entry('signed-in', [401, 404, 200, 200, 200, 200], async (c) => {
+    await modelWithMovedAlias(c)
+    return { url: `${ML}/registered-models/alias?${qs({ name: await modelName(c), alias: 'champion' })}` }
+  }),
+  [`POST ${ML}/model-versions/create`]: entry('signed-in', [401, 404, 403, 200, 200, 200], async (c) => {
+    const { model: name, run: seeded } = await c.objects()
+    return { url: `${ML}/model-versions/create`, body: { name, source: `runs:/${seeded.id}/model.bin` } }
+  }),
+  [`GET ${ML}/model-versions/get`]: entry('signed-in', [401, 404, 200, 200, 200, 200], async (c) => ({
+    url: `${ML}/model-versions/get?${qs({ name: await modelName(c), version: '1' })}`,
+  })),
+  [`PATCH ${ML}/model-versions/update`]: entry('signed-in', [401, 404, 403, 200, 200, 200], async (c) => ({
+    url: `${ML}/model-versions/update`,
+    body: { name: await modelName(c), version: '1', description: 'changed' },
+  })),
+  [`DELETE ${ML}/model-versions/delete`]: entry('signed-in', [401, 404, 403, 403, 200, 200], async (c) => ({
+    url: `${ML}/model-versions/delete`,
+    body: { name: await modelName(c), version: '1' },
+  })),
+  [`GET ${ML}/model-versions/search`]: entry('signed-in', [401, 200, 200, 200, 200, 200], () => ({
+    url: `${ML}/model-versions/search`,
+  })),
+  [`POST ${ML}/model-versions/transition-stage`]: entry('signed-in', [401, 404, 403, 200, 200, 200], async (c) => ({
+    url: `${ML}/model-versions/transition-stage`,
+    body: { name: await modelName(c), version: '1', stage: 'Staging', archive_existing_versions: false },
+  })),
+  [`GET ${ML}/model-versions/get-download-uri`]: entry('signed-in', [401, 404, 200, 200, 200, 200], async (c) => ({
+    url: `${ML}/model-versions/get-download-uri?${qs({ name: await modelName(c), version: '1' })}`,
+  })),
+  [`POST ${ML}/model-versions/set-tag`]: entry('signed-in', [401, 404, 403, 200, 200, 200], async (c) => ({
+    url: `${ML}/model-versions/set-tag`,
+    body: { name: await modelName(c), version: '1', key: 'k', value: 'v' },
+  })),
+  [`DELETE ${ML}/model-versions/delete-tag`]: entry('signed-in', [401, 404, 403, 200, 200, 200], async (c) => {
+    const name = await modelName(c)
+    await c.services.models.updateVersion(SYSTEM_CONTEXT, name, 1, { tags: { k: 'v' } })
+    return { url: `${ML}/model-versions/delete-tag`, body: { name, version: '1', key: 'k' } }
+  }),
+
+  'PUT /api/2.0/mlflow-artifacts/artifacts/*': entry('signed-in', [401, 404, 403, 200, 200, 200], async (c) => ({
+    url: `/api/2.0/mlflow-artifacts/artifacts/${await proxyRoot(c)}/new.bin`,
+    bytes: 'new bytes',
+  })),
+  'GET /api/2.0/mlflow-artifacts/artifacts/*': entry('signed-in', [401, 404, 200, 200, 200, 200], async (c) => ({
+    url: `/api/2.0/mlflow-artifacts/artifacts/${await proxyRoot(c)}/model.bin`,
+  })),
+  'DELETE /api/2.0/mlflow-artifacts/artifacts/*': entry('signed-in', [401, 404, 403, 200, 200, 200], async (c) => ({
+    url: `/api/2.0/mlflow-artifacts/artifacts/${await proxyRoot(c)}/model.bin`,
+  })),
+  'GET /api/2.0/mlflow-artifacts/artifacts': entry('signed-in', [401, 404, 200, 200, 200, 200], async (c) => ({
+    url: `/api/2.0/mlflow-artifacts/artifacts?${qs({ path: await proxyRoot(c) })}`,
+  })),
+}
+// Multipart uploads answer as MLflow's server does for a store without them (see mlflow-artifact-routes.ts).
+for (const step of ['create', 'complete', 'abort']) {
+  mlflowMatrix[`POST /api/2.0/mlflow-artifacts/mpu/${step}/*`] = entry(
+    'signed-in',
+    [401, 501, 501, 501, 501, 501],
+    async (c) => ({
+      url: `/api/2.0/mlflow-artifacts/mpu/${step}/${await proxyRoot(c)}/big.bin`,
+      body: { num_parts: 2 },
+    }),
+  )
+}
+Object.assign(MATRIX, mlflowMatrix)
+
 // MLflow's routes answer the same under `/ajax-api/2.0` (its UI's prefix); each is tested there too.
 for (const [key, original] of Object.entries(MATRIX)) {
   if (!key.includes(' /api/2.0/')) continue

@@ -9,6 +9,7 @@ import { createExperimentsRepository } from './db/experiments-repository.js'
 import { createLineageRepository } from './db/lineage-repository.js'
 import { createMetricsRepository } from './db/metrics-repository.js'
 import { createModelAliasesRepository } from './db/model-aliases-repository.js'
+import { createModelSearchRepository } from './db/model-search-repository.js'
 import { createModelsRepository } from './db/models-repository.js'
 import { createPermissionsRepository } from './db/permissions-repository.js'
 import { createRunSearchRepository } from './db/run-search-repository.js'
@@ -34,6 +35,7 @@ export interface Store {
   lineage: ReturnType<typeof createLineageRepository>
   models: ReturnType<typeof createModelsRepository>
   modelAliases: ReturnType<typeof createModelAliasesRepository>
+  modelSearch: ReturnType<typeof createModelSearchRepository>
   webhooks: ReturnType<typeof createWebhooksRepository>
   /** Runs `work` in one transaction; inside a transaction it joins the open one. */
   transaction<T>(work: (tx: Store) => Promise<T>): Promise<T>
@@ -83,6 +85,7 @@ function createStoreOver(db: Kysely<DB>, kind: DialectKind, options: StoreOption
     lineage: createLineageRepository(db),
     models: createModelsRepository(db, kind),
     modelAliases: createModelAliasesRepository(db),
+    modelSearch: createModelSearchRepository(db, kind),
     webhooks: createWebhooksRepository(db, kind),
     async transaction(work) {
       if (isInTransaction) return work(store)

@@ -140,11 +140,16 @@ export function createAliasesService({ store, clock, audit, authorizer, events }
       })
     },
 
-    async delete(ctx: RequestContext, name: string, alias: string): Promise<void> {
+    /**
+     * Removes an alias (EDIT); protected aliases are refused. An alias that is not there is "not
+     * found", or nothing to do with `isMissingOk` (MLflow's delete-alias answers so).
+     */
+    async delete(ctx: RequestContext, name: string, alias: string, { isMissingOk = false } = {}): Promise<void> {
       await store.transaction(async (tx) => {
         const model = await writableModel(tx, ctx, name)
         await refuseProtected(tx, model, alias)
         if ((await tx.modelAliases.versionOf(model.id, alias)) === undefined) {
+          if (isMissingOk) return
           throw new NotFoundError(`registered model ${name} has no alias @${alias}`)
         }
         const move = { alias, toVersion: null, kind: 'delete' as const, reason: null, promotionRequestId: null }

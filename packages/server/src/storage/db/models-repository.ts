@@ -118,15 +118,18 @@ export function createModelsRepository(db: Kysely<DB>, kind: DialectKind) {
     }))
   }
 
-  async function toVersions(rows: Selectable<ModelVersionsTable>[], modelName: string): Promise<ModelVersionRecord[]> {
+  /** Versions with their tags and aliases, in three queries whatever the number of versions and models. */
+  async function toVersions(
+    rows: (Selectable<ModelVersionsTable> & { modelName: string })[],
+  ): Promise<ModelVersionRecord[]> {
     const tags = await tagsOf(
       'modelVersionTags',
       rows.map((r) => r.id),
     )
-    const aliasesByVersion = new Map<number, string[]>()
+    const aliasesByVersion = new Map<string, string[]>()
     const modelIds = [...new Set(rows.map((r) => r.modelId))]
     if (modelIds.length > 0) {
-      const versions = rows.map((r) => Number(r.version))
+      const versions = [...new Set(rows.map((r) => Number(r.version)))]
       const aliasRows = await db
         .selectFrom('modelAliases')
         .selectAll()
@@ -135,14 +138,15 @@ export function createModelsRepository(db: Kysely<DB>, kind: DialectKind) {
         .orderBy('alias')
         .execute()
       for (const a of aliasRows) {
-        const list = aliasesByVersion.get(Number(a.version)) ?? []
+        const key = `${a.modelId}/${Number(a.version)}`
+        const list = aliasesByVersion.get(key) ?? []
         list.push(a.alias)
-        aliasesByVersion.set(Number(a.version), list)
+        aliasesByVersion.set(key, list)
       }
     }
     return rows.map((r) => ({
       id: r.id,
-      modelName,
+      modelName: r.modelName,
       version: Number(r.version),
       status: r.status as ModelVersionStatus,
       stage: r.stage as ModelStage,
@@ -153,13 +157,27 @@ export function createModelsRepository(db: Kysely<DB>, kind: DialectKind) {
       digest: r.digest,
       fileCount: Number(r.fileCount),
       sizeBytes: Number(r.sizeBytes),
-      aliases: aliasesByVersion.get(Number(r.version)) ?? [],
+      aliases: aliasesByVersion.get(`${r.modelId}/${Number(r.version)}`) ?? [],
       // Written by this repository from a validated manifest.
       manifest: r.manifestJson === null ? null : (JSON.parse(r.manifestJson) as ModelManifest),
       createdAtMs: Number(r.createdAtMs),
       updatedAtMs: Number(r.updatedAtMs),
       createdBy: r.createdBy,
     }))
+  }
+
+  /** The versions of these ids, of any models, in this order. */
+  async function versionsByIds(ids: string[]): Promise<ModelVersionRecord[]> {
+    if (ids.length === 0) return []
+    const rows = await db
+      .selectFrom('modelVersions')
+      .innerJoin('registeredModels', 'registeredModels.id', 'modelVersions.modelId')
+      .selectAll('modelVersions')
+      .select('registeredModels.name as modelName')
+      .where('modelVersions.id', 'in', ids)
+      .execute()
+    const byId = new Map((await toVersions(rows)).map((v) => [v.id, v]))
+    return ids.flatMap((id) => byId.get(id) ?? [])
   }
 
   async function setTags(table: TagTable, ownerId: string, tags: Record<string, string | null>): Promise<void> {
@@ -303,7 +321,7 @@ export function createModelsRepository(db: Kysely<DB>, kind: DialectKind) {
         .where('modelId', '=', model.id)
         .where('version', '=', version)
         .executeTakeFirst()
-      return row ? (await toVersions([row], model.name))[0] : undefined
+      return row ? (await toVersions([{ ...row, modelName: model.name }]))[0] : undefined
     },
 
     async listVersions(model: { id: string; name: string }, page: { limit: number; offset: number }) {
@@ -315,7 +333,7 @@ export function createModelsRepository(db: Kysely<DB>, kind: DialectKind) {
         .limit(page.limit)
         .offset(page.offset)
         .execute()
-      return toVersions(rows, model.name)
+      return toVersions(rows.map((row) => ({ ...row, modelName: model.name })))
     },
 
     async listFiles(versionId: string, page: { limit: number; offset: number }): Promise<ModelVersionFile[]> {
@@ -375,6 +393,90 @@ export function createModelsRepository(db: Kysely<DB>, kind: DialectKind) {
         .values({ versionId, fieldsJson, updatedAtMs, updatedBy })
         .onConflict((oc) => oc.column('versionId').doUpdateSet({ fieldsJson, updatedAtMs, updatedBy }))
         .execute()
+    },
+
+    /** The models of these ids, in this order (ids no model has are left out). */
+    async modelsByIds(ids: string[]): Promise<ModelRecord[]> {
+      if (ids.length === 0) return []
+      const rows = await db.selectFrom('registeredModels').selectAll().where('id', 'in', ids).execute()
+      const byId = new Map((await toModels(rows)).map((m) => [m.id, m]))
+      return ids.flatMap((id) => byId.get(id) ?? [])
+    },
+
+    versionsByIds,
+
+    /**
+     * For each of these models, the highest version in each stage that has one (what MLflow shows
+     * as a model's `latest_versions`), in version order.
+     */
+    async latestPerStageOf(modelIds: string[]): Promise<Map<string, ModelVersionRecord[]>> {
+      const byModel = new Map<string, ModelVersionRecord[]>(modelIds.map((id) => [id, []]))
+      if (modelIds.length === 0) return byModel
+      const latest = db
+        .selectFrom('modelVersions')
+        .select(['modelId', 'stage', (eb) => eb.fn.max('version').as('latest')])
+        .where('modelId', 'in', modelIds)
+        .groupBy(['modelId', 'stage'])
+        .as('latest')
+      const rows = await db
+        .selectFrom('modelVersions')
+        .innerJoin(latest, (join) =>
+          join
+            .onRef('latest.modelId', '=', 'modelVersions.modelId')
+            .onRef('latest.stage', '=', 'modelVersions.stage')
+            .onRef('latest.latest', '=', 'modelVersions.version'),
+        )
+        .select(['modelVersions.id', 'modelVersions.modelId'])
+        .orderBy('modelVersions.version')
+        .execute()
+      const modelOf = new Map(rows.map((r) => [r.id, r.modelId]))
+      for (const version of await versionsByIds(rows.map((r) => r.id))) {
+        byModel.get(modelOf.get(version.id) ?? '')?.push(version)
+      }
+      return byModel
+    },
+
+    /** Gives the model a new name; false when the name is taken. */
+    async renameModel(modelId: string, newName: string, nowMs: number): Promise<boolean> {
+      try {
+        await db
+          .updateTable('registeredModels')
+          .set({ name: newName, updatedAtMs: nowMs })
+          .where('id', '=', modelId)
+          .execute()
+        return true
+      } catch (error) {
+        if (isUniqueViolation(error)) return false
+        throw error
+      }
+    },
+
+    /**
+     * Removes the model with everything that belongs to it: versions (cards, tags, file lists),
+     * aliases, their history and protection, promotion requests, webhooks and their deliveries,
+     * tags. The caller unpins the versions' blobs and drops the grants; the audit trail keeps all.
+     */
+    async deleteModel(modelId: string): Promise<void> {
+      const versionIds = db.selectFrom('modelVersions').select('id').where('modelId', '=', modelId)
+      await db.deleteFrom('modelCards').where('versionId', 'in', versionIds).execute()
+      await db.deleteFrom('modelVersionTags').where('versionId', 'in', versionIds).execute()
+      await db.deleteFrom('modelVersionFiles').where('versionId', 'in', versionIds).execute()
+      await db.deleteFrom('modelVersions').where('modelId', '=', modelId).execute()
+      const webhookIds = db.selectFrom('webhooks').select('id').where('modelId', '=', modelId)
+      await db.deleteFrom('webhookDeliveries').where('webhookId', 'in', webhookIds).execute()
+      await db.deleteFrom('webhooks').where('modelId', '=', modelId).execute()
+      await db.deleteFrom('promotionRequests').where('modelId', '=', modelId).execute()
+      await db.deleteFrom('aliasEvents').where('modelId', '=', modelId).execute()
+      await db.deleteFrom('modelAliases').where('modelId', '=', modelId).execute()
+      await db.deleteFrom('protectedAliases').where('modelId', '=', modelId).execute()
+      await db.deleteFrom('registeredModelTags').where('modelId', '=', modelId).execute()
+      await db.deleteFrom('registeredModels').where('id', '=', modelId).execute()
+    },
+
+    /** Ids of the model's versions (to unpin their blobs before the model goes). */
+    async versionIdsOf(modelId: string): Promise<string[]> {
+      const rows = await db.selectFrom('modelVersions').select('id').where('modelId', '=', modelId).execute()
+      return rows.map((r) => r.id)
     },
 
     /** Removes the version, its card, tags and file list (the caller unpins its blobs). */

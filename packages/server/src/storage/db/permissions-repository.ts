@@ -52,6 +52,21 @@ export function createPermissionsRepository(db: Kysely<DB>) {
       return result.numDeletedRows > 0n
     },
 
+    /** Moves every grant on an object to its new id (a renamed registered model). */
+    async renameObject(objectType: PermissionObjectType, fromId: string, toId: string): Promise<void> {
+      await db
+        .updateTable('permissions')
+        .set({ objectId: toId })
+        .where('objectType', '=', objectType)
+        .where('objectId', '=', fromId)
+        .execute()
+    },
+
+    /** Drops every grant on an object (a deleted registered model). */
+    async revokeAll(objectType: PermissionObjectType, objectId: string): Promise<void> {
+      await db.deleteFrom('permissions').where('objectType', '=', objectType).where('objectId', '=', objectId).execute()
+    },
+
     async listForObject(objectType: PermissionObjectType, objectId: string): Promise<Permission[]> {
       const rows = await db
         .selectFrom('permissions')
