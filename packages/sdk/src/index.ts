@@ -47,6 +47,7 @@ export type { LoggedArtifacts, TransferOptions, TransferProgress } from './local
 export type { MetricHistoryOptions, MetricHistoryPoint } from './metric-history.js'
 export type { LoggedModel, LogModelOptions } from './model-packaging.js'
 export type { ModelsApi } from './models-api.js'
+export type { ImportApi } from './import-api.js'
 export type { PermissionsApi } from './permissions-api.js'
 export { Provena, type StartRunOptions } from './provena.js'
 export type { LatestMetric, Run, RunsApi, SearchRunsOptions, UpdateRunInput } from './runs-api.js'
