@@ -63,7 +63,10 @@ export const ImportRunBody = z.object({
    * of `[key, value, step, timestampMs]`, value a number or "NaN" / "Infinity" / "-Infinity".
    * Null when the run has no metrics.
    */
-  metrics: z.object({ sha256: Sha256, pointCount: z.int().min(1) }).nullable().default(null),
+  metrics: z
+    .object({ sha256: Sha256, pointCount: z.int().min(1) })
+    .nullable()
+    .default(null),
   /** Files whose bytes were uploaded as blobs first. */
   artifacts: z.array(ImportArtifact).max(100_000).default([]),
   datasetInputs: z.array(ImportDatasetInput).max(1000).default([]),

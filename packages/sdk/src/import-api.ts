@@ -44,7 +44,13 @@ export function createImportApi(http: HttpClient): ImportApi {
         isIdempotent: true,
       }),
     run: (body) =>
-      http.request({ method: 'POST', path: '/api/v1/import/runs', body, response: ImportRunResponse, isIdempotent: true }),
+      http.request({
+        method: 'POST',
+        path: '/api/v1/import/runs',
+        body,
+        response: ImportRunResponse,
+        isIdempotent: true,
+      }),
     model: (body) =>
       http.request({
         method: 'POST',

@@ -1,10 +1,10 @@
 import type { Command } from 'commander'
-import type { CliIo } from '../cli-io.js'
 import { CliError } from '../cli-error.js'
+import type { CliIo } from '../cli-io.js'
 import { addClientOptions, withClient } from '../client.js'
 import { type ClientFlags, resolveMlflowCredentials } from '../config.js'
-import { openMlflowRestSource } from '../mlflow-import/mlflow-rest-source.js'
 import { type ImportSummary, importFromMlflow } from '../mlflow-import/mlflow-importer.js'
+import { openMlflowRestSource } from '../mlflow-import/mlflow-rest-source.js'
 import type { MlflowSource } from '../mlflow-import/mlflow-source.js'
 import { openMlrunsSource } from '../mlflow-import/mlruns-source.js'
 import { formatBytes, formatJson } from '../output/format.js'
@@ -58,7 +58,10 @@ export function registerImportCommand(program: Command, io: CliIo): void {
     .description(
       'import experiments, runs (ids, names, statuses, times, users, parents), params, tags, every metric point, dataset inputs, artifacts, registered models, versions, stages and aliases from MLflow',
     )
-    .requiredOption('--from <uri-or-folder>', 'an MLflow tracking URI (http:// or https://) or the path of an mlruns folder')
+    .requiredOption(
+      '--from <uri-or-folder>',
+      'an MLflow tracking URI (http:// or https://) or the path of an mlruns folder',
+    )
     .option('--dry-run', 'read the source and report what would be imported, without writing anything')
     .option('--json', 'print the summary as JSON')
     .addHelpText(
@@ -90,7 +93,9 @@ ${examples(
         isDryRun: !!options.dryRun,
         progress: (label) => createProgress(io.stderr, label),
       })
-    const summary = options.dryRun ? await run(null) : await withClient(options, io.env, (client) => run(client.imports))
+    const summary = options.dryRun
+      ? await run(null)
+      : await withClient(options, io.env, (client) => run(client.imports))
     io.stdout.write(options.json ? formatJson(summary) : summaryText(summary, !!options.dryRun))
     if (summary.failed.length > 0) {
       throw new CliError(`${summary.failed.length} item(s) could not be imported; see "Failed" above`)

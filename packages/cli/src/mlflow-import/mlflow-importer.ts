@@ -104,6 +104,8 @@ export async function importFromMlflow(
   const experimentIds = new Map<string, string>()
   const runs: MlflowRun[] = []
   for (const experiment of experiments) runs.push(...(await source.runs(experiment)))
+  // Every piece of metadata is read before anything is written, so a corrupt file stops the import untouched.
+  const models = await source.models()
 
   for (const experiment of experiments) {
     if (isDryRun || api === null) {
@@ -129,7 +131,9 @@ export async function importFromMlflow(
     bar.update(done++, runs.length)
     let parentRunId = run.parentRunId
     if (parentRunId !== null && !sourceRunIds.has(parentRunId)) {
-      summary.skipped.push(`parent of run ${run.id}: run ${parentRunId} is not in the source; imported without a parent`)
+      summary.skipped.push(
+        `parent of run ${run.id}: run ${parentRunId} is not in the source; imported without a parent`,
+      )
       parentRunId = null
     }
     try {
@@ -186,7 +190,7 @@ export async function importFromMlflow(
   }
   bar.done()
 
-  for (const model of await source.models()) {
+  for (const model of models) {
     await importModel(model, api, importedRuns, summary, isDryRun)
   }
   return summary

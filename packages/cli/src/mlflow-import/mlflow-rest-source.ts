@@ -28,11 +28,13 @@ const HISTORY_PAGE = 25_000
 
 function tagMap(list: unknown): Record<string, string> {
   const map: Record<string, string> = {}
-  for (const entry of (Array.isArray(list) ? list : []) as KeyValue[]) map[String(entry.key)] = String(entry.value ?? '')
+  for (const entry of (Array.isArray(list) ? list : []) as KeyValue[])
+    map[String(entry.key)] = String(entry.value ?? '')
   return map
 }
 
-const millis = (value: unknown) => (value === undefined || value === null ? 0 : Math.max(0, Math.trunc(Number(value)) || 0))
+const millis = (value: unknown) =>
+  value === undefined || value === null ? 0 : Math.max(0, Math.trunc(Number(value)) || 0)
 
 export interface MlflowCredentials {
   token?: string | undefined
@@ -53,7 +55,8 @@ export function openMlflowRestSource(uri: string, credentials: MlflowCredentials
     const url = new URL(`${base}/api/2.0/mlflow/${path}`)
     const init: RequestInit = { method, headers: { ...headers } }
     if (method === 'GET') {
-      for (const [name, value] of Object.entries(params)) if (value !== undefined) url.searchParams.set(name, String(value))
+      for (const [name, value] of Object.entries(params))
+        if (value !== undefined) url.searchParams.set(name, String(value))
     } else {
       init.body = JSON.stringify(params)
       ;(init.headers as Record<string, string>)['content-type'] = 'application/json'
@@ -188,7 +191,8 @@ export function openMlflowRestSource(uri: string, credentials: MlflowCredentials
         )
         for (const m of history) {
           const value = metricValueOf(m.value)
-          if (value === undefined) throw new CliError(`metric '${key}' of run ${run.id} has a value that is not a number`)
+          if (value === undefined)
+            throw new CliError(`metric '${key}' of run ${run.id} has a value that is not a number`)
           points.push({ key, value, step: Number(m.step ?? 0), timestampMs: millis(m.timestamp) })
         }
       }
@@ -201,7 +205,9 @@ export function openMlflowRestSource(uri: string, credentials: MlflowCredentials
         async open() {
           const response = await fetch(downloadUrl(run.id, path), { headers })
           if (!response.ok || !response.body) {
-            throw new CliError(`MLflow answered ${response.status} to the download of artifact '${path}' of run ${run.id}`)
+            throw new CliError(
+              `MLflow answered ${response.status} to the download of artifact '${path}' of run ${run.id}`,
+            )
           }
           return Readable.fromWeb(response.body as import('node:stream/web').ReadableStream)
         },

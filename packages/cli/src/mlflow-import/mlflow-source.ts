@@ -80,7 +80,13 @@ export interface MlflowSource {
 }
 
 /** MLflow's FileStore writes a run's status as the RunStatus enum number; the REST API as its name. */
-const STATUS_NUMBERS: Record<number, RunStatus> = { 1: 'RUNNING', 2: 'SCHEDULED', 3: 'FINISHED', 4: 'FAILED', 5: 'KILLED' }
+const STATUS_NUMBERS: Record<number, RunStatus> = {
+  1: 'RUNNING',
+  2: 'SCHEDULED',
+  3: 'FINISHED',
+  4: 'FAILED',
+  5: 'KILLED',
+}
 const STATUS_NAMES = new Set<string>(Object.values(STATUS_NUMBERS))
 
 export function runStatusOf(value: unknown): RunStatus | undefined {

@@ -124,7 +124,9 @@ export async function openMlrunsSource(root: string): Promise<MlflowSource> {
     const meta = await readMeta(dir)
     const id = String(required(meta, 'experiment_id', dir))
     if (id !== path.basename(dir)) {
-      throw new CliError(`${path.join(dir, 'meta.yaml')} says experiment ${id}, but its folder is ${path.basename(dir)}`)
+      throw new CliError(
+        `${path.join(dir, 'meta.yaml')} says experiment ${id}, but its folder is ${path.basename(dir)}`,
+      )
     }
     return {
       id,
@@ -158,7 +160,8 @@ export async function openMlrunsSource(root: string): Promise<MlflowSource> {
       throw new CliError(`${path.join(dir, 'meta.yaml')} has run id '${id}', not its folder's 32-hex name`)
     }
     const status = runStatusOf(meta.status)
-    if (status === undefined) throw new CliError(`${path.join(dir, 'meta.yaml')} has an unknown status ${String(meta.status)}`)
+    if (status === undefined)
+      throw new CliError(`${path.join(dir, 'meta.yaml')} has an unknown status ${String(meta.status)}`)
     const tags = await keyValues(path.join(dir, 'tags'))
     const parent = tags[PARENT_RUN_TAG]
     return {
@@ -272,7 +275,9 @@ export async function openMlrunsSource(root: string): Promise<MlflowSource> {
           const [timestamp, value, step = '0', ...rest] = line.trim().split(' ')
           const parsed = metricValueOf(value)
           if (rest.length > 0 || parsed === undefined || !/^\d+$/.test(timestamp ?? '') || !/^-?\d+$/.test(step)) {
-            throw new CliError(`${path.join(dir, key)} line ${lineNo} is not 'timestamp value step': ${line.slice(0, 80)}`)
+            throw new CliError(
+              `${path.join(dir, key)} line ${lineNo} is not 'timestamp value step': ${line.slice(0, 80)}`,
+            )
           }
           points.push({ key, value: parsed, step: Number(step), timestampMs: Number(timestamp) })
         }

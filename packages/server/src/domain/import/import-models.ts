@@ -72,11 +72,15 @@ export function createModelImport({ store, blobs, clock, ids, audit, authorizer 
       return 'unchanged' as const
     }
     if (!(await tx.runs.findById(input.runId))) {
-      throw new InvalidInputError(`version ${input.version} of ${model.name} comes from run ${input.runId}, which has not been imported`)
+      throw new InvalidInputError(
+        `version ${input.version} of ${model.name} comes from run ${input.runId}, which has not been imported`,
+      )
     }
     const files = await runArtifactFiles(tx, input.runId, path)
     if (files.length === 0) {
-      throw new InvalidInputError(`version ${input.version} of ${model.name}: run ${input.runId} has no artifacts at '${path}'`)
+      throw new InvalidInputError(
+        `version ${input.version} of ${model.name}: run ${input.runId} has no artifacts at '${path}'`,
+      )
     }
     const id = ids.objectId()
     await tx.models.insertVersion(
@@ -129,10 +133,14 @@ export function createModelImport({ store, blobs, clock, ids, audit, authorizer 
     const current = await tx.modelAliases.versionOf(model.id, alias)
     if (current === version) return 'unchanged' as const
     if (current !== undefined) {
-      throw new ConflictError(`alias @${alias} of ${model.name} points to version ${current} here, ${version} in the import`)
+      throw new ConflictError(
+        `alias @${alias} of ${model.name} points to version ${current} here, ${version} in the import`,
+      )
     }
     if (!(await tx.models.findVersion(model, version))) {
-      throw new InvalidInputError(`alias @${alias} of ${model.name} points to version ${version}, which was not imported`)
+      throw new InvalidInputError(
+        `alias @${alias} of ${model.name} points to version ${version}, which was not imported`,
+      )
     }
     await tx.modelAliases.set(model.id, alias, version)
     const atMs = clock.nowMs()

@@ -34,7 +34,16 @@ interface Deps {
   authorizer: Authorizer
 }
 
-const RUN_FIELDS = ['experimentId', 'name', 'status', 'startTimeMs', 'endTimeMs', 'userId', 'parentRunId', 'lifecycle'] as const
+const RUN_FIELDS = [
+  'experimentId',
+  'name',
+  'status',
+  'startTimeMs',
+  'endTimeMs',
+  'userId',
+  'parentRunId',
+  'lifecycle',
+] as const
 
 function sameRecord(a: Record<string, string>, b: Record<string, string>): boolean {
   const keys = Object.keys(a)
