@@ -6,11 +6,13 @@ import { createTestDatabaseUrl, testDialects } from '../../../server/src/test-su
 import {
   buildCli,
   type CliServer,
+  cleanEnv,
   runCli,
   startCliServer,
   stopCliServer,
   tempDir,
 } from '../test-support/cli-process.js'
+import { startMlflowRestServer } from '../test-support/mlflow-rest-server.js'
 import { type FixtureRun, type MlrunsFixture, writeMlrunsFixture } from '../test-support/mlruns-fixture.js'
 import { uniqueName } from '../test-support/seed.js'
 
@@ -195,6 +197,51 @@ describe.each(testDialects())('provena import mlflow --from <mlruns> on %s', { t
     expect(result.stderr).toContain(`provena: ${metaFile} is not valid YAML`)
     await expect(provena.experiments.getByName(fixture.experiments.a)).rejects.toThrow(/not found/)
     await expect(provena.runs.get(fixture.parent.id)).rejects.toThrow(/not found/)
+  })
+
+  it('imports from an MLflow tracking server through its REST API, with the credentials MLflow clients send', async () => {
+    const mlflow = await startMlflowRestServer(uniqueName('rest'))
+    try {
+      const env = cleanEnv({ MLFLOW_TRACKING_TOKEN: 'mlflow-secret' })
+      const result = await runCli(['import', 'mlflow', '--from', mlflow.url, '--url', server.url], env)
+      const again = await runCli(['import', 'mlflow', '--from', mlflow.url, '--url', server.url], env)
+
+      expect(result.stderr).toBe('')
+      expect(result.code).toBe(0)
+      const experiment = await provena.experiments.getByName(mlflow.experimentName)
+      const run = await provena.runs.get(mlflow.runId)
+      const notes = await provena.artifacts.download(mlflow.runId, 'notes.txt')
+      const version = await provena.models.resolve(`models:/${mlflow.model}@prod`)
+      expect(experiment.tags).toEqual({ team: 'nlp' })
+      expect(run).toMatchObject({
+        experimentId: experiment.id,
+        name: 'bert-finetune',
+        status: 'FINISHED',
+        startTimeMs: 1710000000000,
+        endTimeMs: 1710000600000,
+        userId: 'carol',
+        params: { epochs: '3' },
+      })
+      expect(await provena.getMetricHistory(mlflow.runId, 'f1')).toEqual([
+        { value: 0.5, step: 0, timestampMs: 1710000100000 },
+        { value: Number.NaN, step: 1, timestampMs: 1710000200000 },
+        { value: 0.9, step: 2, timestampMs: 1710000500000 },
+      ])
+      expect(await text(notes.body)).toBe('hello')
+      expect(
+        (await provena.datasets.ofRun(mlflow.runId)).inputs.map((i) => [i.datasetVersion.datasetName, i.context]),
+      ).toEqual([['reviews', 'eval']])
+      expect([version.version, version.stage, version.source, version.fileCount]).toEqual([
+        1,
+        'Staging',
+        `runs:/${mlflow.runId}/model`,
+        1,
+      ])
+      expect([...mlflow.authorizations]).toEqual(['Bearer mlflow-secret'])
+      expect(again.stdout).toContain('runs          0 new, 1 already imported')
+    } finally {
+      await mlflow.close()
+    }
   })
 
   it('says so when the folder does not exist', async () => {
