@@ -80,7 +80,7 @@ async function bytesOf(stream: AsyncIterable<Buffer | string>): Promise<Buffer> 
 const sha256Of = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex')
 
 /** The path below a run's artifact root that a version's source names, if it names one. */
-export function versionPath(version: MlflowModelVersion): string | undefined {
+function versionPath(version: MlflowModelVersion): string | undefined {
   if (version.runId === null) return undefined
   const runsUri = version.source.match(/^runs:\/([0-9a-f]{32})(?:\/(.*))?$/)
   if (runsUri) return runsUri[1] === version.runId ? (runsUri[2] ?? '').replace(/\/+$/, '') : undefined
@@ -138,7 +138,8 @@ export async function importFromMlflow(
     }
     try {
       const points = await source.metrics(run)
-      const files = await source.artifacts(run)
+      const { files, unreadable } = await source.artifacts(run)
+      if (unreadable !== undefined) summary.skipped.push(`artifacts of run ${run.id}: ${unreadable}`)
       const artifacts: ImportArtifact[] = []
       const uploads: { sha256: string; bytes: Buffer }[] = []
       for (const file of files) {

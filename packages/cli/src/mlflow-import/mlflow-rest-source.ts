@@ -199,19 +199,22 @@ export function openMlflowRestSource(uri: string, credentials: MlflowCredentials
       return points
     },
 
-    async artifacts(run): Promise<MlflowArtifact[]> {
-      return (await listArtifacts(run.id, '')).map((path) => ({
-        path,
-        async open() {
-          const response = await fetch(downloadUrl(run.id, path), { headers })
-          if (!response.ok || !response.body) {
-            throw new CliError(
-              `MLflow answered ${response.status} to the download of artifact '${path}' of run ${run.id}`,
-            )
-          }
-          return Readable.fromWeb(response.body as import('node:stream/web').ReadableStream)
-        },
-      }))
+    async artifacts(run) {
+      const files = (await listArtifacts(run.id, '')).map(
+        (path): MlflowArtifact => ({
+          path,
+          async open() {
+            const response = await fetch(downloadUrl(run.id, path), { headers })
+            if (!response.ok || !response.body) {
+              throw new CliError(
+                `MLflow answered ${response.status} to the download of artifact '${path}' of run ${run.id}`,
+              )
+            }
+            return Readable.fromWeb(response.body as import('node:stream/web').ReadableStream)
+          },
+        }),
+      )
+      return { files }
     },
 
     async models(): Promise<MlflowModel[]> {

@@ -75,7 +75,8 @@ export interface MlflowSource {
   runs(experiment: MlflowExperiment): Promise<MlflowRun[]>
   /** Every point of every metric of the run, with its timestamp and step. */
   metrics(run: MlflowRun): Promise<MlflowPoint[]>
-  artifacts(run: MlflowRun): Promise<MlflowArtifact[]>
+  /** The run's artifact files; `unreadable` says why there are none when they exist but cannot be read. */
+  artifacts(run: MlflowRun): Promise<{ files: MlflowArtifact[]; unreadable?: string | undefined }>
   models(): Promise<MlflowModel[]>
 }
 
@@ -109,7 +110,7 @@ export function metricValueOf(value: unknown): number | undefined {
 }
 
 /** Provena dataset names allow letters, digits and `_ . -` only, starting with a letter or digit. */
-export function datasetNameOf(name: string): string {
+function datasetNameOf(name: string): string {
   const cleaned = name.replace(/[^A-Za-z0-9_.-]+/g, '-').replace(/^[^A-Za-z0-9]+/, '')
   return (cleaned === '' ? 'mlflow-dataset' : cleaned).slice(0, 128)
 }

@@ -286,11 +286,21 @@ export async function openMlrunsSource(root: string): Promise<MlflowSource> {
     },
 
     async artifacts(run) {
-      const root = await artifactRoot(run as LocatedRun)
-      if (root === undefined) return []
-      return (await filesBelow(root)).map(
+      const located = run as LocatedRun
+      const root = await artifactRoot(located)
+      if (root === undefined) {
+        const isElsewhere = located.artifactUri !== '' && !located.artifactUri.startsWith('file:')
+        return {
+          files: [],
+          unreadable: isElsewhere
+            ? `its artifacts are at ${located.artifactUri}, which a folder import cannot read (import from the tracking server instead)`
+            : undefined,
+        }
+      }
+      const files = (await filesBelow(root)).map(
         (file): MlflowArtifact => ({ path: file, open: async () => createReadStream(path.join(root, file)) }),
       )
+      return { files }
     },
 
     async models() {
@@ -301,10 +311,4 @@ export async function openMlrunsSource(root: string): Promise<MlflowSource> {
       return models
     },
   }
-}
-
-/** Whether the run's artifacts could not be found on this machine (a remote artifact store). */
-export function hasRemoteArtifacts(run: MlflowRun): boolean {
-  const uri = (run as Partial<LocatedRun>).artifactUri ?? ''
-  return uri !== '' && !uri.startsWith('file:') && !uri.startsWith('/')
 }
