@@ -1,8 +1,14 @@
 import { createHash } from 'node:crypto'
+import { createReadStream, createWriteStream } from 'node:fs'
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
+import { Readable, Transform } from 'node:stream'
+import { pipeline } from 'node:stream/promises'
 import { encodeMetricValue, type ImportArtifact, type ImportModelVersion } from '@provena/contract'
 import type { ImportApi } from '@provena/sdk'
 import type { Progress } from '../output/progress.js'
-import type { MlflowModel, MlflowModelVersion, MlflowRun, MlflowSource } from './mlflow-source.js'
+import type { MlflowArtifact, MlflowModel, MlflowModelVersion, MlflowRun, MlflowSource } from './mlflow-source.js'
 
 /** What an import did, for the summary: counts, and each thing not imported with why. */
 export interface ImportSummary {
@@ -71,10 +77,30 @@ function metricLines(points: { key: string; value: number; step: number; timesta
   )
 }
 
-async function bytesOf(stream: AsyncIterable<Buffer | string>): Promise<Buffer> {
-  const chunks: Buffer[] = []
-  for await (const chunk of stream) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk)
-  return Buffer.concat(chunks)
+/**
+ * An artifact's digest and size, and the local file its bytes are uploaded from: the file itself in
+ * an mlruns folder, else a copy written to `stageDir` while hashing. Memory stays flat whatever the size.
+ */
+async function stageArtifact(file: MlflowArtifact, stageDir: string, index: number) {
+  const hash = createHash('sha256')
+  let sizeBytes = 0
+  const counting = new Transform({
+    transform(chunk: Buffer, _encoding, done) {
+      hash.update(chunk)
+      sizeBytes += chunk.length
+      done(null, chunk)
+    },
+  })
+  let localPath = file.localPath
+  if (localPath === undefined) {
+    localPath = path.join(stageDir, String(index))
+    await pipeline(await file.open(), counting, createWriteStream(localPath))
+  } else {
+    await pipeline(createReadStream(localPath), counting, async (source: AsyncIterable<Buffer>) => {
+      for await (const _ of source);
+    })
+  }
+  return { path: file.path, sizeBytes, sha256: hash.digest('hex'), localPath }
 }
 
 const sha256Of = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex')
@@ -136,21 +162,26 @@ export async function importFromMlflow(
       )
       parentRunId = null
     }
+    const stageDir = await mkdtemp(path.join(tmpdir(), 'provena-import-'))
     try {
       const points = await source.metrics(run)
       const { files, unreadable } = await source.artifacts(run)
       if (unreadable !== undefined) summary.skipped.push(`artifacts of run ${run.id}: ${unreadable}`)
       const artifacts: ImportArtifact[] = []
-      const uploads: { sha256: string; bytes: Buffer }[] = []
-      for (const file of files) {
-        const bytes = await bytesOf(await file.open())
-        const sha256 = sha256Of(bytes)
-        artifacts.push({ path: file.path, sizeBytes: bytes.length, sha256 })
-        uploads.push({ sha256, bytes })
+      const uploads: { sha256: string; localPath: string }[] = []
+      for (const [index, file] of files.entries()) {
+        const { localPath, ...artifact } = await stageArtifact(file, stageDir, index)
+        artifacts.push(artifact)
+        uploads.push({ sha256: artifact.sha256, localPath })
       }
       const metricsBlob = points.length === 0 ? null : metricLines(points)
       if (!isDryRun && api !== null) {
-        for (const upload of uploads) await api.uploadBlob(upload.sha256, () => upload.bytes)
+        for (const upload of uploads) {
+          await api.uploadBlob(
+            upload.sha256,
+            () => Readable.toWeb(createReadStream(upload.localPath)) as ReadableStream,
+          )
+        }
         const metricsSha = metricsBlob && sha256Of(metricsBlob)
         if (metricsBlob && metricsSha) await api.uploadBlob(metricsSha, () => metricsBlob)
         const experimentId = experimentIds.get(run.experimentId)
@@ -187,6 +218,8 @@ export async function importFromMlflow(
       summary.artifacts.bytes += artifacts.reduce((sum, a) => sum + a.sizeBytes, 0)
     } catch (error) {
       summary.failed.push(`run ${run.id} (${run.name}): ${(error as Error).message}`)
+    } finally {
+      await rm(stageDir, { recursive: true, force: true })
     }
   }
   bar.done()

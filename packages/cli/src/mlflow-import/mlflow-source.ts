@@ -37,6 +37,8 @@ export interface MlflowPoint {
 /** One artifact file of a run: its path below the run's artifact root and a way to read it. */
 export interface MlflowArtifact {
   path: string
+  /** Where the file is on this machine, when it is (an mlruns folder); read from there without a copy. */
+  localPath?: string
   open(): Promise<Readable>
 }
 

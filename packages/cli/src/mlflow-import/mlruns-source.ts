@@ -298,7 +298,11 @@ export async function openMlrunsSource(root: string): Promise<MlflowSource> {
         }
       }
       const files = (await filesBelow(root)).map(
-        (file): MlflowArtifact => ({ path: file, open: async () => createReadStream(path.join(root, file)) }),
+        (file): MlflowArtifact => ({
+          path: file,
+          localPath: path.join(root, file),
+          open: async () => createReadStream(path.join(root, file)),
+        }),
       )
       return { files }
     },
