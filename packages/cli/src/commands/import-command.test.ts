@@ -169,6 +169,18 @@ describe.each(testDialects())('provena import mlflow --from <mlruns> on %s', { t
     })
   })
 
+  it('reports with --dry-run what it would import, and writes nothing', async () => {
+    const fixture = writeMlrunsFixture(uniqueName('dry'))
+
+    const result = await cli('--from', fixture.root, '--dry-run')
+
+    expect(result.code).toBe(0)
+    expect(result.stdout).toContain('Would import (dry run, nothing was written):')
+    expect(result.stdout).toContain('runs          6 new, 0 already imported')
+    await expect(provena.experiments.getByName(fixture.experiments.a)).rejects.toThrow(/not found/)
+    await expect(provena.runs.get(fixture.parent.id)).rejects.toThrow(/not found/)
+  })
+
   it('refuses a run whose id exists with other content, and leaves it as it was', async () => {
     const fixture = writeMlrunsFixture(uniqueName('y'))
     await cli('--from', fixture.root)
