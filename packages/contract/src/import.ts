@@ -111,3 +111,9 @@ export const ImportModelResponse = z.object({
 export type ImportModelResponse = z.infer<typeof ImportModelResponse>
 
 export const ImportBlobParams = z.object({ sha256: Sha256 })
+
+/** Which of these blobs the server does not hold yet, so an importer uploads only those. */
+export const MissingBlobsBody = z.object({ sha256: z.array(Sha256).max(10_000) })
+export type MissingBlobsBody = z.infer<typeof MissingBlobsBody>
+export const MissingBlobsResponse = z.object({ missing: z.array(Sha256) })
+export type MissingBlobsResponse = z.infer<typeof MissingBlobsResponse>

@@ -5,6 +5,7 @@ import {
   ImportModelResponse,
   type ImportRunBody,
   ImportRunResponse,
+  MissingBlobsResponse,
 } from '@provena/contract'
 import type { HttpClient } from './http-client.js'
 
@@ -15,6 +16,8 @@ import type { HttpClient } from './http-client.js'
 export interface ImportApi {
   /** Stores bytes an imported run names by sha256 (an artifact, or its metric history); `body` is made anew for each attempt. */
   uploadBlob(sha256: string, body: () => NonNullable<RequestInit['body']>): Promise<void>
+  /** Which of these digests the server holds no bytes for yet: only those need `uploadBlob`. */
+  missingBlobs(sha256: string[]): Promise<string[]>
   /** Finds the experiment of that name, or makes it with the given times and tags. */
   experiment(input: ImportExperimentBody): Promise<ImportExperimentResponse>
   /** One run with everything it recorded, in one transaction; refused if its id exists with other content. */
@@ -33,6 +36,16 @@ export function createImportApi(http: HttpClient): ImportApi {
         body,
         isIdempotent: true,
       })
+    },
+    async missingBlobs(sha256) {
+      const { missing } = await http.request({
+        method: 'POST',
+        path: '/api/v1/import/blobs/missing',
+        body: { sha256 },
+        response: MissingBlobsResponse,
+        isIdempotent: true,
+      })
+      return missing
     },
     // Each call is idempotent on the server (an import of what is there already changes nothing), so retried.
     experiment: (body) =>

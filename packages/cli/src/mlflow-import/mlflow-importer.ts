@@ -176,14 +176,19 @@ export async function importFromMlflow(
       }
       const metricsBlob = points.length === 0 ? null : metricLines(points)
       if (!isDryRun && api !== null) {
+        const metricsSha = metricsBlob && sha256Of(metricsBlob)
+        // Only bytes the server lacks travel: a second import of the same runs uploads nothing.
+        const missing = new Set(
+          await api.missingBlobs([...uploads.map((u) => u.sha256), ...(metricsSha ? [metricsSha] : [])]),
+        )
         for (const upload of uploads) {
+          if (!missing.delete(upload.sha256)) continue
           await api.uploadBlob(
             upload.sha256,
             () => Readable.toWeb(createReadStream(upload.localPath)) as ReadableStream,
           )
         }
-        const metricsSha = metricsBlob && sha256Of(metricsBlob)
-        if (metricsBlob && metricsSha) await api.uploadBlob(metricsSha, () => metricsBlob)
+        if (metricsBlob && metricsSha && missing.has(metricsSha)) await api.uploadBlob(metricsSha, () => metricsBlob)
         const experimentId = experimentIds.get(run.experimentId)
         if (experimentId === undefined) throw new Error(`experiment ${run.experimentId} was not imported`)
         const { outcome } = await api.run({

@@ -416,6 +416,10 @@ const MATRIX: Record<string, Entry> = {
     url: `/api/v1/import/blobs/${sha256(`import blob ${c.unique}`)}`,
     bytes: `import blob ${c.unique}`,
   })),
+  'POST /api/v1/import/blobs/missing': entry('admin', [401, 403, 403, 403, 403, 200], (c) => ({
+    url: '/api/v1/import/blobs/missing',
+    body: { sha256: [sha256(`missing blob ${c.unique}`)] },
+  })),
   'POST /api/v1/import/experiments': entry('admin', [401, 403, 403, 403, 403, 200], (c) => ({
     url: '/api/v1/import/experiments',
     body: { name: `matrix-imported-${c.unique}`, createdAtMs: 1_600_000_000_000, updatedAtMs: 1_600_000_000_000 },

@@ -6,6 +6,8 @@ import {
   ImportModelResponse,
   ImportRunBody,
   ImportRunResponse,
+  MissingBlobsBody,
+  MissingBlobsResponse,
 } from '@provena/contract'
 import { z } from 'zod'
 import type { Services } from '../../services.js'
@@ -25,6 +27,11 @@ export function registerImportRoutes(app: App, { imports }: Services): void {
       await imports.putBlob(req.ctx, req.params.sha256, rawBodyOf(req.body))
       return reply.code(204).send(null)
     },
+  )
+  app.post(
+    `${BASE}/blobs/missing`,
+    { config: admin, schema: { tags, body: MissingBlobsBody, response: { 200: MissingBlobsResponse } } },
+    async (req) => ({ missing: await imports.missingBlobs(req.ctx, req.body.sha256) }),
   )
   app.post(
     `${BASE}/experiments`,
