@@ -175,7 +175,9 @@ describe.each(testDialects())('provena import mlflow --from <mlruns> on %s', { t
     const result = await cli('--from', fixture.root, '--dry-run')
 
     expect(result.code).toBe(0)
-    expect(result.stdout).toContain('Would import (dry run, nothing was written):')
+    expect(result.stdout).toContain(
+      'Would import (dry run: the source was read and checked; Provena was not contacted):',
+    )
     expect(result.stdout).toContain('runs          6 new, 0 already imported')
     await expect(provena.experiments.getByName(fixture.experiments.a)).rejects.toThrow(/not found/)
     await expect(provena.runs.get(fixture.parent.id)).rejects.toThrow(/not found/)

@@ -20,7 +20,7 @@ interface ImportFlags extends ClientFlags {
 function summaryText(s: ImportSummary, isDryRun: boolean): string {
   const n = (count: number) => count.toLocaleString('en')
   const lines = [
-    isDryRun ? 'Would import (dry run, nothing was written):' : 'Imported:',
+    isDryRun ? 'Would import (dry run: the source was read and checked; Provena was not contacted):' : 'Imported:',
     `  experiments   ${n(s.experiments.created)} new, ${n(s.experiments.existing)} matched by name`,
     `  runs          ${n(s.runs.imported)} new, ${n(s.runs.unchanged)} already imported`,
     `  params        ${n(s.params)}`,
@@ -62,7 +62,10 @@ export function registerImportCommand(program: Command, io: CliIo): void {
       '--from <uri-or-folder>',
       'an MLflow tracking URI (http:// or https://) or the path of an mlruns folder',
     )
-    .option('--dry-run', 'read the source and report what would be imported, without writing anything')
+    .option(
+      '--dry-run',
+      'read and check the whole source and count what it holds, without contacting Provena or writing anything',
+    )
     .option('--json', 'print the summary as JSON')
     .addHelpText(
       'after',
