@@ -50,6 +50,15 @@ describe.each(testDialects())('the import API on %s', (dialect) => {
     ...extra,
   })
 
+  it('answers which blobs are not stored yet, so that only those are uploaded', async () => {
+    const stored = await upload(Buffer.from(`stored ${newRunId()}`))
+    const absent = sha256(Buffer.from(`absent ${newRunId()}`))
+
+    const res = await api.post('/api/v1/import/blobs/missing', { sha256: [stored, absent, absent] })
+
+    expect([res.status, res.body]).toEqual([200, { missing: [absent] }])
+  })
+
   it('imports a run once: the same import again is answered unchanged and audited once', async () => {
     const id = newRunId()
     const history = Buffer.from('["loss",0.5,0,1600000001500]\n["loss","NaN",1,1600000001600]')
