@@ -26,6 +26,7 @@ describe.concurrent('provena --help', () => {
         'runs',
         'artifacts',
         'gc',
+        'import',
         'users',
         'tokens',
         'permissions',
@@ -50,6 +51,11 @@ describe.concurrent('provena --help', () => {
       ['--run', '--json', 'audit trail', '--url', 'Examples:'],
     ],
     [['gc'], ['--dry-run', '--grace-minutes', '--json', '--url', 'Examples:']],
+    [['import'], ['mlflow']],
+    [
+      ['import', 'mlflow'],
+      ['--from', '--dry-run', '--json', '--url', '--token', 'matched by name', 'imports nothing twice', 'Examples:'],
+    ],
     [
       ['server'],
       [

@@ -412,6 +412,37 @@ const MATRIX: Record<string, Entry> = {
     },
   ),
 
+  'PUT /api/v1/import/blobs/:sha256': entry('admin', [401, 403, 403, 403, 403, 204], (c) => ({
+    url: `/api/v1/import/blobs/${sha256(`import blob ${c.unique}`)}`,
+    bytes: `import blob ${c.unique}`,
+  })),
+  'POST /api/v1/import/blobs/missing': entry('admin', [401, 403, 403, 403, 403, 200], (c) => ({
+    url: '/api/v1/import/blobs/missing',
+    body: { sha256: [sha256(`missing blob ${c.unique}`)] },
+  })),
+  'POST /api/v1/import/experiments': entry('admin', [401, 403, 403, 403, 403, 200], (c) => ({
+    url: '/api/v1/import/experiments',
+    body: { name: `matrix-imported-${c.unique}`, createdAtMs: 1_600_000_000_000, updatedAtMs: 1_600_000_000_000 },
+  })),
+  'POST /api/v1/import/runs': entry('admin', [401, 403, 403, 403, 403, 200], async (c) => ({
+    url: '/api/v1/import/runs',
+    body: {
+      id: sha256(`imported run ${c.unique}`).slice(0, 32),
+      experimentId: (await c.objects()).experiment.id,
+      name: 'imported',
+      status: 'FINISHED',
+      startTimeMs: 1_600_000_000_000,
+      endTimeMs: 1_600_000_001_000,
+      userId: 'mlflow-user',
+      parentRunId: null,
+      lifecycle: 'active',
+    },
+  })),
+  'POST /api/v1/import/models': entry('admin', [401, 403, 403, 403, 403, 200], (c) => ({
+    url: '/api/v1/import/models',
+    body: { name: `matrix-imported-model-${c.unique}`, createdAtMs: 1_600_000_000_000, updatedAtMs: 1_600_000_000_000 },
+  })),
+
   'GET /api/v1/audit/events': entry('admin', [401, 403, 403, 403, 403, 200], () => ({ url: '/api/v1/audit/events' })),
   'GET /api/v1/audit/export': entry('admin', [401, 403, 403, 403, 403, 200], () => ({ url: '/api/v1/audit/export' })),
   'POST /api/v1/audit/verify': entry('admin', [401, 403, 403, 403, 403, 200], () => ({ url: '/api/v1/audit/verify' })),
