@@ -49,3 +49,8 @@ export function resolveS3ReadSettings(env: NodeJS.ProcessEnv = process.env): S3R
     forcePathStyle: ['1', 'true', 'yes', 'on'].includes((env.PROVENA_S3_PATH_STYLE ?? '').toLowerCase()),
   }
 }
+
+/** The environment commands pass on to the programs they start (`provena run`): `env`, else this process's. */
+export function inheritedEnvironment(env: NodeJS.ProcessEnv | undefined): NodeJS.ProcessEnv {
+  return env ?? process.env
+}
