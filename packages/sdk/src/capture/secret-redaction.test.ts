@@ -60,6 +60,13 @@ describe('createStreamRedaction', () => {
 
     expect(out).toBe('start [redacted] middle [redacted]')
   })
+
+  it('passes complete lines on at once, holding back only the unfinished line', () => {
+    const redaction = createStreamRedaction(createSecretRedactor({ HF_TOKEN: 'hf_SECRETVALUE123' }))
+
+    expect(redaction.push('epoch 1 hf_SECRETVALUE123\nepoch 2 hf_SEC')).toBe('epoch 1 [redacted]\n')
+    expect(redaction.push('RETVALUE123\n')).toBe('epoch 2 [redacted]\n')
+  })
 })
 
 describe('allowedEnvironment', () => {

@@ -86,8 +86,9 @@ function escapeRegExp(text: string): string {
 /** Replaces known secret values (and secret-looking tokens) in text that Provena is about to store. */
 export interface SecretRedactor {
   redact(text: string): string
-  /** A redactor for text that arrives in pieces (a child's output): see `createStreamRedaction`. */
+  /** For `createStreamRedaction`: how much text to hold back, and what to look for. */
   readonly longestSecretLength: number
+  readonly hasMultilineSecret: boolean
   readonly pattern: RegExp | undefined
 }
 
@@ -98,6 +99,7 @@ export function createSecretRedactor(env: Record<string, string | undefined>): S
   return {
     redact: (text) => (pattern === undefined ? text : text.replace(pattern, REDACTED)),
     longestSecretLength: secrets[0]?.length ?? 0,
+    hasMultilineSecret: secrets.some((secret) => secret.includes('\n')),
     pattern,
   }
 }
@@ -109,6 +111,7 @@ export function createSecretRedactor(env: Record<string, string | undefined>): S
 export function createStreamRedaction(redactor: SecretRedactor): { push(text: string): string; end(): string } {
   let pending = ''
   const hold = Math.max(0, redactor.longestSecretLength - 1)
+  const hasMultilineSecret = redactor.hasMultilineSecret
   return {
     push(text) {
       pending += text
@@ -118,7 +121,10 @@ export function createStreamRedaction(redactor: SecretRedactor): { push(text: st
         pending = ''
         return out
       }
-      let cut = Math.max(0, pending.length - hold)
+      // A secret without a line break cannot cross one: whole lines go out at once, which keeps the
+      // lines of two streams (stdout, stderr) in the order they were written.
+      const lineEnd = hasMultilineSecret ? -1 : pending.lastIndexOf('\n')
+      let cut = Math.max(0, pending.length - hold, lineEnd + 1)
       let out = ''
       let from = 0
       pattern.lastIndex = 0
