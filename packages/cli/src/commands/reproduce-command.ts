@@ -25,7 +25,7 @@ interface ReproduceFlags extends ClientFlags {
 }
 
 /** The tag that links a reproduction to the run it reproduces. */
-export const REPRODUCES_TAG = 'provena.reproduces'
+const REPRODUCES_TAG = 'provena.reproduces'
 
 /** `provena reproduce <run-id>`. */
 export function registerReproduceCommand(program: Command, io: CliIo): void {
@@ -79,7 +79,7 @@ function launchParams(recorded: RecordedRun): Record<string, string> {
 }
 
 /** The steps that bring a checkout to the run's state and run it again, as commands to type. */
-export function reproductionSteps(recorded: RecordedRun): string[] {
+function reproductionSteps(recorded: RecordedRun): string[] {
   const { run, environment } = recorded
   const steps: string[] = []
   const repoUrl = run.tags[CAPTURE_TAGS.repoUrl]

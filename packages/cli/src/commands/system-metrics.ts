@@ -77,7 +77,7 @@ function gpuSample(): Promise<SystemSample | undefined> {
 }
 
 /** Parses `index, utilization %, memory MiB` lines of nvidia-smi into `gpu_<i>_…` metrics. */
-export function parseNvidiaSmi(csv: string): SystemSample {
+function parseNvidiaSmi(csv: string): SystemSample {
   const sample: SystemSample = {}
   for (const line of csv.split('\n')) {
     const [index, utilization, memory] = line.split(',').map((field) => field.trim())

@@ -38,7 +38,7 @@ function waitForEnd(child: ChildProcess): Promise<ChildEnd> {
 }
 
 /** The run's status and the exit code `provena run` ends with (128 + the signal number when killed, as shells do). */
-export function outcomeOf(end: ChildEnd, wasInterrupted: boolean): { status: EndStatus; exitCode: number } {
+function outcomeOf(end: ChildEnd, wasInterrupted: boolean): { status: EndStatus; exitCode: number } {
   if ('error' in end) return { status: 'FAILED', exitCode: end.error.code === 'ENOENT' ? 127 : 126 }
   if (end.signal !== null) return { status: 'KILLED', exitCode: 128 + (constants.signals[end.signal] ?? 0) }
   const exitCode = end.code ?? 1

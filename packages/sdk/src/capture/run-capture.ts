@@ -92,7 +92,7 @@ const LAUNCHERS =
   /^(python[\d.]*|pypy[\d.]*|node|nodejs|deno|bun|tsx|ts-node|bash|sh|zsh|Rscript|julia|ruby|perl|uv|poetry|pipenv|conda|mamba|micromamba|pixi|hatch|pdm|npx|torchrun|accelerate|deepspeed|mpirun|srun)(\.exe)?$/
 
 /** The script or module a command runs: `-m <module>`, else the first argument that is a file, for known launchers. */
-export async function entryPointOf(argv: string[], cwd: string): Promise<string | null> {
+async function entryPointOf(argv: string[], cwd: string): Promise<string | null> {
   const [program, ...args] = argv
   if (program === undefined) return null
   if (!LAUNCHERS.test(path.basename(program))) return program
@@ -107,7 +107,7 @@ export async function entryPointOf(argv: string[], cwd: string): Promise<string 
 }
 
 /** argv with secrets hidden: values of `--token x`, `--password=x` and the like, and any known secret value. */
-export function redactArgv(argv: string[], redactor: SecretRedactor): string[] {
+function redactArgv(argv: string[], redactor: SecretRedactor): string[] {
   let isNextSecret = false
   return argv.map((arg) => {
     if (isNextSecret && !arg.startsWith('-')) {
