@@ -87,6 +87,19 @@ export class Provena {
       tags: capture || options.tags ? { ...capture?.tags, ...options.tags } : undefined,
     })
     if (capture) await this.#storeCapture(run.id, capture)
+    return this.#activate(run)
+  }
+
+  /**
+   * An existing run to log into, without creating or capturing anything: e.g. the run `provena run`
+   * started for this program, whose id it passes as PROVENA_RUN_ID.
+   * @example const run = await provena.attachRun(runIdFromTheEnvironment)
+   */
+  async attachRun(runId: string): Promise<ActiveRun> {
+    return this.#activate(await this.runs.get(runId))
+  }
+
+  #activate(run: Run): ActiveRun {
     const activeRun = createActiveRun(run, {
       http: this.#http,
       artifacts: this.artifacts,

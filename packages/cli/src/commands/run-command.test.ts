@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto'
 import { chmodSync, mkdirSync } from 'node:fs'
 import path from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
+import { pathToFileURL } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createGitRepo, git, writeFiles } from '../../../sdk/src/test-support/git-repo.js'
 import {
@@ -151,6 +152,39 @@ describe('provena run', () => {
       expect(everything).not.toContain('ci-bot')
     })
   })
+
+  it(
+    'lets a program using the SDK log into the run through PROVENA_RUN_ID and PROVENA_TRACKING_URI',
+    async () => {
+      const sdk = pathToFileURL(path.resolve(import.meta.dirname, '../../../sdk/dist/index.js')).href
+      const script = `const { Provena } = await import('${sdk}')
+        const run = await new Provena().attachRun(process.env.PROVENA_RUN_ID)
+        await run.logParam('epochs', 3)
+        run.logMetric('acc', 0.93, { step: 1 })
+        await run.flush()`
+
+      const result = await spawnCli(
+        [
+          'run',
+          '--url',
+          server.url,
+          '--system-metrics-interval',
+          '0',
+          '--',
+          process.execPath,
+          '--input-type=module',
+          '-e',
+          script,
+        ],
+        { cwd: tempDir() },
+      ).exited
+
+      const run = await runOf(runIdIn(result.stderr))
+      expect(result.code).toBe(0)
+      expect(run).toMatchObject({ status: 'FINISHED', params: { epochs: '3' }, metrics: [{ key: 'acc', value: 0.93 }] })
+    },
+    TIMEOUT_MS,
+  )
 
   it(
     'exits with the code of a failing command and ends the run FAILED',

@@ -29,6 +29,8 @@ async function processTreeUsage(rootPid: number): Promise<TreeUsage | undefined>
         // The command name (field 2) may hold spaces and parentheses; the fields after its last ')' are fixed.
         const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
         const pid = Number(name)
+        // A zombie (exited, not yet reaped) has no memory left to report.
+        if (fields[0] === 'Z') return
         const ppid = Number(fields[1])
         cpuTicks.set(pid, Number(fields[11]) + Number(fields[12]))
         children.set(ppid, [...(children.get(ppid) ?? []), pid])
