@@ -87,6 +87,8 @@ function codeDifferences(recorded: RecordedRun, current: GitState | undefined): 
       message: `HEAD is ${current.commit ?? '(no commit)'}, the run ran at ${commit}`,
     })
   }
+  // Runs logged by other clients (an mlflow script) carry the commit but say nothing about uncommitted changes.
+  if (tags[CAPTURE_TAGS.isDirty] === undefined) return differences
   const recordedDiff =
     tags[CAPTURE_TAGS.isDirty] === 'true'
       ? (recorded.environment?.code?.diff?.sha256 ??
