@@ -24,6 +24,7 @@ export function registerRunCommand(program: Command, io: CliIo): void {
       'run a command as a tracked run: captures code and environment, streams and stores its output, samples system metrics',
     )
     .argument('<command...>', 'the command and its arguments, after `--`')
+    .usage('[options] -- <command...>')
     .option(
       '--experiment <id-or-name>',
       'experiment id or name; a new name is created (default: 0, the Default experiment)',
