@@ -25,8 +25,11 @@ export async function createOutputLog(redactor: SecretRedactor) {
   let writing: Promise<void> = Promise.resolve()
   const streams = new Map<string, { decoder: StringDecoder; redaction: ReturnType<typeof createStreamRedaction> }>()
 
+  let isEnded = false
+
   function append(text: string): void {
-    if (text === '') return
+    // Output that comes after the end (from a background process the command left) is not logged.
+    if (text === '' || isEnded) return
     const bytes = Buffer.from(text, 'utf8')
     sizeBytes += bytes.length
     writing = writing.then(async () => {
@@ -54,6 +57,7 @@ export async function createOutputLog(redactor: SecretRedactor) {
     /** Writes what each stream still holds back (a possible start of a secret, an incomplete character). */
     end(): void {
       for (const { decoder, redaction } of streams.values()) append(redaction.push(decoder.end()) + redaction.end())
+      isEnded = true
     },
     /** Uploads the log as written so far, unless nothing changed since the last upload. */
     async upload(send: LogUpload): Promise<void> {

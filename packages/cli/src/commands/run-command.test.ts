@@ -187,6 +187,23 @@ describe('provena run', () => {
   )
 
   it(
+    'ends when the command exits, even if a process it left in the background keeps the output open',
+    async () => {
+      const script = `const bg = require('node:child_process').spawn('sleep', ['60'], { stdio: 'inherit', detached: true })
+        bg.unref(); console.log('background ' + bg.pid)`
+
+      const result = await provenaRun(tempDir(), ['--system-metrics-interval', '0'], script).exited
+
+      const pid = Number(/background (\d+)/.exec(result.stdout)?.[1])
+      expect(() => process.kill(pid, 0)).not.toThrow()
+      process.kill(pid, 'SIGKILL')
+      expect(result.code).toBe(0)
+      expect(await artifactText(runIdIn(result.stderr), 'provena/output.log')).toBe(`background ${pid}\n`)
+    },
+    TIMEOUT_MS,
+  )
+
+  it(
     'exits with the code of a failing command and ends the run FAILED',
     async () => {
       const result = await provenaRun(createGitRepo(), [], 'process.exit(3)').exited

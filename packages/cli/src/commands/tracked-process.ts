@@ -30,10 +30,15 @@ const LOG_UPLOAD_INTERVAL_MS = 30_000
 /** How the child ended: an exit code, a signal, or it never started. */
 type ChildEnd = { code: number | null; signal: NodeJS.Signals | null } | { error: NodeJS.ErrnoException }
 
+// After the command exits, its output is read until the pipes close; a background process it left
+// behind may hold them open, so the wait for that is bounded.
+const OUTPUT_DRAIN_MS = 5000
+
 function waitForEnd(child: ChildProcess): Promise<ChildEnd> {
   return new Promise((resolve) => {
     child.once('error', (error: NodeJS.ErrnoException) => resolve({ error }))
     child.once('close', (code, signal) => resolve({ code, signal }))
+    child.once('exit', (code, signal) => setTimeout(() => resolve({ code, signal }), OUTPUT_DRAIN_MS).unref())
   })
 }
 
@@ -135,6 +140,9 @@ export async function runTracked(
   }, LOG_UPLOAD_INTERVAL_MS)
 
   const end = await ended
+  // Our ends of the pipes, in case a background process still holds theirs: provena can then exit.
+  child.stdout?.destroy()
+  child.stderr?.destroy()
   clearInterval(logTimer)
   await sampler?.stop()
   if ('error' in end) io.stderr.write(`provena: cannot run '${program}': ${end.error.message}\n`)
