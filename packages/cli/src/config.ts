@@ -58,3 +58,8 @@ export function resolveMlflowCredentials(env: NodeJS.ProcessEnv = process.env) {
     password: env.MLFLOW_TRACKING_PASSWORD || undefined,
   }
 }
+
+/** The environment commands pass on to the programs they start (`provena run`): `env`, else this process's. */
+export function inheritedEnvironment(env: NodeJS.ProcessEnv | undefined): NodeJS.ProcessEnv {
+  return env ?? process.env
+}

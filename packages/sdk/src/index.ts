@@ -39,6 +39,7 @@ export type { ActiveRun, EndStatus, MetricPointOptions, ParamValue } from './act
 export type { ArtifactDownload, ArtifactsApi, UploadArtifactOptions } from './artifacts-api.js'
 export type { AuditApi, AuditEventFilter, AuditVerification } from './audit-api.js'
 export type { AuthApi } from './auth-api.js'
+export type { CaptureContext } from './capture/run-capture.js'
 export { DEFAULT_TRACKING_URI, type ProvenaOptions } from './config.js'
 export { ConnectionError } from './connection-error.js'
 export type { DatasetsApi, DatasetVersionSpec } from './datasets-api.js'
