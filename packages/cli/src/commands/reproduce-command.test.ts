@@ -59,7 +59,7 @@ beforeAll(async () => {
   writeFileSync(dataFile, 'x,y\n1,2\n3,4\n')
   const added = await runCli(['data', 'add', dataFile, '--name', dataset, '--url', server.url])
   if (added.code !== 0) throw new Error(added.stderr)
-  repo = createGitRepo({ 'train.js': "console.log('v1')\n" })
+  repo = createGitRepo({ 'train.js': "console.log('v1')\n", 'requirements.txt': 'numpy==2.1.0\n' })
   commit = git(repo, 'rev-parse', 'HEAD').trim()
   writeFiles(repo, { 'train.js': "console.log('v2')\n" })
   const run = await spawnCli(['run', '--url', server.url, '--', process.execPath, 'train.js'], { cwd: repo }).exited
@@ -136,6 +136,23 @@ describe('provena reproduce', () => {
       expect(differences.find((d) => d.kind === 'commit')?.message).toBe(
         `HEAD is ${git(clone, 'rev-parse', 'HEAD').trim()}, the run ran at ${commit}`,
       )
+    },
+    TIMEOUT_MS,
+  )
+
+  it(
+    'reports a changed lock file',
+    async () => {
+      const clone = cloneOfRepo()
+      await applyStoredDiff(clone)
+      writeFiles(clone, { 'requirements.txt': 'numpy==2.2.0\n' })
+
+      const { differences } = await report(clone)
+
+      expect(differences.map((d) => [d.kind, d.subject, d.message])).toEqual([
+        ['diff', 'uncommitted changes', "the uncommitted changes differ from the run's (provena/source.diff)"],
+        ['lock-file', 'requirements.txt', 'requirements.txt has changed'],
+      ])
     },
     TIMEOUT_MS,
   )

@@ -168,9 +168,10 @@ const MlflowDataset = z.object({
   name: z.string().min(1).max(500),
   digest: z.string().min(1).max(500),
   source_type: z.string().max(100).optional(),
-  source: z.string().max(4000).optional(),
+  // MLflow's own column limits; a source longer than Provena's is kept whole in the descriptor file.
+  source: z.string().max(65_535).optional(),
   schema: z.string().max(1_000_000).optional(),
-  profile: z.string().max(100_000).optional(),
+  profile: z.string().max(1_000_000).optional(),
 })
 
 export const LogInputsRequest = z.object({
