@@ -119,7 +119,7 @@ describe.each(testDialects())('the MLflow artifact proxy on %s', (dialect) => {
       expect(await storedPaths(runId)).toEqual([])
     })
 
-    it('refuses to change a finished run’s files (INVALID_STATE), keeping them as they were', async () => {
+    it('refuses to change a finished run’s files (INVALID_PARAMETER_VALUE), keeping them as they were', async () => {
       const { runId, root } = await seed()
       await request('PUT', `${PROXY}/artifacts/${root}/model.bin`, {
         body: 'v1',
@@ -130,9 +130,12 @@ describe.each(testDialects())('the MLflow artifact proxy on %s', (dialect) => {
         body: 'v2',
         contentType: 'application/octet-stream',
       })
-      expect({ status: put.statusCode, code: put.json().error_code }).toEqual({ status: 400, code: 'INVALID_STATE' })
+      expect({ status: put.statusCode, code: put.json().error_code }).toEqual({
+        status: 400,
+        code: 'INVALID_PARAMETER_VALUE',
+      })
       const del = await request('DELETE', `${PROXY}/artifacts/${root}/model.bin`)
-      expect(del.json().error_code).toBe('INVALID_STATE')
+      expect(del.json().error_code).toBe('INVALID_PARAMETER_VALUE')
       expect((await request('GET', `${PROXY}/artifacts/${root}/model.bin`)).body).toBe('v1')
     })
 

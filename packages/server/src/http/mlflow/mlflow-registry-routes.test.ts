@@ -195,7 +195,7 @@ describe.each(testDialects())('the MLflow model registry API on %s', (dialect) =
       const res = await call('DELETE', '/registered-models/delete', { name })
       expect(res).toEqual({
         status: 400,
-        body: { error_code: 'INVALID_STATE', message: expect.stringContaining('@production') },
+        body: { error_code: 'INVALID_PARAMETER_VALUE', message: expect.stringContaining('@production') },
       })
       expect((await call('GET', '/model-versions/get', { name, version: '1' })).status).toBe(200)
     })
@@ -392,7 +392,7 @@ describe.each(testDialects())('the MLflow model registry API on %s', (dialect) =
       await register(name, runId)
       await call('POST', '/registered-models/alias', { name, alias: 'champion', version: '2' })
       expect((await call('DELETE', '/model-versions/delete', { name, version: '2' })).body.error_code).toBe(
-        'INVALID_STATE',
+        'INVALID_PARAMETER_VALUE',
       )
       expect(await call('DELETE', '/model-versions/delete', { name, version: '1' })).toEqual({ status: 200, body: {} })
       expect((await call('GET', '/model-versions/get', { name, version: '1' })).status).toBe(404)
@@ -546,12 +546,12 @@ describe.each(testDialects())('the MLflow model registry API on %s', (dialect) =
       )
       expect(refused).toEqual({
         status: 400,
-        body: { error_code: 'INVALID_STATE', message: expect.stringContaining('@production of') },
+        body: { error_code: 'INVALID_PARAMETER_VALUE', message: expect.stringContaining('@production of') },
       })
       expect(refused.body.message).toContain('protected')
       expect(
         (await call('DELETE', '/registered-models/alias', { name, alias: 'production' }, 'admin')).body.error_code,
-      ).toBe('INVALID_STATE')
+      ).toBe('INVALID_PARAMETER_VALUE')
       expect((await call('GET', '/registered-models/alias', { name, alias: 'production' })).status).toBe(404)
       // The governed path: bob asks, alice (MANAGE, not bob) approves.
       const bobCtx = { ...SYSTEM_CONTEXT, principal: await principalOf('bob') }
