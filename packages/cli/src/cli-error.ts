@@ -5,3 +5,11 @@ export class CliError extends Error {
     this.name = 'CliError'
   }
 }
+
+/** Ends the command with this exit status and no message: `provena run` exits with its child's status. */
+export class ExitStatus extends Error {
+  constructor(readonly exitCode: number) {
+    super(`exit status ${exitCode}`)
+    this.name = 'ExitStatus'
+  }
+}

@@ -49,3 +49,17 @@ export function resolveS3ReadSettings(env: NodeJS.ProcessEnv = process.env): S3R
     forcePathStyle: ['1', 'true', 'yes', 'on'].includes((env.PROVENA_S3_PATH_STYLE ?? '').toLowerCase()),
   }
 }
+
+/** Credentials for reading an MLflow tracking server, from the variables MLflow's own clients read. */
+export function resolveMlflowCredentials(env: NodeJS.ProcessEnv = process.env) {
+  return {
+    token: env.MLFLOW_TRACKING_TOKEN || undefined,
+    username: env.MLFLOW_TRACKING_USERNAME || undefined,
+    password: env.MLFLOW_TRACKING_PASSWORD || undefined,
+  }
+}
+
+/** The environment commands pass on to the programs they start (`provena run`): `env`, else this process's. */
+export function inheritedEnvironment(env: NodeJS.ProcessEnv | undefined): NodeJS.ProcessEnv {
+  return env ?? process.env
+}

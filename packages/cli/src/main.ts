@@ -10,6 +10,14 @@ const io: CliIo = {
   exit: (code) => process.exit(code),
 }
 
+// A reader that stops early (`provena runs list | head`, or `provena run … | head` while the
+// command keeps running and logging) closes the pipe: later output is dropped instead of crashing.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error
+  })
+}
+
 try {
   await createProgram(io).parseAsync(process.argv)
 } catch (error) {

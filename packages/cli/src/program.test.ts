@@ -24,8 +24,11 @@ describe.concurrent('provena --help', () => {
         'logout',
         'experiments',
         'runs',
+        'run',
+        'reproduce',
         'artifacts',
         'gc',
+        'import',
         'users',
         'tokens',
         'permissions',
@@ -50,6 +53,11 @@ describe.concurrent('provena --help', () => {
       ['--run', '--json', 'audit trail', '--url', 'Examples:'],
     ],
     [['gc'], ['--dry-run', '--grace-minutes', '--json', '--url', 'Examples:']],
+    [['import'], ['mlflow']],
+    [
+      ['import', 'mlflow'],
+      ['--from', '--dry-run', '--json', '--url', '--token', 'matched by name', 'imports nothing twice', 'Examples:'],
+    ],
     [
       ['server'],
       [
@@ -110,6 +118,26 @@ describe.concurrent('provena --help', () => {
     [
       ['runs', 'restore'],
       ['<run-id>', '--url', 'Examples:'],
+    ],
+    [
+      ['run'],
+      [
+        '<command...>',
+        '--experiment',
+        '--name',
+        '--param',
+        '--tag',
+        '--no-capture',
+        '--system-metrics-interval',
+        'PROVENA_RUN_ID',
+        'MLFLOW_TRACKING_URI',
+        '128 + signal',
+        'Examples:',
+      ],
+    ],
+    [
+      ['reproduce'],
+      ['<run-id>', '--execute', '--allow-dirty', '--allow-data-changes', '--json', 'provena.reproduces', 'Examples:'],
     ],
     [['login'], ['--url', '--username', 'credentials.json', 'Examples:']],
     [['logout'], ['--url', 'Examples:']],
@@ -205,6 +233,16 @@ describe('provena', () => {
 
     expect(result.code).toBe(2)
     expect(result.stderr).toContain("unknown option '--no-such-option'")
+  })
+
+  it('starts no command when the server cannot be reached', async () => {
+    const url = `http://127.0.0.1:${await closedPort()}`
+
+    const result = await runCli(['run', '--url', url, '--', process.execPath, '-e', "console.log('started')"])
+
+    expect(result.code).toBe(1)
+    expect(result.stdout).toBe('')
+    expect(result.stderr).toContain(`cannot reach the Provena server at ${url}`)
   })
 
   it('says how to start the server when none is listening at the URL', async () => {

@@ -37,7 +37,7 @@ describe('artifacts through the SDK', () => {
   let provena: Provena
   beforeAll(async () => {
     server = await listeningTestServer()
-    provena = new Provena({ url: server.url })
+    provena = new Provena({ url: server.url, capture: false })
   })
   afterAll(async () => server.close())
 

@@ -61,4 +61,22 @@ describe('resolveClientConfig', () => {
   it('rejects a user name without a password', () => {
     expect(() => resolveClientConfig({ username: 'alice' })).toThrow(InvalidInputError)
   })
+
+  it('turns capture off with PROVENA_CAPTURE=false and reads extra names from PROVENA_CAPTURE_ENV', () => {
+    vi.stubEnv('PROVENA_CAPTURE', 'false')
+    vi.stubEnv('PROVENA_CAPTURE_ENV', 'MY_SEED, MY_MODE')
+
+    expect(resolveClientConfig().capture).toMatchObject({ isEnabled: false, extraEnvNames: ['MY_SEED', 'MY_MODE'] })
+  })
+
+  it('captures by default, and the option wins over the environment', () => {
+    vi.stubEnv('PROVENA_CAPTURE', 'off')
+
+    expect([
+      resolveClientConfig({ capture: true }).capture.isEnabled,
+      resolveClientConfig({}).capture.isEnabled,
+    ]).toEqual([true, false])
+    vi.stubEnv('PROVENA_CAPTURE', '')
+    expect(resolveClientConfig().capture.isEnabled).toBe(true)
+  })
 })

@@ -26,6 +26,24 @@ export interface ProvenaOptions {
   flushIntervalMs?: number
   /** Retries of a request after a network error, a 429 or a 5xx (default 5). */
   maxRetries?: number
+  /**
+   * Whether `startRun` records the git state, the diff of uncommitted changes and the environment
+   * (Node only; docs/code-and-environment.md). Default: on, unless PROVENA_CAPTURE is `false`, `0`, `off` or `no`.
+   */
+  capture?: boolean
+  /** Environment variables to record besides the default allow-list; defaults to PROVENA_CAPTURE_ENV (comma-separated). */
+  captureEnv?: string[]
+  /** Where capture warnings go (capture never fails a run); default: `console.warn`. */
+  onWarning?: (message: string) => void
+}
+
+/** How `startRun` captures code and environment. */
+export interface CaptureConfig {
+  isEnabled: boolean
+  extraEnvNames: string[]
+  /** The environment of this process: allow-listed values are recorded and secret values redacted. */
+  env: Record<string, string | undefined>
+  onWarning: (message: string) => void
 }
 
 /** The options with every default filled in. */
@@ -37,7 +55,11 @@ export interface ClientConfig {
   batchSize: number
   flushIntervalMs: number
   maxRetries: number
+  capture: CaptureConfig
 }
+
+// Values of PROVENA_CAPTURE that turn capture off.
+const OFF = ['false', '0', 'off', 'no']
 
 // In a browser there is no process; bundlers may also leave a stub without `env`.
 function environment(): Record<string, string | undefined> {
@@ -76,5 +98,16 @@ export function resolveClientConfig(options: ProvenaOptions = {}): ClientConfig 
     batchSize: integerOption('batchSize', options.batchSize, 1000, 1, MAX_BATCH_METRICS),
     flushIntervalMs: integerOption('flushIntervalMs', options.flushIntervalMs, 1000, 1, 24 * 60 * 60 * 1000),
     maxRetries: integerOption('maxRetries', options.maxRetries, 5, 0, 100),
+    capture: {
+      isEnabled: options.capture ?? !OFF.includes((env.PROVENA_CAPTURE ?? '').trim().toLowerCase()),
+      extraEnvNames:
+        options.captureEnv ??
+        (env.PROVENA_CAPTURE_ENV ?? '')
+          .split(',')
+          .map((name) => name.trim())
+          .filter((name) => name !== ''),
+      env,
+      onWarning: options.onWarning ?? ((message) => console.warn(`provena: ${message}`)),
+    },
   }
 }

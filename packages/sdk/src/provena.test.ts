@@ -34,6 +34,20 @@ describe('Provena client', () => {
     })
   })
 
+  it('attaches to an existing run to log into it', async () => {
+    const started = await provena.startRun({ experiment: 'attach', capture: false })
+
+    const attached = await provena.attachRun(started.id)
+    attached.logMetric('acc', 0.5, { step: 2 })
+    await attached.end()
+
+    expect(await provena.runs.get(started.id)).toMatchObject({
+      id: started.id,
+      status: 'FINISHED',
+      metrics: [{ key: 'acc', value: 0.5, step: 2 }],
+    })
+  })
+
   it('creates an experiment named in startRun on first use and reuses it afterwards', async () => {
     const first = await provena.startRun({ experiment: 'by-name-first-use' })
     const second = await provena.startRun({ experiment: 'by-name-first-use' })

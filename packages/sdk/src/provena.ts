@@ -3,14 +3,17 @@ import { type ActiveRun, createActiveRun, type ParamValue, toParamStrings } from
 import { type ArtifactsApi, createArtifactsApi } from './artifacts-api.js'
 import { type AuditApi, createAuditApi } from './audit-api.js'
 import { type AuthApi, createAuthApi } from './auth-api.js'
+import type { CaptureContext, RunCapture } from './capture/run-capture.js'
 import { type ClientConfig, type ProvenaOptions, resolveClientConfig } from './config.js'
 import { createDatasetsApi, type DatasetsApi } from './datasets-api.js'
 import { createExperimentsApi, type ExperimentsApi } from './experiments-api.js'
 import { createHttpClient, type HttpClient } from './http-client.js'
+import { createImportApi, type ImportApi } from './import-api.js'
 import type { LoggedArtifacts, TransferOptions } from './local-artifacts.js'
 import { fetchMetricHistory, type MetricHistoryOptions, type MetricHistoryPoint } from './metric-history.js'
 import { createModelsApi, type ModelsApi } from './models-api.js'
 import { createPermissionsApi, type PermissionsApi } from './permissions-api.js'
+import { sendRunBatch } from './run-batch.js'
 import { createRun, createRunsApi, type Run, type RunsApi, type SearchRunsOptions } from './runs-api.js'
 import { createTokensApi, type TokensApi } from './tokens-api.js'
 import { createUsersApi, type UsersApi } from './users-api.js'
@@ -23,6 +26,11 @@ export interface StartRunOptions {
   params?: Record<string, ParamValue>
   tags?: Record<string, string>
   parentRunId?: string
+  /**
+   * `false` skips code and environment capture for this run; an object describes what runs when
+   * it is not this process (what `provena run` does). Node only; see docs/code-and-environment.md.
+   */
+  capture?: false | CaptureContext
 }
 
 const EXPERIMENT_ID = /^\d+$/
@@ -47,6 +55,8 @@ export class Provena {
   readonly artifacts: ArtifactsApi
   readonly datasets: DatasetsApi
   readonly models: ModelsApi
+  /** Import from another tracker keeping its ids and times (admin only). */
+  readonly imports: ImportApi
   readonly #config: ClientConfig
   readonly #http: HttpClient
   readonly #activeRuns = new Set<ActiveRun>()
@@ -65,19 +75,35 @@ export class Provena {
     this.artifacts = createArtifactsApi(this.#http)
     this.datasets = createDatasetsApi(this.#http)
     this.models = createModelsApi(this.#http)
+    this.imports = createImportApi(this.#http)
   }
 
   /** Creates a run, with its params and tags, and returns it ready for logging. */
   async startRun(options: StartRunOptions = {}): Promise<ActiveRun> {
     const experimentId =
       options.experiment === undefined ? undefined : await this.#resolveExperimentId(options.experiment)
+    const capture = options.capture === false ? undefined : await this.#capture(options.capture ?? {})
     const run: Run = await createRun(this.#http, {
       experimentId,
       name: options.name,
       parentRunId: options.parentRunId,
       params: options.params && toParamStrings(options.params),
-      tags: options.tags,
+      tags: capture || options.tags ? { ...capture?.tags, ...options.tags } : undefined,
     })
+    if (capture) await this.#storeCapture(run.id, capture)
+    return this.#activate(run)
+  }
+
+  /**
+   * An existing run to log into, without creating or capturing anything: e.g. the run `provena run`
+   * started for this program, whose id it passes as PROVENA_RUN_ID.
+   * @example const run = await provena.attachRun(runIdFromTheEnvironment)
+   */
+  async attachRun(runId: string): Promise<ActiveRun> {
+    return this.#activate(await this.runs.get(runId))
+  }
+
+  #activate(run: Run): ActiveRun {
     const activeRun = createActiveRun(run, {
       http: this.#http,
       artifacts: this.artifacts,
@@ -134,6 +160,33 @@ export class Provena {
     const outcomes = await Promise.allSettled([...this.#activeRuns].map((run) => run.flush()))
     const failed = outcomes.find((outcome) => outcome.status === 'rejected')
     if (failed) throw failed.reason
+  }
+
+  /** Captures code and environment when enabled and in Node; a failure is a warning, never an error. */
+  async #capture(context: CaptureContext): Promise<RunCapture | undefined> {
+    const settings = this.#config.capture
+    if (!settings.isEnabled || typeof process === 'undefined' || !process.versions?.node) return undefined
+    try {
+      const { captureRun } = await import('./capture/run-capture.js')
+      return await captureRun(context, { env: settings.env, extraEnvNames: settings.extraEnvNames })
+    } catch (error) {
+      settings.onWarning(`code and environment capture failed: ${error instanceof Error ? error.message : error}`)
+      return undefined
+    }
+  }
+
+  async #storeCapture(runId: string, capture: RunCapture): Promise<void> {
+    const { storeRunCapture } = await import('./capture/run-capture.js')
+    const warnings = await storeRunCapture(
+      {
+        upload: (id, path, body) => this.artifacts.upload(id, path, body),
+        setTags: (id, tags) =>
+          sendRunBatch(this.#http, id, { tags: Object.entries(tags).map(([key, value]) => ({ key, value })) }),
+      },
+      runId,
+      capture,
+    )
+    for (const warning of warnings) this.#config.capture.onWarning(`capture: ${warning}`)
   }
 
   async #resolveExperimentId(experiment: string): Promise<string> {

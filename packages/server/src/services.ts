@@ -13,6 +13,7 @@ import { createDatasetUsageService } from './domain/datasets/dataset-usage-servi
 import { createDatasetsService } from './domain/datasets/datasets-service.js'
 import { createDriftService } from './domain/datasets/drift-service.js'
 import { createExperimentsService } from './domain/experiments/experiments-service.js'
+import { createImportService } from './domain/import/import-service.js'
 import { createMetricsService } from './domain/metrics/metrics-service.js'
 import { createAliasesService } from './domain/registry/aliases-service.js'
 import { createCompareVersions } from './domain/registry/compare-versions.js'
@@ -86,6 +87,7 @@ export function createServices(options: ServicesOptions) {
     datasetUsage,
     drift: createDriftService({ store, authorizer, resolveModel: (ctx, uri) => models.resolve(ctx, uri) }),
     models,
+    imports: createImportService({ store, blobs, clock, ids, audit, authorizer }),
     aliases: createAliasesService({ store, clock, audit, authorizer, events }),
     modelLifecycle: createModelLifecycle({ store, clock, audit, authorizer }),
     registrySearch: createRegistrySearchService({ store, authorizer }),

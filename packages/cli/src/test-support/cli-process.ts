@@ -83,3 +83,27 @@ export async function stopCliServer(server: CliServer): Promise<void> {
   server.child.kill('SIGTERM')
   await server.exited
 }
+
+/** A `provena <args>` process started in `cwd`, with its output collected as it comes. */
+export interface SpawnedCli {
+  child: ChildProcess
+  stdout(): string
+  stderr(): string
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }>
+}
+
+/** Starts `provena <args>` in `cwd` (e.g. a test's git repository) without waiting for it. */
+export function spawnCli(
+  args: string[],
+  { cwd, env = cleanEnv() }: { cwd: string; env?: NodeJS.ProcessEnv },
+): SpawnedCli {
+  const child = spawn(process.execPath, [CLI_MAIN, ...args], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] })
+  let stdout = ''
+  let stderr = ''
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()))
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }>(
+    (resolve) => child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr })),
+  )
+  return { child, stdout: () => stdout, stderr: () => stderr, exited }
+}

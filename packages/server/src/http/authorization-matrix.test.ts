@@ -412,6 +412,37 @@ const MATRIX: Record<string, Entry> = {
     },
   ),
 
+  'PUT /api/v1/import/blobs/:sha256': entry('admin', [401, 403, 403, 403, 403, 204], (c) => ({
+    url: `/api/v1/import/blobs/${sha256(`import blob ${c.unique}`)}`,
+    bytes: `import blob ${c.unique}`,
+  })),
+  'POST /api/v1/import/blobs/missing': entry('admin', [401, 403, 403, 403, 403, 200], (c) => ({
+    url: '/api/v1/import/blobs/missing',
+    body: { sha256: [sha256(`missing blob ${c.unique}`)] },
+  })),
+  'POST /api/v1/import/experiments': entry('admin', [401, 403, 403, 403, 403, 200], (c) => ({
+    url: '/api/v1/import/experiments',
+    body: { name: `matrix-imported-${c.unique}`, createdAtMs: 1_600_000_000_000, updatedAtMs: 1_600_000_000_000 },
+  })),
+  'POST /api/v1/import/runs': entry('admin', [401, 403, 403, 403, 403, 200], async (c) => ({
+    url: '/api/v1/import/runs',
+    body: {
+      id: sha256(`imported run ${c.unique}`).slice(0, 32),
+      experimentId: (await c.objects()).experiment.id,
+      name: 'imported',
+      status: 'FINISHED',
+      startTimeMs: 1_600_000_000_000,
+      endTimeMs: 1_600_000_001_000,
+      userId: 'mlflow-user',
+      parentRunId: null,
+      lifecycle: 'active',
+    },
+  })),
+  'POST /api/v1/import/models': entry('admin', [401, 403, 403, 403, 403, 200], (c) => ({
+    url: '/api/v1/import/models',
+    body: { name: `matrix-imported-model-${c.unique}`, createdAtMs: 1_600_000_000_000, updatedAtMs: 1_600_000_000_000 },
+  })),
+
   'GET /api/v1/audit/events': entry('admin', [401, 403, 403, 403, 403, 200], () => ({ url: '/api/v1/audit/events' })),
   'GET /api/v1/audit/export': entry('admin', [401, 403, 403, 403, 403, 200], () => ({ url: '/api/v1/audit/export' })),
   'POST /api/v1/audit/verify': entry('admin', [401, 403, 403, 403, 403, 200], () => ({ url: '/api/v1/audit/verify' })),
@@ -431,6 +462,118 @@ const MATRIX: Record<string, Entry> = {
     url: '/api/v1/audit/proofs/consistency?fromSize=1',
   })),
 }
+
+// MLflow tracking (http/mlflow/mlflow-tracking-*.ts): the same permission model as the native API.
+const mlflowExp = async (c: Case) => (await c.objects()).experiment.id
+const mlflowRun = async (c: Case) => (await c.objects()).run.id
+const mlflowRead: Statuses = [401, 404, 200, 200, 200, 200]
+const mlflowEdit: Statuses = [401, 404, 403, 200, 200, 200]
+const mlflowManage: Statuses = [401, 404, 403, 403, 200, 200]
+Object.assign(MATRIX, {
+  'POST /api/2.0/mlflow/experiments/create': entry('signed-in', [401, 200, 200, 200, 200, 200], (c) => ({
+    url: '/api/2.0/mlflow/experiments/create',
+    body: { name: `matrix-mlflow-new-${c.unique}` },
+  })),
+  'GET /api/2.0/mlflow/experiments/get': entry('signed-in', mlflowRead, async (c) => ({
+    url: `/api/2.0/mlflow/experiments/get?experiment_id=${await mlflowExp(c)}`,
+  })),
+  'GET /api/2.0/mlflow/experiments/get-by-name': entry('signed-in', mlflowRead, async (c) => ({
+    url: `/api/2.0/mlflow/experiments/get-by-name?experiment_name=${encodeURIComponent((await c.objects()).experiment.name)}`,
+  })),
+  'GET /api/2.0/mlflow/experiments/search': entry('signed-in', [401, 200, 200, 200, 200, 200], () => ({
+    url: '/api/2.0/mlflow/experiments/search?max_results=10',
+  })),
+  'GET /api/2.0/mlflow/experiments/list': entry('signed-in', [401, 200, 200, 200, 200, 200], () => ({
+    url: '/api/2.0/mlflow/experiments/list?view_type=ALL',
+  })),
+  'POST /api/2.0/mlflow/experiments/search': entry('signed-in', [401, 200, 200, 200, 200, 200], () => ({
+    url: '/api/2.0/mlflow/experiments/search',
+    body: { max_results: 10 },
+  })),
+  'POST /api/2.0/mlflow/experiments/update': entry('signed-in', mlflowEdit, async (c) => ({
+    url: '/api/2.0/mlflow/experiments/update',
+    body: { experiment_id: await mlflowExp(c), new_name: `matrix-mlflow-renamed-${c.unique}` },
+  })),
+  'POST /api/2.0/mlflow/experiments/delete': entry('signed-in', mlflowManage, async (c) => ({
+    url: '/api/2.0/mlflow/experiments/delete',
+    body: { experiment_id: await mlflowExp(c) },
+  })),
+  'POST /api/2.0/mlflow/experiments/restore': entry('signed-in', mlflowManage, async (c) => {
+    await c.services.experiments.delete(SYSTEM_CONTEXT, await mlflowExp(c))
+    return { url: '/api/2.0/mlflow/experiments/restore', body: { experiment_id: await mlflowExp(c) } }
+  }),
+  'POST /api/2.0/mlflow/experiments/set-experiment-tag': entry('signed-in', mlflowEdit, async (c) => ({
+    url: '/api/2.0/mlflow/experiments/set-experiment-tag',
+    body: { experiment_id: await mlflowExp(c), key: 'team', value: 'risk' },
+  })),
+  'POST /api/2.0/mlflow/experiments/delete-experiment-tag': entry('signed-in', mlflowEdit, async (c) => {
+    await c.services.experiments.update(SYSTEM_CONTEXT, await mlflowExp(c), { tags: { team: 'risk' } })
+    return {
+      url: '/api/2.0/mlflow/experiments/delete-experiment-tag',
+      body: { experiment_id: await mlflowExp(c), key: 'team' },
+    }
+  }),
+  'POST /api/2.0/mlflow/runs/create': entry('signed-in', mlflowEdit, async (c) => ({
+    url: '/api/2.0/mlflow/runs/create',
+    body: { experiment_id: await mlflowExp(c) },
+  })),
+  'GET /api/2.0/mlflow/runs/get': entry('signed-in', mlflowRead, async (c) => ({
+    url: `/api/2.0/mlflow/runs/get?run_id=${await mlflowRun(c)}`,
+  })),
+  'POST /api/2.0/mlflow/runs/update': entry('signed-in', mlflowEdit, async (c) => ({
+    url: '/api/2.0/mlflow/runs/update',
+    body: { run_id: await mlflowRun(c), status: 'FINISHED' },
+  })),
+  'POST /api/2.0/mlflow/runs/delete': entry('signed-in', mlflowEdit, async (c) => ({
+    url: '/api/2.0/mlflow/runs/delete',
+    body: { run_id: await mlflowRun(c) },
+  })),
+  'POST /api/2.0/mlflow/runs/restore': entry('signed-in', mlflowEdit, async (c) => {
+    await c.services.runs.delete(SYSTEM_CONTEXT, await mlflowRun(c))
+    return { url: '/api/2.0/mlflow/runs/restore', body: { run_id: await mlflowRun(c) } }
+  }),
+  'POST /api/2.0/mlflow/runs/search': entry('signed-in', mlflowRead, async (c) => ({
+    url: '/api/2.0/mlflow/runs/search',
+    body: { experiment_ids: [await mlflowExp(c)] },
+  })),
+  'POST /api/2.0/mlflow/runs/log-metric': entry('signed-in', mlflowEdit, async (c) => ({
+    url: '/api/2.0/mlflow/runs/log-metric',
+    body: { run_id: await mlflowRun(c), key: 'loss', value: 0.5, timestamp: 1000, step: 1 },
+  })),
+  'POST /api/2.0/mlflow/runs/log-parameter': entry('signed-in', mlflowEdit, async (c) => ({
+    url: '/api/2.0/mlflow/runs/log-parameter',
+    body: { run_id: await mlflowRun(c), key: 'lr', value: '0.1' },
+  })),
+  'POST /api/2.0/mlflow/runs/set-tag': entry('signed-in', mlflowEdit, async (c) => ({
+    url: '/api/2.0/mlflow/runs/set-tag',
+    body: { run_id: await mlflowRun(c), key: 'stage', value: 'prod' },
+  })),
+  'POST /api/2.0/mlflow/runs/delete-tag': entry('signed-in', mlflowEdit, async (c) => {
+    await c.services.runs.setTag(SYSTEM_CONTEXT, await mlflowRun(c), 'stage', 'dev')
+    return { url: '/api/2.0/mlflow/runs/delete-tag', body: { run_id: await mlflowRun(c), key: 'stage' } }
+  }),
+  'POST /api/2.0/mlflow/runs/log-batch': entry('signed-in', mlflowEdit, async (c) => ({
+    url: '/api/2.0/mlflow/runs/log-batch',
+    body: { run_id: await mlflowRun(c), metrics: [{ key: 'loss', value: 0.5, timestamp: 1000, step: 1 }] },
+  })),
+  'POST /api/2.0/mlflow/runs/log-inputs': entry('signed-in', mlflowEdit, async (c) => ({
+    url: '/api/2.0/mlflow/runs/log-inputs',
+    body: {
+      run_id: await mlflowRun(c),
+      datasets: [{ dataset: { name: `matrix-mlflow-${c.unique}`, digest: 'abc123', source_type: 'local' } }],
+    },
+  })),
+  'POST /api/2.0/mlflow/runs/log-model': entry('signed-in', mlflowEdit, async (c) => ({
+    url: '/api/2.0/mlflow/runs/log-model',
+    body: { run_id: await mlflowRun(c), model_json: JSON.stringify({ artifact_path: 'model', flavors: {} }) },
+  })),
+  'GET /api/2.0/mlflow/metrics/get-history': entry('signed-in', mlflowRead, async (c) => ({
+    url: `/api/2.0/mlflow/metrics/get-history?run_id=${await mlflowRun(c)}&metric_key=loss`,
+  })),
+  'GET /api/2.0/mlflow/artifacts/list': entry('signed-in', mlflowRead, async (c) => ({
+    url: `/api/2.0/mlflow/artifacts/list?run_id=${await mlflowRun(c)}`,
+  })),
+} satisfies Record<string, Entry>)
 
 // An unknown path under the MLflow prefix answers MLflow's 404 body, to anyone.
 for (const method of ['GET', 'POST', 'PUT', 'PATCH', 'DELETE']) {

@@ -13,6 +13,7 @@ export async function startUiServer() {
   await buildServer()
   await buildWebUi()
   const server = await startServerProcess(await createTestDatabaseUrl('sqlite'), UI_ADMIN_PASSWORD)
-  const provena = new Provena({ url: server.url, username: 'admin', password: UI_ADMIN_PASSWORD })
+  // The demo runs are made up: they should not carry this checkout's git state and diff.
+  const provena = new Provena({ url: server.url, username: 'admin', password: UI_ADMIN_PASSWORD, capture: false })
   return { url: server.url, provena, stop: () => server.stop() }
 }

@@ -6,6 +6,7 @@ import {
   type UpdateExperimentBody,
   type ViewType,
 } from '@provena/contract'
+import type { ExperimentOrderBy } from '../../storage/db/experiments-repository.js'
 import { offsetPage } from '../../storage/db/page-token.js'
 import type { Store } from '../../storage/store.js'
 import type { AuditLog } from '../audit/audit-log.js'
@@ -18,6 +19,7 @@ const DEFAULT_EXPERIMENT_ID = '0'
 export interface ListExperimentsInput {
   view: ViewType
   nameLike?: string | undefined
+  orderBy?: ExperimentOrderBy[] | undefined
   maxResults: number
   pageToken?: string | undefined
 }
@@ -84,6 +86,7 @@ export function createExperimentsService({ store, clock, audit, authorizer }: De
         store.experiments.list({
           view: input.view,
           nameLike: input.nameLike,
+          orderBy: input.orderBy,
           grantedTo: restriction?.userId,
           ...window,
         }),

@@ -50,22 +50,22 @@ function strip<T extends { id: string }>(record: T): Omit<T, 'id'> {
 
 export type ModelsService = ReturnType<typeof createModelsService>
 
-export function createModelsService({ store, blobs, clock, ids, audit, authorizer, events }: Deps) {
-  /** The files below `path` of a run's artifacts, named relative to it (a single file: its base name). */
-  async function runFiles(tx: Store, runId: string, path: string) {
-    const files: { path: string; sizeBytes: number; sha256: string }[] = []
-    for await (const artifact of tx.artifacts.filesUnder(runId, path)) {
-      const relative =
-        artifact.path === path
-          ? (path.split('/').at(-1) as string)
-          : artifact.path.slice(path === '' ? 0 : path.length + 1)
-      files.push({ path: relative, sizeBytes: artifact.sizeBytes, sha256: artifact.sha256 })
-      if (files.length > MAX_VERSION_FILES)
-        throw new InvalidInputError(`a model version has at most ${MAX_VERSION_FILES} files`)
-    }
-    return files
+/** The files below `path` of a run's artifacts, named relative to it (a single file: its base name). */
+export async function runArtifactFiles(tx: Store, runId: string, path: string): Promise<ModelVersionFile[]> {
+  const files: ModelVersionFile[] = []
+  for await (const artifact of tx.artifacts.filesUnder(runId, path)) {
+    const relative =
+      artifact.path === path
+        ? (path.split('/').at(-1) as string)
+        : artifact.path.slice(path === '' ? 0 : path.length + 1)
+    files.push({ path: relative, sizeBytes: artifact.sizeBytes, sha256: artifact.sha256 })
+    if (files.length > MAX_VERSION_FILES)
+      throw new InvalidInputError(`a model version has at most ${MAX_VERSION_FILES} files`)
   }
+  return files
+}
 
+export function createModelsService({ store, blobs, clock, ids, audit, authorizer, events }: Deps) {
   /**
    * The next version of the model, with its file list and digest frozen and its blobs pinned so that
    * they outlive any change to where they came from. Inside the caller's transaction.
@@ -199,7 +199,7 @@ export function createModelsService({ store, blobs, clock, ids, audit, authorize
       return store.transaction(async (tx) => {
         const model = await findAuthorizedModel(tx, authorizer, ctx, name, 'EDIT')
         await findAuthorizedRun(tx, authorizer, ctx, parsed.runId, 'READ')
-        const files = await runFiles(tx, parsed.runId, path)
+        const files = await runArtifactFiles(tx, parsed.runId, path)
         if (files.length === 0) {
           throw new InvalidInputError(`run ${parsed.runId} has no artifacts at '${path}': nothing to register`)
         }

@@ -129,6 +129,11 @@ export function createRunsService({ store, clock, ids, audit, authorizer }: Deps
       })
     },
 
+    /** Checks that the caller may log to the run and that it is active, before work that precedes the write. */
+    async requireWritable(ctx: RequestContext, runId: string): Promise<void> {
+      await activeRun(store, ctx, runId)
+    },
+
     async get(ctx: RequestContext, runId: string): Promise<Run> {
       await findAuthorizedRun(store, authorizer, ctx, runId, 'READ')
       return loadRun(store, runId)

@@ -16,8 +16,15 @@ export interface ExperimentListQuery {
   nameLike?: string | undefined
   /** Only experiments this user holds an explicit permission on. */
   grantedTo?: string | undefined
+  /** Sort keys before the id (ascending) that breaks ties; by id alone when absent. */
+  orderBy?: ExperimentOrderBy[] | undefined
   limit: number
   offset: number
+}
+
+export interface ExperimentOrderBy {
+  column: 'name' | 'id' | 'createdAtMs' | 'updatedAtMs'
+  direction: 'asc' | 'desc'
 }
 
 export type ExperimentsRepository = ReturnType<typeof createExperimentsRepository>
@@ -96,7 +103,7 @@ export function createExperimentsRepository(db: Kysely<DB>) {
       return (await withTags(rows))[0]
     },
 
-    async list({ view, nameLike, grantedTo, limit, offset }: ExperimentListQuery): Promise<Experiment[]> {
+    async list({ view, nameLike, grantedTo, orderBy = [], limit, offset }: ExperimentListQuery): Promise<Experiment[]> {
       let query = db.selectFrom('experiments').selectAll().where('lifecycle', 'in', lifecyclesOf(view))
       if (nameLike !== undefined) query = query.where('name', 'like', nameLike)
       if (grantedTo !== undefined) {
@@ -104,6 +111,7 @@ export function createExperimentsRepository(db: Kysely<DB>) {
           eb.exists(grantOf(db, 'experiment', grantedTo, eb.cast<string>('experiments.id', 'text'))),
         )
       }
+      for (const { column, direction } of orderBy) query = query.orderBy(column, direction)
       const rows = await query.orderBy('id', 'asc').limit(limit).offset(offset).execute()
       return withTags(rows)
     },
