@@ -139,6 +139,20 @@ async function measure(kind) {
         history: await time(api, `/api/v1/models/${MODEL}/alias-history?alias=champion&maxResults=100`, (a) =>
           expect(a.events.length === 100 && a.events[0].toVersion === n, 'the newest 100 moves'),
         ),
+        // What MLflow clients ask: search_model_versions("name='churn'") a page of 1,000, and the model
+        // with its latest_versions.
+        mlflowSearch: await time(
+          api,
+          `/api/2.0/mlflow/model-versions/search?${new URLSearchParams({ filter: `name='${MODEL}'`, max_results: '1000', order_by: 'version_number DESC' })}`,
+          (a) =>
+            expect(
+              a.model_versions.length === 1000 && a.model_versions[0].version === String(n),
+              'the newest 1,000 versions',
+            ),
+        ),
+        mlflowModel: await time(api, `/api/2.0/mlflow/registered-models/get?name=${MODEL}`, (a) =>
+          expect(a.registered_model.latest_versions?.[0]?.version === String(n), 'the latest version of stage None'),
+        ),
       }
       api.close()
       return { kind, settings: database.settings, results }
@@ -162,6 +176,7 @@ function describe({ kind, settings, results }) {
     ),
     line('resolve models:/churn@champion', results.resolve),
     line('alias history, newest 100 moves', results.history),
+    `- MLflow API: search_model_versions \`name='churn'\`, a page of 1,000: p50 ${formatMs(results.mlflowSearch.p50)}, p95 ${formatMs(results.mlflowSearch.p95)}; get registered model (with latest_versions): p50 ${formatMs(results.mlflowModel.p50)}, p95 ${formatMs(results.mlflowModel.p95)} (no target)`,
   ].join('\n')
 }
 

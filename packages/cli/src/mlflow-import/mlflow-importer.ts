@@ -70,11 +70,21 @@ function parentsFirst(runs: MlflowRun[]): MlflowRun[] {
   return ordered
 }
 
+/** The JSON Lines the import API reads, `[key, value, step, timestampMs]`; each key is escaped once. */
 function metricLines(points: { key: string; value: number; step: number; timestampMs: number }[]): Buffer {
-  return Buffer.from(
-    points.map((p) => JSON.stringify([p.key, encodeMetricValue(p.value), p.step, p.timestampMs])).join('\n'),
-    'utf8',
-  )
+  const keys = new Map<string, string>()
+  const lines: string[] = new Array(points.length)
+  for (let i = 0; i < points.length; i++) {
+    const p = points[i] as (typeof points)[number]
+    let key = keys.get(p.key)
+    if (key === undefined) {
+      key = JSON.stringify(p.key)
+      keys.set(p.key, key)
+    }
+    const value = Number.isFinite(p.value) ? String(p.value) : JSON.stringify(encodeMetricValue(p.value))
+    lines[i] = `[${key},${value},${p.step},${p.timestampMs}]`
+  }
+  return Buffer.from(lines.join('\n'), 'utf8')
 }
 
 /**

@@ -18,7 +18,7 @@ import type { RequestContext } from '../auth/principal.js'
 import type { Clock, IdGenerator } from '../clock.js'
 import { checkBlobsStored, checkFileTree } from '../file-list.js'
 import { datasetsOfInputs, linkImportedInputs, type ReferenceDataset } from './imported-datasets.js'
-import { groupByKey, pointSignatures, readImportedMetrics } from './imported-metrics.js'
+import { groupByKey, isSameHistory, readImportedMetrics } from './imported-metrics.js'
 
 export type ImportRunInput = z.output<typeof ImportRunBody>
 
@@ -50,17 +50,20 @@ function sameRecord(a: Record<string, string>, b: Record<string, string>): boole
   return keys.length === Object.keys(b).length && keys.every((k) => b[k] === a[k])
 }
 
-async function storedPoints(tx: Store, run: Run): Promise<StoredPoint[]> {
-  const points: StoredPoint[] = []
+/** The stored history of every metric of the run, by key. */
+async function storedHistory(tx: Store, run: Run): Promise<Map<string, StoredPoint[]>> {
+  const byKey = new Map<string, StoredPoint[]>()
   for (const { key } of run.metrics) {
+    const points: StoredPoint[] = []
     let after: HistoryCursor | undefined
     do {
       const page = await tx.metrics.history(run.id, key, { after, limit: MAX_HISTORY_PAGE })
       for (const p of page.points) points.push({ key, ...p })
       after = page.next
     } while (after)
+    byKey.set(key, points)
   }
-  return points
+  return byKey
 }
 
 /** What differs between a stored run and the import of the same id, for a person to read. */
@@ -78,9 +81,10 @@ async function differences(
   }
   if (!sameRecord(stored.params, input.params)) found.push('the params differ')
   if (!sameRecord(stored.tags, input.tags)) found.push('the tags differ')
-  const [here, there] = [pointSignatures(await storedPoints(tx, stored)), pointSignatures(points)]
-  if (here.length !== there.length || here.some((s, i) => s !== there[i])) {
-    found.push(`the metric history differs (${here.length} points here, ${there.length} in the import)`)
+  const here = await storedHistory(tx, stored)
+  if (!isSameHistory(here, groupByKey(points))) {
+    const count = [...here.values()].reduce((sum, series) => sum + series.length, 0)
+    found.push(`the metric history differs (${count} points here, ${points.length} in the import)`)
   }
   const files: string[] = []
   for await (const a of tx.artifacts.filesUnder(stored.id, '')) files.push(`${a.path}\u0000${a.sha256}`)

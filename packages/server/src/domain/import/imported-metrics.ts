@@ -63,9 +63,31 @@ export async function readImportedMetrics(
   return points
 }
 
-/** One line per point, in a fixed order: two histories are equal when these are. */
-export function pointSignatures(points: readonly StoredPoint[]): string[] {
-  return points.map((p) => `${p.key}\u0000${p.step}\u0000${p.timestampMs}\u0000${String(p.value)}`).sort()
+/** History order, and among points of the same step and time, by value (NaN last): one order for equal histories. */
+function comparePoints(a: StoredPoint, b: StoredPoint): number {
+  if (a.step !== b.step) return a.step - b.step
+  if (a.timestampMs !== b.timestampMs) return a.timestampMs - b.timestampMs
+  if (Number.isNaN(a.value) || Number.isNaN(b.value))
+    return Number(Number.isNaN(a.value)) - Number(Number.isNaN(b.value))
+  return a.value < b.value ? -1 : a.value > b.value ? 1 : 0
+}
+
+/**
+ * Whether two histories hold the same points (NaN equal to NaN), key by key. Both arrive nearly
+ * in history order, so sorting them is cheap and no per-point text is built.
+ */
+export function isSameHistory(here: Map<string, StoredPoint[]>, there: Map<string, StoredPoint[]>): boolean {
+  if (here.size !== there.size) return false
+  for (const [key, mine] of here) {
+    const theirs = there.get(key)
+    if (theirs === undefined || theirs.length !== mine.length) return false
+    const [a, b] = [[...mine].sort(comparePoints), [...theirs].sort(comparePoints)]
+    for (let i = 0; i < a.length; i++) {
+      const [p, q] = [a[i] as StoredPoint, b[i] as StoredPoint]
+      if (comparePoints(p, q) !== 0 || Number.isNaN(p.value) !== Number.isNaN(q.value)) return false
+    }
+  }
+  return true
 }
 
 /** The points of one key in history order (step, then timestamp), as they are appended. */

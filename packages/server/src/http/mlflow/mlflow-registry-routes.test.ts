@@ -516,6 +516,12 @@ describe.each(testDialects())('the MLflow model registry API on %s', (dialect) =
         status: 200,
         body: {},
       })
+      const { events } = await t.services.audit.list(SYSTEM_CONTEXT, {
+        action: 'model.alias_set',
+        objectId: name,
+        maxResults: 10,
+      })
+      expect(events.map((e) => [e.actor, e.after])).toEqual([['bob/token:t', { alias: 'champion', version: 1 }]])
       const byAlias = await call('GET', '/registered-models/alias', { name, alias: 'champion' })
       expect(byAlias.body.model_version).toMatchObject({ name, version: '1', aliases: ['champion'] })
       const model = await call('GET', '/registered-models/get', { name })

@@ -88,6 +88,23 @@ describe.each(testDialects())('the import API on %s', (dialect) => {
     expect([stored.body.run.status, stored.body.run.params]).toEqual(['FINISHED', { lr: '0.1' }])
   })
 
+  it('notices a metric history that differs in one value, NaN and all', async () => {
+    const id = newRunId()
+    const history = (last: string) => Buffer.from(`["loss","NaN",0,1600000001500]\n["loss",${last},1,1600000001600]`)
+    const first = { sha256: await upload(history('0.5')), pointCount: 2 }
+    const other = { sha256: await upload(history('0.25')), pointCount: 2 }
+    await api.post('/api/v1/import/runs', runBody(id, { metrics: first }))
+
+    const same = await api.post('/api/v1/import/runs', runBody(id, { metrics: first }))
+    const changed = await api.post('/api/v1/import/runs', runBody(id, { metrics: other }))
+
+    expect(same.body.outcome).toBe('unchanged')
+    expect(changed.status).toBe(409)
+    expect(changed.body.error.message).toBe(
+      `run ${id} exists already with other content: the metric history differs (2 points here, 2 in the import)`,
+    )
+  })
+
   it('refuses a metric history with a malformed line, naming it, and stores nothing of the run', async () => {
     const id = newRunId()
     const history = Buffer.from('["loss",0.5,0,1600000001500]\n["loss","lots",1,1600000001600]')
