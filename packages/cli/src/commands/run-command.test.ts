@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto'
 import { chmodSync, mkdirSync } from 'node:fs'
+import { createRequire } from 'node:module'
 import path from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { pathToFileURL } from 'node:url'
@@ -320,6 +321,35 @@ describe('provena run', () => {
       const stored = [JSON.stringify(run), ...(await Promise.all(files.map((f) => artifactText(runId, f))))].join('\n')
       for (const secret of [SECRET, TOKEN, DB_PASSWORD]) expect(stored).not.toContain(secret)
       expect(await artifactText(runId, 'provena/output.log')).toBe('[redacted]\ntoken=[redacted] db=[redacted]\n')
+    },
+    TIMEOUT_MS,
+  )
+})
+
+describe('provena run with a command that logs through the mlflow client', () => {
+  it(
+    'lands the child’s params and metrics in the same run, through the MLflow API',
+    async () => {
+      // The npm `mlflow` client as published, found through this package's own dependency on it.
+      const mlflowClient = pathToFileURL(createRequire(import.meta.url).resolve('mlflow')).href
+      const script = `
+        const { default: MLflow } = await import(${JSON.stringify(mlflowClient)})
+        console.log = () => {} // the client prints every request body
+        const client = new MLflow({ endpoint: process.env.MLFLOW_TRACKING_URI })
+        const run_id = process.env.MLFLOW_RUN_ID
+        await client.Runs.logParameter({ run_id, key: 'optimizer', value: 'adam' })
+        await client.Runs.logMetric({ run_id, key: 'accuracy', value: 0.93, timestamp: Date.now(), step: 3 })
+      `
+      const result = await spawnCli(
+        ['run', '--url', server.url, '--no-capture', '--', process.execPath, '--input-type=module', '-e', script],
+        { cwd: tempDir(), env: cleanEnv() },
+      ).exited
+
+      expect(result.code).toBe(0)
+      const run = await runOf(runIdIn(result.stderr))
+      expect(run.status).toBe('FINISHED')
+      expect(run.params).toEqual({ optimizer: 'adam' })
+      expect(run.metrics).toContainEqual(expect.objectContaining({ key: 'accuracy', value: 0.93 }))
     },
     TIMEOUT_MS,
   )
