@@ -7,6 +7,7 @@ import { registerDbCommand } from './commands/db-command.js'
 import { registerExperimentsCommand } from './commands/experiments-command.js'
 import { registerGcCommand } from './commands/gc-command.js'
 import { examples } from './commands/help-text.js'
+import { registerLineageCommand } from './commands/lineage-command.js'
 import { registerLoginCommands } from './commands/login-command.js'
 import { registerModelsCommand } from './commands/models-command.js'
 import { registerPermissionsCommand } from './commands/permissions-command.js'
@@ -51,6 +52,7 @@ export function createProgram(io: CliIo): Command {
   registerArtifactsCommand(program, io)
   registerDataCommand(program, io)
   registerModelsCommand(program, io)
+  registerLineageCommand(program, io)
   registerGcCommand(program, io)
   registerUsersCommand(program, io)
   registerTokensCommand(program, io)
