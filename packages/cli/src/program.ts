@@ -9,6 +9,7 @@ import { registerExperimentsCommand } from './commands/experiments-command.js'
 import { registerGcCommand } from './commands/gc-command.js'
 import { examples } from './commands/help-text.js'
 import { registerImportCommand } from './commands/import-command.js'
+import { registerLineageCommand } from './commands/lineage-command.js'
 import { registerLoginCommands } from './commands/login-command.js'
 import { registerModelsCommand } from './commands/models-command.js'
 import { registerPermissionsCommand } from './commands/permissions-command.js'
@@ -58,6 +59,7 @@ export function createProgram(io: CliIo): Command {
   registerArtifactsCommand(program, io)
   registerDataCommand(program, io)
   registerModelsCommand(program, io)
+  registerLineageCommand(program, io)
   registerGcCommand(program, io)
   registerImportCommand(program, io)
   registerUsersCommand(program, io)

@@ -9,6 +9,7 @@ import { createDatasetsApi, type DatasetsApi } from './datasets-api.js'
 import { createExperimentsApi, type ExperimentsApi } from './experiments-api.js'
 import { createHttpClient, type HttpClient } from './http-client.js'
 import { createImportApi, type ImportApi } from './import-api.js'
+import { createLineageApi, type LineageApi } from './lineage-api.js'
 import type { LoggedArtifacts, TransferOptions } from './local-artifacts.js'
 import { fetchMetricHistory, type MetricHistoryOptions, type MetricHistoryPoint } from './metric-history.js'
 import { createModelsApi, type ModelsApi } from './models-api.js'
@@ -57,6 +58,7 @@ export class Provena {
   readonly models: ModelsApi
   /** Import from another tracker keeping its ids and times (admin only). */
   readonly imports: ImportApi
+  readonly lineage: LineageApi
   readonly #config: ClientConfig
   readonly #http: HttpClient
   readonly #activeRuns = new Set<ActiveRun>()
@@ -76,6 +78,7 @@ export class Provena {
     this.datasets = createDatasetsApi(this.#http)
     this.models = createModelsApi(this.#http)
     this.imports = createImportApi(this.#http)
+    this.lineage = createLineageApi(this.#http)
   }
 
   /** Creates a run, with its params and tags, and returns it ready for logging. */
@@ -108,6 +111,7 @@ export class Provena {
       http: this.#http,
       artifacts: this.artifacts,
       datasets: this.datasets,
+      lineage: this.lineage,
       batchSize: this.#config.batchSize,
       flushIntervalMs: this.#config.flushIntervalMs,
       onEnded: (ended) => this.#activeRuns.delete(ended),

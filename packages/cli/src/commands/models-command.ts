@@ -15,6 +15,7 @@ import type { ClientFlags } from '../config.js'
 import { formatBytes, formatJson, formatTimestamp } from '../output/format.js'
 import { formatTable } from '../output/table.js'
 import { examples } from './help-text.js'
+import { registerModelInputCommand } from './model-input-command.js'
 import { collect, parsePositiveInt } from './option-parsers.js'
 
 interface JsonFlags extends ClientFlags {
@@ -51,7 +52,7 @@ async function cardPatchOf(options: CardFlags): Promise<UpdateModelCardBody> {
 
 const RUN_ID = '5f0c3d2e9a8b4c7d8e1f2a3b4c5d6e7f'
 
-/** `provena models create|list|show|register|versions|resolve|card|compare|stage|delete-version|webhook|alias|rollback|protect|history|promote|promotions|approve|reject`. */
+/** `provena models create|list|show|register|versions|resolve|card|compare|stage|delete-version|webhook|alias|rollback|protect|history|promote|promotions|approve|reject|log-input`. */
 export function registerModelsCommand(program: Command, io: CliIo): void {
   const models = program
     .command('models')
@@ -61,6 +62,7 @@ export function registerModelsCommand(program: Command, io: CliIo): void {
   registerAliases(models, io)
   registerPromotions(models, io)
   registerWebhooks(models, io)
+  registerModelInputCommand(models, io)
 }
 
 function registerWebhooks(models: Command, io: CliIo): void {

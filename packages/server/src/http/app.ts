@@ -21,6 +21,7 @@ import { registerDatasetsRoutes } from './native/datasets-routes.js'
 import { registerExperimentsRoutes } from './native/experiments-routes.js'
 import { registerHealthRoutes } from './native/health-routes.js'
 import { registerImportRoutes } from './native/import-routes.js'
+import { registerLineageRoutes } from './native/lineage-routes.js'
 import { registerMetricsRoutes } from './native/metrics-routes.js'
 import { registerRegistryRoutes } from './native/registry-routes.js'
 import { registerRunsRoutes } from './native/runs-routes.js'
@@ -86,6 +87,7 @@ export async function buildApp(
   registerDatasetsRoutes(app, services)
   registerRegistryRoutes(app, services)
   registerImportRoutes(app, services)
+  registerLineageRoutes(app, services)
   await registerMlflowApi(app, services)
   app.get('/api/v1/openapi.json', { config: { access: 'public' }, schema: { hide: true } }, async () => app.swagger())
   registerWebUi(app, { webDir })
