@@ -2,8 +2,8 @@ import ELK from 'elkjs/lib/elk-api.js'
 import ElkWorker from 'elkjs/lib/elk-worker.min.js?worker'
 import type { ExplorerGraph } from './lineage-graph'
 
-export const NODE_WIDTH = 240
-export const NODE_HEIGHT = 84
+const NODE_WIDTH = 240
+const NODE_HEIGHT = 84
 
 export interface NodePosition {
   x: number

@@ -3,7 +3,7 @@ import { Handle, type Node, type NodeProps, Position } from '@xyflow/react'
 import { Link } from '../../components/link'
 import { NODE_TYPE_NAMES } from './lineage-graph'
 
-export interface LineageNodeData extends Record<string, unknown> {
+interface LineageNodeData extends Record<string, unknown> {
   node: LineageNode
   /** The node's own page; none for code versions and external nodes. */
   href: string | undefined

@@ -25,7 +25,7 @@ export function useLineageGraph({
   })
 }
 
-export interface Neighbourhood {
+interface Neighbourhood {
   graph: LineageGraph | undefined
   error: unknown
   isPending: boolean
