@@ -29,7 +29,7 @@ function subtitle(node: LineageNode): string {
             .split(',')
             .map((a) => `@${a}`)
             .join(' ')
-        : (p.stage ?? '')
+        : (p.status?.toLowerCase() ?? '')
     case 'dataset_version':
       return [p.format, p.rowCount && `${Number(p.rowCount).toLocaleString()} rows`].filter(Boolean).join(' · ')
     case 'code_version':
