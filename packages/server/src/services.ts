@@ -13,6 +13,8 @@ import { createDatasetUsageService } from './domain/datasets/dataset-usage-servi
 import { createDatasetsService } from './domain/datasets/datasets-service.js'
 import { createDriftService } from './domain/datasets/drift-service.js'
 import { createExperimentsService } from './domain/experiments/experiments-service.js'
+import { createLineageEditsService } from './domain/lineage/lineage-edits-service.js'
+import { createLineageService } from './domain/lineage/lineage-service.js'
 import { createMetricsService } from './domain/metrics/metrics-service.js'
 import { createAliasesService } from './domain/registry/aliases-service.js'
 import { createCompareVersions } from './domain/registry/compare-versions.js'
@@ -81,6 +83,8 @@ export function createServices(options: ServicesOptions) {
     artifactsMaintenance: createArtifactsMaintenance({ store, blobs, clock, audit, authorizer }),
     datasets: createDatasetsService({ store, blobs, clock, ids, audit, authorizer }),
     datasetUsage,
+    lineage: createLineageService({ store, authorizer }),
+    lineageEdits: createLineageEditsService({ store, clock, ids, audit, authorizer }),
     drift: createDriftService({ store, authorizer, resolveModel: (ctx, uri) => models.resolve(ctx, uri) }),
     models,
     aliases: createAliasesService({ store, clock, audit, authorizer, events }),

@@ -20,6 +20,7 @@ import { registerAuditRoutes } from './native/audit-routes.js'
 import { registerDatasetsRoutes } from './native/datasets-routes.js'
 import { registerExperimentsRoutes } from './native/experiments-routes.js'
 import { registerHealthRoutes } from './native/health-routes.js'
+import { registerLineageRoutes } from './native/lineage-routes.js'
 import { registerMetricsRoutes } from './native/metrics-routes.js'
 import { registerRegistryRoutes } from './native/registry-routes.js'
 import { registerRunsRoutes } from './native/runs-routes.js'
@@ -84,6 +85,7 @@ export async function buildApp(
   registerArtifactsRoutes(app, services)
   registerDatasetsRoutes(app, services)
   registerRegistryRoutes(app, services)
+  registerLineageRoutes(app, services)
   await registerMlflowApi(app, services)
   app.get('/api/v1/openapi.json', { config: { access: 'public' }, schema: { hide: true } }, async () => app.swagger())
   registerWebUi(app, { webDir })

@@ -109,6 +109,22 @@ const webhook = async (c: Case) => {
   })
   return `${await model(c)}/webhooks/${created.id}`
 }
+/** An external node the server added, as the query string naming it. */
+const externalNode = async (c: Case) => {
+  const node = await c.services.lineageEdits.createExternalNode(SYSTEM_CONTEXT, {
+    namespace: 'matrix',
+    name: `n-${c.unique}`,
+  })
+  return new URLSearchParams({ namespace: node.namespace, name: node.name }).toString()
+}
+/** An edge from a new external node into the case's run. */
+const externalEdge = async (c: Case) => {
+  const node = await c.services.lineageEdits.createExternalNode(SYSTEM_CONTEXT, {
+    namespace: 'matrix',
+    name: `e-${c.unique}`,
+  })
+  return { source: node.ref, target: `runs:/${(await c.objects()).run.id}`, type: 'input' as const }
+}
 const perms = async (c: Case) => `/api/v1/permissions/experiment/${(await c.objects()).experiment.id}`
 
 /** Every route, its declared policy, and the status each caller gets: [anonymous, none, read, edit, manage, admin]. */
@@ -250,6 +266,34 @@ const MATRIX: Record<string, Entry> = {
   'GET /api/v1/runs/:runId/datasets': entry('signed-in', [401, 404, 200, 200, 200, 200], async (c) => ({
     url: `${await run(c)}/datasets`,
   })),
+
+  'GET /api/v1/lineage': entry('signed-in', [401, 404, 200, 200, 200, 200], async (c) => ({
+    url: `/api/v1/lineage?ref=${encodeURIComponent(`runs:/${(await c.objects()).run.id}`)}&direction=both`,
+  })),
+  'POST /api/v1/runs/:runId/model-inputs': entry('signed-in', [401, 404, 403, 200, 200, 200], async (c) => ({
+    url: `${await run(c)}/model-inputs`,
+    body: { model: `models:/${(await c.objects()).model}/1`, context: 'fine-tuning' },
+  })),
+  'POST /api/v1/lineage/external-nodes': entry('signed-in', [401, 201, 201, 201, 201, 201], (c) => ({
+    url: '/api/v1/lineage/external-nodes',
+    body: { namespace: 'matrix', name: `feed-${c.unique}` },
+  })),
+  'GET /api/v1/lineage/external-nodes': entry('signed-in', [401, 200, 200, 200, 200, 200], async (c) => ({
+    url: `/api/v1/lineage/external-nodes?${await externalNode(c)}`,
+  })),
+  // The node was added by the server (no user), so only an admin may remove it.
+  'DELETE /api/v1/lineage/external-nodes': entry('signed-in', [401, 403, 403, 403, 403, 204], async (c) => ({
+    url: `/api/v1/lineage/external-nodes?${await externalNode(c)}`,
+  })),
+  'POST /api/v1/lineage/edges': entry('signed-in', [401, 404, 403, 201, 201, 201], async (c) => ({
+    url: '/api/v1/lineage/edges',
+    body: await externalEdge(c),
+  })),
+  'DELETE /api/v1/lineage/edges': entry('signed-in', [401, 404, 403, 204, 204, 204], async (c) => {
+    const edge = await externalEdge(c)
+    await c.services.lineageEdits.addEdge(SYSTEM_CONTEXT, edge)
+    return { url: `/api/v1/lineage/edges?${new URLSearchParams(edge)}` }
+  }),
 
   'POST /api/v1/models': entry('signed-in', [401, 201, 201, 201, 201, 201], (c) => ({
     url: '/api/v1/models',

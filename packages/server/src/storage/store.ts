@@ -6,6 +6,7 @@ import { createAuditRepository } from './db/audit-repository.js'
 import { createDatasetsRepository } from './db/datasets-repository.js'
 import type { DialectKind } from './db/dialects/dialect-kind.js'
 import { createExperimentsRepository } from './db/experiments-repository.js'
+import { createLineageNodesRepository } from './db/lineage-nodes-repository.js'
 import { createLineageRepository } from './db/lineage-repository.js'
 import { createMetricsRepository } from './db/metrics-repository.js'
 import { createModelAliasesRepository } from './db/model-aliases-repository.js'
@@ -32,6 +33,7 @@ export interface Store {
   artifacts: ReturnType<typeof createArtifactsRepository>
   datasets: ReturnType<typeof createDatasetsRepository>
   lineage: ReturnType<typeof createLineageRepository>
+  lineageNodes: ReturnType<typeof createLineageNodesRepository>
   models: ReturnType<typeof createModelsRepository>
   modelAliases: ReturnType<typeof createModelAliasesRepository>
   webhooks: ReturnType<typeof createWebhooksRepository>
@@ -81,6 +83,7 @@ function createStoreOver(db: Kysely<DB>, kind: DialectKind, options: StoreOption
     artifacts: createArtifactsRepository(db, kind),
     datasets: createDatasetsRepository(db),
     lineage: createLineageRepository(db),
+    lineageNodes: createLineageNodesRepository(db),
     models: createModelsRepository(db, kind),
     modelAliases: createModelAliasesRepository(db),
     webhooks: createWebhooksRepository(db, kind),

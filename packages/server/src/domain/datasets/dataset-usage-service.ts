@@ -78,6 +78,7 @@ export function createDatasetUsageService({ store, clock, audit, authorizer }: D
     const links: RunDatasetLink[] = []
     for (const edge of edges) {
       if (edge.edgeType !== direction) continue
+      if ((direction === 'input' ? edge.sourceType : edge.targetType) !== 'dataset_version') continue
       const versionId = direction === 'input' ? edge.sourceId : edge.targetId
       const version = await tx.datasets.findVersionById(versionId)
       if (!version) continue
@@ -137,6 +138,8 @@ export function createDatasetUsageService({ store, clock, audit, authorizer }: D
       ]
       const runs: DatasetVersionRun[] = []
       for (const edge of edges) {
+        // External nodes join dataset versions too; only the runs are listed here.
+        if (edge.edgeType === 'executed' || (edge.sourceType !== 'run' && edge.targetType !== 'run')) continue
         const runId = edge.edgeType === 'input' ? edge.targetId : edge.sourceId
         const run = await store.runs.findById(runId)
         if (!run) continue

@@ -14,6 +14,7 @@ import { canonicalJson } from '../audit/canonical-json.js'
 import type { Authorizer } from '../auth/authorizer.js'
 import type { RequestContext } from '../auth/principal.js'
 import type { Clock } from '../clock.js'
+import { isCodeTag, syncCodeVersionEdge } from '../lineage/code-version-edges.js'
 import { checkParamsUnchanged, findAuthorizedRun } from '../runs/runs-service.js'
 import { downsampleFromRollup, downsampleMinMax, planDownsampling } from './downsample.js'
 
@@ -142,6 +143,7 @@ export function createMetricsService({ store, clock, audit, authorizer }: Deps) 
         await checkParamsUnchanged(tx, runId, batch.params)
         await tx.runs.insertParams(runId, batch.params)
         await tx.runs.setTags(runId, batch.tags)
+        if (batch.tags.some((t) => isCodeTag(t.key))) await syncCodeVersionEdge(tx, runId, nowMs)
         await tx.metrics.appendHistory(runId, points)
         await tx.metrics.raiseLatest(runId, points)
         await audit.record(tx, ctx, {

@@ -99,6 +99,18 @@ export function createModelsService({ store, blobs, clock, ids, audit, authorize
       origin.files,
     )
     if (input.tags) await tx.models.setVersionTags(id, input.tags)
+    if (origin.runId !== null) {
+      await tx.lineage.addEdge({
+        sourceType: 'run',
+        sourceId: origin.runId,
+        targetType: 'model_version',
+        targetId: id,
+        edgeType: 'output',
+        context: '',
+        createdAtMs: nowMs,
+        createdBy: creatorName(ctx),
+      })
+    }
     for (const sha256 of new Set(origin.files.map((f) => f.sha256))) {
       await tx.artifacts.pin(sha256, { type: 'model_version', id }, nowMs)
     }

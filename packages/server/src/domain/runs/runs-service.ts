@@ -14,6 +14,7 @@ import type { AuditLog } from '../audit/audit-log.js'
 import type { Authorizer } from '../auth/authorizer.js'
 import type { RequestContext } from '../auth/principal.js'
 import type { Clock, IdGenerator } from '../clock.js'
+import { isCodeTag, syncCodeVersionEdge } from '../lineage/code-version-edges.js'
 import { generateRunName } from './run-names.js'
 
 /** Statuses of a run that has ended; its artifacts no longer change. */
@@ -123,6 +124,7 @@ export function createRunsService({ store, clock, ids, audit, authorizer }: Deps
           run.id,
           Object.entries(input.tags ?? {}).map(([key, value]) => ({ key, value })),
         )
+        if (Object.keys(input.tags ?? {}).some(isCodeTag)) await syncCodeVersionEdge(tx, run.id, clock.nowMs())
         const after = await loadRun(tx, run.id)
         await audit.record(tx, ctx, { action: 'run.create', objectType: 'run', objectId: run.id, after })
         return after
@@ -191,6 +193,7 @@ export function createRunsService({ store, clock, ids, audit, authorizer }: Deps
         await activeRun(tx, ctx, runId)
         const before = (await loadRun(tx, runId)).tags[key] ?? null
         await tx.runs.setTags(runId, [{ key, value }])
+        if (isCodeTag(key)) await syncCodeVersionEdge(tx, runId, clock.nowMs())
         await audit.record(tx, ctx, {
           action: 'run.set_tag',
           objectType: 'run',
@@ -207,6 +210,7 @@ export function createRunsService({ store, clock, ids, audit, authorizer }: Deps
         const before = (await loadRun(tx, runId)).tags[key]
         if (before === undefined || !(await tx.runs.deleteTag(runId, key)))
           throw new NotFoundError(`tag '${key}' not found on run ${runId}`)
+        if (isCodeTag(key)) await syncCodeVersionEdge(tx, runId, clock.nowMs())
         await audit.record(tx, ctx, {
           action: 'run.delete_tag',
           objectType: 'run',

@@ -6,6 +6,7 @@ import { accessAndAuditMigration } from './migrations/0003-access-and-audit.js'
 import { artifactsMigration } from './migrations/0004-artifacts.js'
 import { datasetsMigration } from './migrations/0005-datasets.js'
 import { registryMigration } from './migrations/0006-registry.js'
+import { lineageMigration } from './migrations/0007-lineage.js'
 import type { DB } from './schema.js'
 
 function migrationsFor(kind: DialectKind): Record<string, Migration> {
@@ -16,6 +17,7 @@ function migrationsFor(kind: DialectKind): Record<string, Migration> {
     '0004-artifacts': artifactsMigration(kind),
     '0005-datasets': datasetsMigration(kind),
     '0006-registry': registryMigration(kind),
+    '0007-lineage': lineageMigration(),
   }
 }
 

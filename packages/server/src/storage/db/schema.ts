@@ -154,6 +154,24 @@ export interface LineageEdgesTable {
   createdBy: string | null
 }
 
+/** A git commit some run executed; see migration 0007. */
+export interface CodeVersionsTable {
+  commitHash: string
+  repoUrl: string | null
+  createdAtMs: number
+}
+
+/** A node for something outside Provena, added through the API. */
+export interface ExternalNodesTable {
+  id: string
+  namespace: string
+  name: string
+  description: string | null
+  propertiesJson: string
+  createdAtMs: number
+  createdBy: string | null
+}
+
 export interface RegisteredModelsTable {
   id: string
   name: string
@@ -287,6 +305,8 @@ export interface DB extends AccessDB {
   datasetVersions: DatasetVersionsTable
   datasetFiles: DatasetFilesTable
   lineageEdges: LineageEdgesTable
+  codeVersions: CodeVersionsTable
+  externalNodes: ExternalNodesTable
   registeredModels: RegisteredModelsTable
   registeredModelTags: RegisteredModelTagsTable
   modelVersions: ModelVersionsTable
