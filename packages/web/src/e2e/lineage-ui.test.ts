@@ -165,6 +165,17 @@ describe.runIf(shouldRunBrowserTests('lineage UI'))('the lineage explorer in hea
     }
   })
 
+  it('says so when a node has no recorded lineage, and still draws it', async () => {
+    await page.goto(`${server.url}/lineage?ref=${encodeURIComponent('datasets:/notes@1')}`)
+    await page
+      .getByRole('status')
+      .getByText('notes@1 has no recorded lineage: nothing was recorded as used to make it or made from it.')
+      .waitFor()
+    await node('dataset version notes@1').waitFor()
+    expect(await drawnNodes()).toEqual(['dataset version notes@1'])
+    expect(await page.getByText('Truncated:').count()).toBe(0)
+  })
+
   it('says so when a ref does not exist or is not a ref, and draws nothing', async () => {
     const missing = `runs:/${'0'.repeat(32)}`
     await page.goto(`${server.url}/lineage?ref=${encodeURIComponent(missing)}`)

@@ -38,6 +38,16 @@ export async function seedLineageDemoData(provena: Provena): Promise<LineageDemo
     schema: null,
     profile: null,
   })
+  // A version nothing has used yet: its lineage is itself alone.
+  const notes = [file('notes.txt', 'nothing uses this yet\n')]
+  await provena.datasets.register('notes', {
+    source: '/srv/notes/',
+    format: 'other',
+    files: notes,
+    digest: datasetDigest(notes),
+    schema: null,
+    profile: null,
+  })
   await provena.models.create({ name: 'sentiment-base' })
   await provena.models.create({ name: 'sentiment-tuned' })
   const folder = mkdtempSync(path.join(tmpdir(), 'provena-lineage-'))
