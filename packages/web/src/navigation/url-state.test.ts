@@ -134,7 +134,7 @@ describe('the URL state of the model pages', () => {
 
 describe('the URL state of the lineage explorer', () => {
   it('leaves the defaults out: both ways, depth 2, every node type, nothing opened', () => {
-    const state = decodeLineageView(query('ref=runs%3A%2F' + RUN_A))
+    const state = decodeLineageView(query(`ref=runs%3A%2F${RUN_A}`))
     expect(state).toEqual({
       ref: `runs:/${RUN_A}`,
       direction: 'both',
