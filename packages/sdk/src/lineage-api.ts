@@ -3,15 +3,12 @@ import {
   type LineageDirection,
   LineageGraph,
   type LineageNodeType,
-  type LogModelInputBody,
   RunModelInput,
 } from '@provena/contract'
 import type { HttpClient } from './http-client.js'
 
-/** What `lineage.graph` takes; only `ref` is required. */
-export interface LineageGraphOptions {
-  /** `runs:/<id>`, `models:/<name>/<version>`, `models:/<name>@<alias>`, `datasets:/<name>@<version>`, `datasets:/<name>`, `code:/<commit>`, `external:/<namespace>/<name>` */
-  ref: string
+/** How far and which way a lineage query walks, and what it keeps. */
+export interface LineageQueryOptions {
   /** Default `upstream`. */
   direction?: LineageDirection
   /** Edges from the ref, 1 to 50; default 10. */
@@ -24,18 +21,19 @@ export interface LineageGraphOptions {
 /** The lineage graph: query it around any node, and record the model versions a run used. */
 export interface LineageApi {
   /**
-   * The graph around a node.
-   * @example await provena.lineage.graph({ ref: 'models:/churn@production', direction: 'upstream', types: ['dataset_version'] })
+   * The graph around a node: `runs:/<id>`, `models:/<name>/<version>`, `models:/<name>@<alias>`,
+   * `datasets:/<name>@<version>`, `datasets:/<name>`, `code:/<commit>` or `external:/<namespace>/<name>`.
+   * @example await provena.lineage.get('models:/churn@production', { types: ['dataset_version'] })
    */
-  graph(options: LineageGraphOptions): Promise<LineageGraph>
+  get(ref: string, options?: LineageQueryOptions): Promise<LineageGraph>
   /** Records that a run used a model version (`models:/<name>/<version>` or `@<alias>`), e.g. for fine-tuning. */
-  logModelInput(runId: string, body: LogModelInputBody): Promise<RunModelInput>
+  logModelInput(runId: string, model: string, options?: { context?: string }): Promise<RunModelInput>
 }
 
 /** Binds the lineage calls of the REST API to one HTTP client. */
 export function createLineageApi(http: HttpClient): LineageApi {
   return {
-    graph: ({ ref, direction, depth, types, alias }) =>
+    get: (ref, { direction, depth, types, alias } = {}) =>
       http.request({
         method: 'GET',
         path: '/api/v1/lineage',
@@ -44,11 +42,11 @@ export function createLineageApi(http: HttpClient): LineageApi {
         isIdempotent: true,
       }),
     // Idempotent: the server keeps one edge per run, model version and context.
-    logModelInput: (runId, body) =>
+    logModelInput: (runId, model, options = {}) =>
       http.request({
         method: 'POST',
         path: `/api/v1/runs/${encodeURIComponent(runId)}/model-inputs`,
-        body,
+        body: { model, ...(options.context === undefined ? {} : { context: options.context }) },
         response: RunModelInput,
         isIdempotent: true,
       }),

@@ -27,9 +27,9 @@ describe('the lineage graph through the SDK', () => {
     await provena.models.register(name, logged.uri)
     const tune = await provena.startRun({ experiment: unique('lineage'), name: 'tune' })
 
-    const input = await provena.lineage.logModelInput(tune.id, { model: `models:/${name}/1`, context: 'fine-tuning' })
-    const graph = await provena.lineage.graph({ ref: `models:/${name}/1`, direction: 'downstream', depth: 1 })
-    const onlyRuns = await provena.lineage.graph({ ref: `runs:/${tune.id}`, direction: 'upstream', types: ['run'] })
+    const input = await provena.lineage.logModelInput(tune.id, `models:/${name}/1`, { context: 'fine-tuning' })
+    const graph = await provena.lineage.get(`models:/${name}/1`, { direction: 'downstream', depth: 1 })
+    const onlyRuns = await provena.lineage.get(`runs:/${tune.id}`, { direction: 'upstream', types: ['run'] })
 
     expect(input).toMatchObject({ name, version: 1, context: 'fine-tuning' })
     expect(graph.nodes.map((n) => n.label)).toEqual([`${name} v1`, 'tune'])
@@ -38,7 +38,7 @@ describe('the lineage graph through the SDK', () => {
   })
 
   it('throws the contract errors for a ref that is unknown or malformed', async () => {
-    await expect(provena.lineage.graph({ ref: `runs:/${'0'.repeat(32)}` })).rejects.toThrow(NotFoundError)
-    await expect(provena.lineage.graph({ ref: 'not-a-ref' })).rejects.toThrow(InvalidInputError)
+    await expect(provena.lineage.get(`runs:/${'0'.repeat(32)}`)).rejects.toThrow(NotFoundError)
+    await expect(provena.lineage.get('not-a-ref')).rejects.toThrow(InvalidInputError)
   })
 })

@@ -65,7 +65,7 @@ export async function seedLineageDemoData(provena: Provena): Promise<LineageDemo
 
     writeFileSync(path.join(folder, 'model.bin'), 'tuned weights')
     const fineTune = await provena.startRun({ experiment: 'sentiment', name: 'fine-tune' })
-    await provena.lineage.logModelInput(fineTune.id, { model: 'models:/sentiment-base/1', context: 'fine-tuning' })
+    await provena.lineage.logModelInput(fineTune.id, 'models:/sentiment-base/1', { context: 'fine-tuning' })
     const tuned = await fineTune.logModel(folder, { framework: 'pytorch' })
     await fineTune.end()
     await provena.models.register('sentiment-tuned', tuned.uri)

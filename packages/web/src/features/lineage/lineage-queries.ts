@@ -20,7 +20,7 @@ export function useLineageGraph({
   const provena = useProvena()
   return useQuery({
     queryKey: [...LINEAGE_KEY, ref, direction, depth],
-    queryFn: () => provena.lineage.graph({ ref, direction, depth }),
+    queryFn: () => provena.lineage.get(ref, { direction, depth }),
     enabled: ref !== '',
   })
 }
@@ -42,7 +42,7 @@ export function useNeighbourhoods(refs: string[]): Neighbourhood[] {
   return useQueries({
     queries: refs.map((ref) => ({
       queryKey: [...LINEAGE_KEY, ref, 'both', 1],
-      queryFn: () => provena.lineage.graph({ ref, direction: 'both', depth: 1 }),
+      queryFn: () => provena.lineage.get(ref, { direction: 'both', depth: 1 }),
     })),
     combine,
   })
