@@ -270,6 +270,9 @@ const MATRIX: Record<string, Entry> = {
   'GET /api/v1/lineage': entry('signed-in', [401, 404, 200, 200, 200, 200], async (c) => ({
     url: `/api/v1/lineage?ref=${encodeURIComponent(`runs:/${(await c.objects()).run.id}`)}&direction=both`,
   })),
+  'GET /api/v1/lineage/export': entry('signed-in', [401, 404, 200, 200, 200, 200], async (c) => ({
+    url: `/api/v1/lineage/export?format=prov&ref=${encodeURIComponent(`models:/${(await c.objects()).model}/1`)}`,
+  })),
   'POST /api/v1/runs/:runId/model-inputs': entry('signed-in', [401, 404, 403, 200, 200, 200], async (c) => ({
     url: `${await run(c)}/model-inputs`,
     body: { model: `models:/${(await c.objects()).model}/1`, context: 'fine-tuning' },

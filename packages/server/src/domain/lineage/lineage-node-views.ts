@@ -92,6 +92,7 @@ export function createNodeViews(store: Store, authorizer: Authorizer, ctx: Reque
                   experimentId: run.experimentId,
                   lifecycle: run.lifecycle,
                   startTimeMs: String(run.startTimeMs),
+                  ...(run.endTimeMs === null ? {} : { endTimeMs: String(run.endTimeMs) }),
                   user: run.userId,
                 },
                 isHidden: false,

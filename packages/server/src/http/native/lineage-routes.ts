@@ -4,6 +4,7 @@ import {
   ExternalNodeResponse,
   LineageEdgeBody,
   LineageEdgeResponse,
+  LineageExportQuery,
   LineageGraph,
   LineageQuery,
   LogModelInputBody,
@@ -22,6 +23,16 @@ export function registerLineageRoutes(app: App, { lineage, lineageEdits }: Servi
     '/api/v1/lineage',
     { config: signedIn, schema: { tags, querystring: LineageQuery, response: { 200: LineageGraph } } },
     async (req) => lineage.graph(req.ctx, req.query),
+  )
+
+  // PROV-JSON and OpenLineage answer JSON, DOT answers text: the body is built by the domain, not by a response schema.
+  app.get(
+    '/api/v1/lineage/export',
+    { config: signedIn, schema: { tags, querystring: LineageExportQuery } },
+    async (req, reply) => {
+      const { contentType, body } = await lineage.export(req.ctx, req.query)
+      return reply.type(contentType).send(body)
+    },
   )
 
   app.post(
