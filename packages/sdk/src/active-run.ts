@@ -3,6 +3,7 @@ import type { ArtifactsApi } from './artifacts-api.js'
 import type { DatasetsApi, DatasetVersionSpec } from './datasets-api.js'
 import { flushAtExit } from './exit-flush.js'
 import { type HttpClient, NO_CONTENT } from './http-client.js'
+import type { LineageApi } from './lineage-api.js'
 import type { LoggedArtifacts, TransferOptions } from './local-artifacts.js'
 import { createMetricBuffer } from './metric-buffer.js'
 import type { LoggedModel, LogModelOptions } from './model-packaging.js'
@@ -52,10 +53,13 @@ export interface ActiveRun {
    */
   logModel(folder: string, options: LogModelOptions): Promise<LoggedModel>
   /**
-   * Records that this run read a dataset version, as `context` (default `training`).
+   * Records that this run read a dataset version, as `context` (default `training`), or used a
+   * model version given as `models:/<name>/<version>` or `models:/<name>@<alias>` (fine-tuning,
+   * distillation, evaluation: `context` says which; no default).
    * @example await run.logInput('churn@3', { context: 'validation' })
+   * @example await run.logInput('models:/churn@champion', { context: 'fine-tuning' })
    */
-  logInput(datasetVersion: DatasetVersionSpec, options?: { context?: string }): Promise<void>
+  logInput(input: DatasetVersionSpec, options?: { context?: string }): Promise<void>
   /** Records that this run produced a dataset version. */
   logOutput(datasetVersion: DatasetVersionSpec): Promise<void>
   /** Resolves when every point logged so far is stored; rejects with the error of a refused or undeliverable batch. */
@@ -69,6 +73,7 @@ interface ActiveRunContext {
   http: HttpClient
   artifacts: ArtifactsApi
   datasets: DatasetsApi
+  lineage: LineageApi
   batchSize: number
   flushIntervalMs: number
   /** Called once the run has ended, so the client stops tracking it. */
@@ -78,7 +83,7 @@ interface ActiveRunContext {
 /** Wraps a freshly created run so that it can be logged to. */
 export function createActiveRun(
   run: Run,
-  { http, artifacts, datasets, batchSize, flushIntervalMs, onEnded }: ActiveRunContext,
+  { http, artifacts, datasets, lineage, batchSize, flushIntervalMs, onEnded }: ActiveRunContext,
 ): ActiveRun {
   const buffer = createMetricBuffer({
     batchSize,
@@ -142,8 +147,9 @@ export function createActiveRun(
       const { logModelFolder } = await import('./model-packaging.js')
       return logModelFolder(artifacts, run.id, folder, options)
     },
-    async logInput(datasetVersion, options) {
-      await datasets.logInput(run.id, datasetVersion, options)
+    async logInput(input, options) {
+      if (typeof input === 'string' && input.startsWith('models:/')) await lineage.logModelInput(run.id, input, options)
+      else await datasets.logInput(run.id, input, options)
     },
     async logOutput(datasetVersion) {
       await datasets.logOutput(run.id, datasetVersion)

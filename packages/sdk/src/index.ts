@@ -18,6 +18,9 @@ export {
   type InclusionProofResponse,
   InternalError,
   InvalidInputError,
+  type LineageEdge,
+  type LineageGraph,
+  type LineageNode,
   type ListAuditEventsResponse,
   NotFoundError,
   PayloadTooLargeError,
@@ -43,6 +46,7 @@ export { DEFAULT_TRACKING_URI, type ProvenaOptions } from './config.js'
 export { ConnectionError } from './connection-error.js'
 export type { DatasetsApi, DatasetVersionSpec } from './datasets-api.js'
 export type { CreateExperimentInput, ExperimentsApi, ListExperimentsOptions } from './experiments-api.js'
+export type { LineageApi, LineageQueryOptions } from './lineage-api.js'
 export type { LoggedArtifacts, TransferOptions, TransferProgress } from './local-artifacts.js'
 export type { MetricHistoryOptions, MetricHistoryPoint } from './metric-history.js'
 export type { LoggedModel, LogModelOptions } from './model-packaging.js'

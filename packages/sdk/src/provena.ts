@@ -7,6 +7,7 @@ import { type ClientConfig, type ProvenaOptions, resolveClientConfig } from './c
 import { createDatasetsApi, type DatasetsApi } from './datasets-api.js'
 import { createExperimentsApi, type ExperimentsApi } from './experiments-api.js'
 import { createHttpClient, type HttpClient } from './http-client.js'
+import { createLineageApi, type LineageApi } from './lineage-api.js'
 import type { LoggedArtifacts, TransferOptions } from './local-artifacts.js'
 import { fetchMetricHistory, type MetricHistoryOptions, type MetricHistoryPoint } from './metric-history.js'
 import { createModelsApi, type ModelsApi } from './models-api.js'
@@ -47,6 +48,7 @@ export class Provena {
   readonly artifacts: ArtifactsApi
   readonly datasets: DatasetsApi
   readonly models: ModelsApi
+  readonly lineage: LineageApi
   readonly #config: ClientConfig
   readonly #http: HttpClient
   readonly #activeRuns = new Set<ActiveRun>()
@@ -65,6 +67,7 @@ export class Provena {
     this.artifacts = createArtifactsApi(this.#http)
     this.datasets = createDatasetsApi(this.#http)
     this.models = createModelsApi(this.#http)
+    this.lineage = createLineageApi(this.#http)
   }
 
   /** Creates a run, with its params and tags, and returns it ready for logging. */
@@ -82,6 +85,7 @@ export class Provena {
       http: this.#http,
       artifacts: this.artifacts,
       datasets: this.datasets,
+      lineage: this.lineage,
       batchSize: this.#config.batchSize,
       flushIntervalMs: this.#config.flushIntervalMs,
       onEnded: (ended) => this.#activeRuns.delete(ended),
