@@ -9,7 +9,7 @@ import { RunsPage } from './features/runs/runs-page'
 import { useLocation } from './navigation/use-location'
 import { matchRoute, paths, type Route } from './routes'
 
-// The compare, dataset and model pages' code loads on first visit, so the other pages start sooner.
+// The compare, dataset, model and lineage pages' code loads on first visit, so the other pages start sooner.
 const ComparePage = lazy(async () => ({ default: (await import('./features/compare/compare-page')).ComparePage }))
 const DatasetsPage = lazy(async () => ({ default: (await import('./features/datasets/datasets-page')).DatasetsPage }))
 const DatasetPage = lazy(async () => ({ default: (await import('./features/datasets/dataset-page')).DatasetPage }))
@@ -21,6 +21,7 @@ const ModelPage = lazy(async () => ({ default: (await import('./features/models/
 const ModelVersionPage = lazy(async () => ({
   default: (await import('./features/models/model-version-page')).ModelVersionPage,
 }))
+const LineagePage = lazy(async () => ({ default: (await import('./features/lineage/lineage-page')).LineagePage }))
 const DriftPage = lazy(async () => ({ default: (await import('./features/datasets/drift-page')).DriftPage }))
 
 function Page({ route }: { route: Route }) {
@@ -47,6 +48,8 @@ function Page({ route }: { route: Route }) {
       return <ModelPage key={route.name} name={route.name} />
     case 'model-version':
       return <ModelVersionPage key={`${route.name}@${route.version}`} name={route.name} version={route.version} />
+    case 'lineage':
+      return <LineagePage />
     case 'not-found':
       return <p className="empty">There is no page here.</p>
   }
@@ -66,6 +69,7 @@ export function App() {
     { label: 'Compare', href: paths.compare({}), isCurrent: route.page === 'compare' },
     { label: 'Datasets', href: paths.datasets(), isCurrent: route.page.startsWith('dataset') },
     { label: 'Models', href: paths.models(), isCurrent: route.page.startsWith('model') },
+    { label: 'Lineage', href: paths.lineage({}), isCurrent: route.page === 'lineage' },
   ]
   return (
     <AppShell nav={nav}>

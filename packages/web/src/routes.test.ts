@@ -46,3 +46,14 @@ describe('the model pages of the router', () => {
     expect(paths.model('churn')).toBe('/models/churn')
   })
 })
+
+describe('the lineage page of the router', () => {
+  it('matches /lineage and spells its state in the query', () => {
+    expect(matchRoute('/lineage')).toEqual({ page: 'lineage' })
+    expect(matchRoute('/lineage/')).toEqual({ page: 'lineage' })
+    expect(paths.lineage({})).toBe('/lineage')
+    expect(paths.lineage({ ref: 'datasets:/customers@1', depth: 3 })).toBe(
+      '/lineage?ref=datasets%3A%2Fcustomers%401&depth=3',
+    )
+  })
+})

@@ -1,20 +1,24 @@
+import { LineageNodeType } from '@provena/contract'
 import {
   type CompareViewState,
   type DatasetCompareState,
   DEFAULT_CHART_OPTIONS,
+  DEFAULT_LINEAGE_DEPTH_SHOWN,
   encodeCompareView,
   encodeDatasetCompare,
   encodeDatasetsView,
   encodeDatasetView,
+  encodeLineageView,
   encodeModelsView,
   encodeModelView,
   encodeRunsView,
   encodeRunView,
+  type LineageViewState,
   type RunsViewState,
   type RunViewState,
 } from './navigation/url-state'
 
-/** The pages of the UI; later pages (lineage, audit, admin) add a kind here. */
+/** The pages of the UI; later pages (audit, admin) add a kind here. */
 export type Route =
   | { page: 'experiments' }
   | { page: 'runs' }
@@ -27,6 +31,7 @@ export type Route =
   | { page: 'models' }
   | { page: 'model'; name: string }
   | { page: 'model-version'; name: string; version: number }
+  | { page: 'lineage' }
   | { page: 'not-found' }
 
 const RUN_PATH = /^\/runs\/([0-9a-f]{32})\/?$/
@@ -67,6 +72,7 @@ export function matchRoute(pathname: string): Route {
   const run = RUN_PATH.exec(pathname)
   if (run?.[1]) return { page: 'run', runId: run[1] }
   if (pathname === '/compare' || pathname === '/compare/') return { page: 'compare' }
+  if (pathname === '/lineage' || pathname === '/lineage/') return { page: 'lineage' }
   return matchDatasetRoute(pathname) ?? matchModelRoute(pathname) ?? { page: 'not-found' }
 }
 
@@ -106,4 +112,13 @@ export const paths = {
   model: (name: string, cardVersion: number | null = null) =>
     `/models/${encodeURIComponent(name)}${encodeModelView({ cardVersion })}`,
   modelVersion: (name: string, version: number) => `/models/${encodeURIComponent(name)}/${version}`,
+  lineage: (state: Partial<LineageViewState>) =>
+    `/lineage${encodeLineageView({
+      ref: '',
+      direction: 'both',
+      depth: DEFAULT_LINEAGE_DEPTH_SHOWN,
+      types: [...LineageNodeType.options],
+      expanded: [],
+      ...state,
+    })}`,
 }

@@ -102,6 +102,12 @@ describe('screenshots of the main pages', () => {
     await page.goto(`${server.url}/models/${MODEL_NAME}/3`)
     await page.getByRole('table', { name: 'Evaluation' }).waitFor()
     await shoot('model-version', true)
+    await page.goto(`${server.url}/lineage?ref=${encodeURIComponent('datasets:/customers@1')}`)
+    await page.getByRole('article', { name: `model version ${MODEL_NAME} v3` }).waitFor()
+    await page.getByRole('article', { name: 'run train-churn' }).getByRole('button').click()
+    await page.getByRole('article', { name: 'dataset version customers@2' }).waitFor()
+    await page.locator('.lineage-canvas[aria-busy=false]').waitFor()
+    await shoot('lineage')
 
     await page.getByRole('button', { name: 'Switch to dark theme' }).click()
     await page.goto(`${server.url}/datasets/customers/compare?a=1&b=2`)

@@ -5,6 +5,7 @@ import {
   decodeCompareView,
   decodeDatasetCompare,
   decodeDatasetView,
+  decodeLineageView,
   decodeModelsView,
   decodeModelView,
   decodeRunsView,
@@ -12,10 +13,12 @@ import {
   encodeCompareView,
   encodeDatasetCompare,
   encodeDatasetView,
+  encodeLineageView,
   encodeModelsView,
   encodeModelView,
   encodeRunsView,
   encodeRunView,
+  type LineageViewState,
   type RunsViewState,
 } from './url-state'
 
@@ -126,5 +129,42 @@ describe('the URL state of the model pages', () => {
   it('shows the latest card when the URL names a version that cannot be one', () => {
     for (const text of ['card=0', 'card=latest', 'card=2.5', 'card=-1', ''])
       expect(decodeModelView(query(text)), text).toEqual({ cardVersion: null })
+  })
+})
+
+describe('the URL state of the lineage explorer', () => {
+  it('leaves the defaults out: both ways, depth 2, every node type, nothing opened', () => {
+    const state = decodeLineageView(query(`ref=runs%3A%2F${RUN_A}`))
+    expect(state).toEqual({
+      ref: `runs:/${RUN_A}`,
+      direction: 'both',
+      depth: 2,
+      types: ['dataset_version', 'run', 'model_version', 'code_version', 'external'],
+      expanded: [],
+    })
+    expect(encodeLineageView(state)).toBe(`?ref=runs%3A%2F${RUN_A}`)
+  })
+
+  it('survives a round trip with a direction, a depth, some types and opened nodes whose refs hold / @ and spaces', () => {
+    const state: LineageViewState = {
+      ref: 'models:/churn classifier/2',
+      direction: 'upstream',
+      depth: 7,
+      types: ['dataset_version', 'model_version'],
+      expanded: ['datasets:/customers@1', `runs:/${RUN_B}`],
+    }
+    expect(decodeLineageView(query(encodeLineageView(state).slice(1)))).toEqual(state)
+  })
+
+  it('drops a depth out of range, an unknown direction and unknown types', () => {
+    expect(decodeLineageView(query('ref=x&dir=sideways&depth=51&type=bogus&type=run'))).toEqual({
+      ref: 'x',
+      direction: 'both',
+      depth: 2,
+      types: ['run'],
+      expanded: [],
+    })
+    expect(decodeLineageView(query('depth=0')).depth).toBe(2)
+    expect(decodeLineageView(query('depth=1.5')).depth).toBe(2)
   })
 })

@@ -4,6 +4,8 @@
  * string, defaults left out). Lists are repeated parameters (`e=1&e=2`): keys may contain commas.
  */
 
+import { type LineageDirection, LineageNodeType, MAX_LINEAGE_DEPTH } from '@provena/contract'
+
 export type XAxis = 'step' | 'wall' | 'relative'
 export type RunsViewType = 'active' | 'deleted' | 'all'
 
@@ -77,6 +79,19 @@ export interface DatasetCompareState {
   /** Only the columns whose verdict is not `ok`. */
   isDriftedOnly: boolean
 }
+
+export interface LineageViewState {
+  /** The node the graph is drawn around (`runs:/<id>`, `models:/<name>/<version>` ...); '' asks for one. */
+  ref: string
+  direction: LineageDirection
+  depth: number
+  /** The node types shown; every type when all are. */
+  types: LineageNodeType[]
+  /** Refs of the nodes whose neighbours were added by a click, in the order they were opened. */
+  expanded: string[]
+}
+
+export const DEFAULT_LINEAGE_DEPTH_SHOWN = 2
 
 export const DEFAULT_CHART_OPTIONS: ChartOptions = { xAxis: 'step', isLogScale: false, smoothing: 0 }
 
@@ -247,5 +262,30 @@ export function decodeModelView(query: URLSearchParams): ModelViewState {
 export function encodeModelView(state: ModelViewState): string {
   const query = new URLSearchParams()
   if (state.cardVersion !== null) query.set('card', String(state.cardVersion))
+  return withQuestionMark(query)
+}
+
+const LINEAGE_DIRECTIONS: readonly LineageDirection[] = ['both', 'upstream', 'downstream']
+const ALL_NODE_TYPES = LineageNodeType.options
+
+export function decodeLineageView(query: URLSearchParams): LineageViewState {
+  const depth = Number(query.get('depth'))
+  const types = ALL_NODE_TYPES.filter((type) => query.getAll('type').includes(type))
+  return {
+    ref: query.get('ref')?.trim() ?? '',
+    direction: oneOf(LINEAGE_DIRECTIONS, query.get('dir'), 'both'),
+    depth: Number.isInteger(depth) && depth >= 1 && depth <= MAX_LINEAGE_DEPTH ? depth : DEFAULT_LINEAGE_DEPTH_SHOWN,
+    types: types.length === 0 ? [...ALL_NODE_TYPES] : types,
+    expanded: unique(query.getAll('open').filter((ref) => ref !== '')),
+  }
+}
+
+export function encodeLineageView(state: LineageViewState): string {
+  const query = new URLSearchParams()
+  if (state.ref !== '') query.set('ref', state.ref)
+  if (state.direction !== 'both') query.set('dir', state.direction)
+  if (state.depth !== DEFAULT_LINEAGE_DEPTH_SHOWN) query.set('depth', String(state.depth))
+  if (state.types.length < ALL_NODE_TYPES.length) for (const type of state.types) query.append('type', type)
+  for (const ref of state.expanded) query.append('open', ref)
   return withQuestionMark(query)
 }

@@ -5,6 +5,7 @@ import { Link } from '../../components/link'
 import { decodeDatasetVersionView, encodeDatasetVersionView } from '../../navigation/url-state'
 import { useUrlState } from '../../navigation/use-location'
 import { paths } from '../../routes'
+import { lineageRefs } from '../lineage/lineage-graph'
 import { DatasetFiles } from './dataset-files'
 import { useDatasetFiles, useDatasetVersion, useVersionRuns } from './datasets-queries'
 import { ProfileView } from './profile-view'
@@ -84,6 +85,7 @@ export function DatasetVersionPage({ name, version }: { name: string; version: n
           {name} <span className="muted">v{version}</span>
         </h1>
         <Link href={paths.dataset(name)}>← versions of {name}</Link>
+        <Link href={paths.lineage({ ref: lineageRefs.datasetVersion(name, version) })}>Lineage</Link>
         {version > 1 ? (
           <Link href={paths.datasetCompare(name, { reference: version - 1, current: version })}>
             Drift from v{version - 1}

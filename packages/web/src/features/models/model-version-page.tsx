@@ -3,6 +3,7 @@ import { ErrorMessage } from '../../components/error-message'
 import { formatBytes, formatTime } from '../../components/format'
 import { Link } from '../../components/link'
 import { paths } from '../../routes'
+import { lineageRefs } from '../lineage/lineage-graph'
 import { AliasBadges } from './alias-badges'
 import { ModelCardView } from './model-card-view'
 import { useAliasHistory, useModel, useModelCard, useModelFiles, useModelVersion } from './models-queries'
@@ -216,6 +217,7 @@ export function ModelVersionPage({ name, version }: { name: string; version: num
           {name} <span className="muted">v{version}</span>
         </h1>
         <Link href={paths.model(name)}>← versions of {name}</Link>
+        <Link href={paths.lineage({ ref: lineageRefs.modelVersion(name, version) })}>Lineage</Link>
       </div>
       <Summary version={data} protectedAliases={model.data?.protectedAliases ?? []} />
       <h2>Manifest</h2>

@@ -10,6 +10,7 @@ import { decodeRunView, encodeRunView, type RunViewState } from '../../navigatio
 import { useUrlState } from '../../navigation/use-location'
 import { paths } from '../../routes'
 import { useExperiments } from '../experiments/experiments-queries'
+import { lineageRefs } from '../lineage/lineage-graph'
 import { useChildRuns, useRun } from '../runs/runs-queries'
 import { ArtifactsTab } from './artifacts-tab'
 import { RunDatasets } from './run-datasets'
@@ -132,6 +133,7 @@ export function RunPage({ runId }: { runId: string }) {
           {data.name} <StatusBadge status={data.status} />
         </h1>
         <Link href={paths.runs({ experimentIds: [data.experimentId] })}>← runs of this experiment</Link>
+        <Link href={paths.lineage({ ref: lineageRefs.run(data.id) })}>Lineage</Link>
       </div>
       <div role="tablist" aria-label="Run sections" className="tabs">
         {TABS.map((tab) => (
