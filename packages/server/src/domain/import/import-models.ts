@@ -101,6 +101,17 @@ export function createModelImport({ store, blobs, clock, ids, audit, authorizer 
       files,
     )
     await tx.models.setVersionTags(id, input.tags)
+    // The lineage edge a registration from a run makes, as the registry itself writes it.
+    await tx.lineage.addEdge({
+      sourceType: 'run',
+      sourceId: input.runId,
+      targetType: 'model_version',
+      targetId: id,
+      edgeType: 'output',
+      context: '',
+      createdAtMs: input.createdAtMs,
+      createdBy: input.userId,
+    })
     for (const sha256 of new Set(files.map((f) => f.sha256))) {
       await tx.artifacts.pin(sha256, { type: 'model_version', id }, clock.nowMs())
     }

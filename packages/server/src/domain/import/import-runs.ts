@@ -17,6 +17,7 @@ import type { Authorizer } from '../auth/authorizer.js'
 import type { RequestContext } from '../auth/principal.js'
 import type { Clock, IdGenerator } from '../clock.js'
 import { checkBlobsStored, checkFileTree } from '../file-list.js'
+import { isCodeTag, syncCodeVersionEdge } from '../lineage/code-version-edges.js'
 import { datasetsOfInputs, linkImportedInputs, type ReferenceDataset } from './imported-datasets.js'
 import { groupByKey, isSameHistory, readImportedMetrics } from './imported-metrics.js'
 
@@ -129,6 +130,8 @@ export function createRunImport({ store, blobs, clock, ids, audit, authorizer }:
       input.id,
       Object.entries(tags).map(([key, value]) => ({ key, value })),
     )
+    // A recorded git commit becomes the run's code version node, as when the tag is logged live.
+    if (Object.keys(tags).some(isCodeTag)) await syncCodeVersionEdge(tx, input.id, nowMs)
     for (const series of groupByKey(points).values()) {
       for (let i = 0; i < series.length; i += POINTS_PER_APPEND) {
         const slice = series.slice(i, i + POINTS_PER_APPEND)

@@ -195,4 +195,37 @@ describe.each(testDialects())('the import API on %s', (dialect) => {
     expect(moved.status).toBe(409)
     expect(moved.body.error.message).toBe(`alias @champion of ${name} points to version 7 here, 8 in the import`)
   })
+
+  it('puts imported runs and versions in the lineage graph: the recorded commit and the registration', async () => {
+    const runId = newRunId()
+    const commit = randomBytes(20).toString('hex')
+    const weights = Buffer.from(`weights ${runId}`)
+    const artifacts = [{ path: 'model/weights.bin', sizeBytes: weights.length, sha256: await upload(weights) }]
+    const tags = { 'mlflow.source.git.commit': commit, 'mlflow.source.git.repoURL': 'https://git.example.com/ml.git' }
+    await api.post('/api/v1/import/runs', runBody(runId, { artifacts, tags }))
+    const name = `model-${randomBytes(4).toString('hex')}`
+    const stamp = { createdAtMs: 1_600_000_000_000, updatedAtMs: 1_600_000_000_000 }
+    await api.post('/api/v1/import/models', {
+      name,
+      ...stamp,
+      versions: [{ version: 2, runId, path: 'model', ...stamp }],
+    })
+
+    const graph = await api.get(`/api/v1/lineage?ref=${encodeURIComponent(`models:/${name}/2`)}&direction=upstream`)
+
+    expect(graph.status).toBe(200)
+    const refs = Object.fromEntries(graph.body.nodes.map((n: { key: string; ref: string }) => [n.key, n.ref]))
+    expect(
+      graph.body.edges.map((e: { source: string; target: string; type: string }) => [
+        refs[e.source],
+        e.type,
+        refs[e.target],
+      ]),
+    ).toEqual(
+      expect.arrayContaining([
+        [`code:/${commit}`, 'executed', `runs:/${runId}`],
+        [`runs:/${runId}`, 'output', `models:/${name}/2`],
+      ]),
+    )
+  })
 })
