@@ -10,7 +10,7 @@ describe('an active run', () => {
   beforeAll(async () => {
     server = await listeningTestServer()
     serverUrl = server.url
-    provena = new Provena({ url: serverUrl })
+    provena = new Provena({ capture: false, url: serverUrl })
   })
   afterAll(async () => server.close())
 
@@ -139,7 +139,7 @@ describe('an active run', () => {
 
   it('surfaces a refused batch from flush() as InvalidInputError without retrying it', async () => {
     const recording = recordingFetch()
-    const client = new Provena({ url: serverUrl, fetch: recording.fetch, maxRetries: 5 })
+    const client = new Provena({ capture: false, url: serverUrl, fetch: recording.fetch, maxRetries: 5 })
     const run = await client.startRun({ experiment: 'refused-batch' })
     run.logMetric('bad key!', 1)
 

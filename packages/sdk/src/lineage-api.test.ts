@@ -12,7 +12,7 @@ describe('the lineage graph through the SDK', () => {
   let provena: Provena
   beforeAll(async () => {
     server = await listeningTestServer()
-    provena = new Provena({ url: server.url })
+    provena = new Provena({ capture: false, url: server.url })
   })
   afterAll(async () => server.close())
 

@@ -14,13 +14,19 @@ describe('metric buffering against a real server', () => {
   beforeAll(async () => {
     server = await listeningTestServer()
     serverUrl = server.url
-    direct = new Provena({ url: serverUrl })
+    direct = new Provena({ capture: false, url: serverUrl })
   })
   afterAll(async () => server.close())
 
   it('sends each full batch in the background and keeps the rest until flushed', async () => {
     const recording = recordingFetch()
-    const client = new Provena({ url: serverUrl, fetch: recording.fetch, batchSize: 5, flushIntervalMs: HOUR_MS })
+    const client = new Provena({
+      capture: false,
+      url: serverUrl,
+      fetch: recording.fetch,
+      batchSize: 5,
+      flushIntervalMs: HOUR_MS,
+    })
     const run = await client.startRun({ experiment: 'by-size' })
 
     for (let step = 0; step < 12; step++) run.logMetric('loss', step, { step, timestamp: 1 })
@@ -32,7 +38,7 @@ describe('metric buffering against a real server', () => {
   })
 
   it('sends what waited flushIntervalMs without being asked to', async () => {
-    const client = new Provena({ url: serverUrl, batchSize: 1000, flushIntervalMs: 50 })
+    const client = new Provena({ capture: false, url: serverUrl, batchSize: 1000, flushIntervalMs: 50 })
     const run = await client.startRun({ experiment: 'by-time' })
 
     run.logMetrics({ a: 1, b: 2 }, { step: 0, timestamp: 5 })
@@ -55,7 +61,13 @@ describe('metric buffering against a real server', () => {
         if (isBatch) inFlight--
       }
     }
-    const client = new Provena({ url: serverUrl, fetch: counting, batchSize: 10, flushIntervalMs: HOUR_MS })
+    const client = new Provena({
+      capture: false,
+      url: serverUrl,
+      fetch: counting,
+      batchSize: 10,
+      flushIntervalMs: HOUR_MS,
+    })
     const run = await client.startRun({ experiment: 'one-in-flight' })
 
     for (let step = 0; step < 100; step++) run.logMetric('loss', step, { step, timestamp: 1 })

@@ -25,13 +25,13 @@ describe('retries against a real server behind a faulty proxy', () => {
   beforeAll(async () => {
     server = await listeningTestServer()
     serverUrl = server.url
-    direct = new Provena({ url: serverUrl })
+    direct = new Provena({ capture: false, url: serverUrl })
   })
   afterAll(async () => server.close())
 
   it('retries a batch whose answer was lost under the same idempotency key, storing each point once', async () => {
     const proxy = await startFaultyProxy(serverUrl, faultFirst(1, 'drop-answer', isBatch))
-    const client = new Provena({ url: proxy.url })
+    const client = new Provena({ capture: false, url: proxy.url })
     const run = await client.startRun({ experiment: 'dropped-answer' })
     for (let step = 0; step < 3; step++) run.logMetric('loss', 1 / (step + 1), { step, timestamp: 100 + step })
 
@@ -51,7 +51,7 @@ describe('retries against a real server behind a faulty proxy', () => {
 
   it('retries a batch answered 503 and stores it once', async () => {
     const proxy = await startFaultyProxy(serverUrl, faultFirst(2, 'unavailable', isBatch))
-    const client = new Provena({ url: proxy.url })
+    const client = new Provena({ capture: false, url: proxy.url })
     const run = await client.startRun({ experiment: 'unavailable' })
     run.logMetric('acc', 0.75, { step: 4, timestamp: 200 })
 
@@ -64,7 +64,7 @@ describe('retries against a real server behind a faulty proxy', () => {
 
   it('gives up after maxRetries and surfaces the last 503 from flush()', async () => {
     const proxy = await startFaultyProxy(serverUrl, faultFirst(10, 'unavailable', isBatch))
-    const client = new Provena({ url: proxy.url, maxRetries: 2 })
+    const client = new Provena({ capture: false, url: proxy.url, maxRetries: 2 })
     const run = await client.startRun({ experiment: 'unavailable-for-good' })
     run.logMetric('acc', 1)
 
@@ -78,7 +78,7 @@ describe('retries against a real server behind a faulty proxy', () => {
   it('does not retry creating an experiment whose answer was lost, since it may exist already', async () => {
     const isCreate = (r: ProxiedRequest) => r.method === 'POST' && r.path === '/api/v1/experiments'
     const proxy = await startFaultyProxy(serverUrl, faultFirst(1, 'drop-answer', isCreate))
-    const client = new Provena({ url: proxy.url })
+    const client = new Provena({ capture: false, url: proxy.url })
 
     const error = await client.experiments.create({ name: 'lost-create' }).catch((e: unknown) => e)
     await proxy.close()
@@ -92,7 +92,7 @@ describe('retries against a real server behind a faulty proxy', () => {
   it('retries a read whose answer was lost', async () => {
     const isRead = (r: ProxiedRequest) => r.method === 'GET' && r.path === '/api/v1/experiments/0'
     const proxy = await startFaultyProxy(serverUrl, faultFirst(1, 'drop-answer', isRead))
-    const client = new Provena({ url: proxy.url })
+    const client = new Provena({ capture: false, url: proxy.url })
 
     const experiment = await client.experiments.get('0')
     await proxy.close()

@@ -180,6 +180,7 @@ describe('migrateDatabase', () => {
       '0004-artifacts',
       '0005-datasets',
       '0006-registry',
+      '0007-lineage',
     ])
     expect(await migrateDatabase({ db, sqliteSynchronous: 'FULL' })).toEqual([])
   })
