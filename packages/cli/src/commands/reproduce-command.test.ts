@@ -188,6 +188,46 @@ describe('provena reproduce', () => {
     TIMEOUT_MS,
   )
 
+  it(
+    'executes in a new worktree at the recorded commit with the recorded changes applied, leaving this checkout alone',
+    async () => {
+      const clone = cloneOfRepo()
+      writeFiles(clone, { 'train.js': "console.log('v9')\n" })
+      git(clone, 'commit', '--quiet', '-am', 'moved on')
+      const worktree = path.join(realpathSync(tempDir()), 'repro')
+
+      const result = await reproduce(clone, '--execute', '--checkout', worktree, '--system-metrics-interval', '0')
+
+      expect(result.code).toBe(0)
+      expect(result.stdout).toContain('v2\n')
+      expect(git(worktree, 'rev-parse', 'HEAD').trim()).toBe(commit)
+      expect(git(clone, 'status', '--porcelain')).toBe('')
+      const newRunId = [...result.stderr.matchAll(/provena: run ([0-9a-f]{32}) /g)][0]?.[1]
+      const { run } = (await getJson(server.url, `/api/v1/runs/${newRunId}`)) as {
+        run: { status: string; tags: Record<string, string> }
+      }
+      expect(run.tags).toMatchObject({ 'provena.reproduces': runId, 'mlflow.source.git.commit': commit })
+      expect(run.status).toBe('FINISHED')
+    },
+    TIMEOUT_MS,
+  )
+
+  it(
+    'refuses --checkout into a directory that is not empty, and runs nothing',
+    async () => {
+      const clone = cloneOfRepo()
+      const occupied = realpathSync(tempDir())
+      writeFileSync(path.join(occupied, 'keep.txt'), 'mine\n')
+
+      const result = await reproduce(clone, '--execute', '--checkout', occupied)
+
+      expect(result.code).toBe(1)
+      expect(result.stderr).toContain(`--checkout ${occupied}: the directory exists and is not empty`)
+      expect(result.stderr).not.toMatch(/provena: run [0-9a-f]{32} /)
+    },
+    TIMEOUT_MS,
+  )
+
   // Last: it changes the registered data file that the other tests rely on.
   it(
     'reports a changed input dataset',

@@ -14,12 +14,14 @@ import {
   readRecordedRun,
   workingDirectoryOf,
 } from './reproduce-check.js'
+import { checkOutRecordedState } from './reproduce-checkout.js'
 import { runTracked } from './tracked-process.js'
 
 interface ReproduceFlags extends ClientFlags {
   execute?: boolean
   allowDirty?: boolean
   allowDataChanges?: boolean
+  checkout?: string
   json?: boolean
   systemMetricsInterval: number
 }
@@ -37,6 +39,10 @@ export function registerReproduceCommand(program: Command, io: CliIo): void {
     .argument('<run-id>', 'the run to reproduce')
     .option('--execute', 'run the recorded command as a new run (tag provena.reproduces=<run-id>), like `provena run`')
     .option('--allow-dirty', 'with --execute: run even when the commit or the uncommitted changes differ')
+    .option(
+      '--checkout <dir>',
+      "with --execute: make <dir> a new git worktree of this repository at the run's commit, apply the run's recorded uncommitted changes there, and run in it (this checkout is left as it is)",
+    )
     .option('--allow-data-changes', "with --execute: run even when an input dataset's digest differs")
     .option(
       '--system-metrics-interval <seconds>',
@@ -52,11 +58,14 @@ Checks: the git remote, commit and uncommitted changes (against provena/source.d
 files recorded in provena/environment.json, and every input dataset's digest, re-hashed where it
 was registered from. Exits 1 when anything differs (after printing the steps). --execute runs
 the command in the recorded working directory of this checkout; it refuses when the checkout or
-the data differ unless --allow-dirty / --allow-data-changes.
+the data differ unless --allow-dirty / --allow-data-changes. With --checkout <dir> it first makes
+<dir> a git worktree at the run's commit with its recorded uncommitted changes applied, and runs
+there instead (the commit must be in this repository: git fetch it first).
 ${examples(
   'provena reproduce 5f0c3d2e9a8b4c7d8e1f2a3b4c5d6e7f',
   'provena reproduce 5f0c3d2e9a8b4c7d8e1f2a3b4c5d6e7f --json',
   'provena reproduce 5f0c3d2e9a8b4c7d8e1f2a3b4c5d6e7f --execute',
+  'provena reproduce 5f0c3d2e9a8b4c7d8e1f2a3b4c5d6e7f --execute --checkout ../repro-5f0c',
 )}`,
     )
   addClientOptions(reproduce).action((runId: string, flags: ReproduceFlags) => reproduceRun(runId, flags, io))
@@ -139,8 +148,8 @@ function refusal(differences: ReproduceDifference[], recorded: RecordedRun, flag
   const argv = commandOf(recorded)
   if (argv.length === 0) return 'the run did not record its command (no provena/environment.json)'
   if (argv.includes('[redacted]')) return 'the recorded command has redacted (secret) arguments'
-  if (!flags.allowDirty && differences.some((d) => CODE_KINDS.has(d.kind))) {
-    return 'the checkout differs from the run (see above); check out the recorded state or pass --allow-dirty'
+  if (!flags.allowDirty && flags.checkout === undefined && differences.some((d) => CODE_KINDS.has(d.kind))) {
+    return 'the checkout differs from the run (see above); pass --checkout <dir> to run in a worktree of the recorded state, or --allow-dirty'
   }
   if (!flags.allowDataChanges && differences.some((d) => d.kind === 'dataset')) {
     return 'an input dataset differs from the run (see above); restore it or pass --allow-data-changes'
@@ -184,12 +193,19 @@ function execute(
 ): Promise<number> {
   const { run } = recorded
   const params = launchParams(recorded)
+  let cwd = workingDirectoryOf(recorded, current)
+  if (flags.checkout !== undefined) {
+    cwd = checkOutRecordedState(recorded, current, flags.checkout)
+    io.stderr.write(
+      `provena: checked out run ${run.id}'s code in ${flags.checkout} (git worktree remove it when done)\n`,
+    )
+  }
   return runTracked(
     client,
     connection,
     {
       command: commandOf(recorded),
-      cwd: workingDirectoryOf(recorded, current),
+      cwd,
       experiment: run.experimentId,
       name: `${run.name} (reproduction)`.slice(0, 500),
       params,
