@@ -269,3 +269,90 @@ describe.each(testDialects())('provena import mlflow --from <mlruns> on %s', { t
     )
   })
 })
+
+/**
+ * One Provena server as the MLflow tracking server to import from (its MLflow-compatible API,
+ * seeded the way MLflow's Python client writes), another as the target.
+ */
+describe('provena import mlflow --from <a Provena server’s MLflow API>', { timeout: 180_000 }, () => {
+  let source: CliServer
+  let target: CliServer
+
+  beforeAll(async () => {
+    await buildCli()
+    source = await startCliServer(['--port', '0', '--data-dir', tempDir(), '--log-level', 'warn'])
+    target = await startCliServer(['--port', '0', '--data-dir', tempDir(), '--log-level', 'warn'])
+  })
+  afterAll(async () => {
+    if (source) await stopCliServer(source)
+    if (target) await stopCliServer(target)
+  })
+
+  /** The fields these tests read from MLflow's answers. */
+  interface MlflowAnswer {
+    experiment_id?: string
+    run?: { info: { run_id: string } }
+  }
+
+  async function mlflow(endpoint: string, body: object): Promise<MlflowAnswer> {
+    const response = await fetch(`${source.url}/api/2.0/mlflow/${endpoint}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    })
+    const answer = (await response.json()) as MlflowAnswer
+    if (!response.ok) throw new Error(`${endpoint}: ${response.status} ${JSON.stringify(answer)}`)
+    return answer
+  }
+
+  it('imports experiments, runs, every metric point, artifacts, versions and aliases it serves', async () => {
+    const name = uniqueName('from-provena')
+    const { experiment_id } = await mlflow('experiments/create', { name })
+    const created = await mlflow('runs/create', { experiment_id, run_name: 'trained', start_time: 1_700_000_000_000 })
+    const runId = created.run?.info.run_id ?? ''
+    await mlflow('runs/log-batch', {
+      run_id: runId,
+      params: [{ key: 'lr', value: '0.01' }],
+      metrics: [
+        { key: 'loss', value: 0.75, timestamp: 1_700_000_001_000, step: 0 },
+        { key: 'loss', value: 'NaN', timestamp: 1_700_000_002_000, step: 1 },
+        { key: 'loss', value: 0.25, timestamp: 1_700_000_003_000, step: 2 },
+      ],
+    })
+    const put = await fetch(
+      `${source.url}/api/2.0/mlflow-artifacts/artifacts/${experiment_id}/${runId}/artifacts/model/weights.bin`,
+      { method: 'PUT', body: 'weights v1' },
+    )
+    expect(put.status).toBe(200)
+    await mlflow('runs/update', { run_id: runId, status: 'FINISHED', end_time: 1_700_000_009_000 })
+    const model = uniqueName('provena-model')
+    await mlflow('registered-models/create', { name: model })
+    await mlflow('model-versions/create', { name: model, source: `runs:/${runId}/model`, run_id: runId })
+    await mlflow('registered-models/alias', { name: model, alias: 'champion', version: '1' })
+
+    const result = await runCli(['import', 'mlflow', '--from', source.url, '--url', target.url], cleanEnv())
+    const again = await runCli(['import', 'mlflow', '--from', source.url, '--url', target.url], cleanEnv())
+
+    expect(result.code).toBe(0)
+    const provena = new Provena({ url: target.url })
+    const experiment = await provena.experiments.getByName(name)
+    expect(await provena.runs.get(runId)).toMatchObject({
+      experimentId: experiment.id,
+      name: 'trained',
+      status: 'FINISHED',
+      startTimeMs: 1_700_000_000_000,
+      endTimeMs: 1_700_000_009_000,
+      params: { lr: '0.01' },
+    })
+    expect(await provena.getMetricHistory(runId, 'loss')).toEqual([
+      { value: 0.75, step: 0, timestampMs: 1_700_000_001_000 },
+      { value: Number.NaN, step: 1, timestampMs: 1_700_000_002_000 },
+      { value: 0.25, step: 2, timestampMs: 1_700_000_003_000 },
+    ])
+    expect(await text((await provena.artifacts.download(runId, 'model/weights.bin')).body)).toBe('weights v1')
+    const version = await provena.models.resolve(`models:/${model}@champion`)
+    expect([version.version, version.source, version.fileCount]).toEqual([1, `runs:/${runId}/model`, 1])
+    expect(again.code).toBe(0)
+    expect(again.stdout).toContain('0 new, 1 already imported')
+  })
+})
