@@ -1,10 +1,8 @@
 // One MLflow ingest client process: creates its own run through MLflow's REST API, then posts
 // runs/log-batch requests (MLflow's cap: 1,000 metrics each) as fast as the server answers them
 // until told to stop. Forked by bench/mlflow-ingest.mjs; the same protocol as ingest-client.mjs.
+import { postBatchesForDuration, VALUE_JSON, VALUE_PERIOD } from './batch-loop.mjs'
 import { createJsonClient } from './http-client.mjs'
-
-const WARM_UP_BATCHES = 5
-const VALUE_PERIOD = 9973
 
 process.once('message', async ({ url, authorization, experimentId, clientIndex, batchSize, keyCount, durationMs }) => {
   const client = createJsonClient(url, { maxSockets: 1, authorization })
@@ -20,7 +18,6 @@ process.once('message', async ({ url, authorization, experimentId, clientIndex, 
   // machine with the server). The body is what MLflow's python client sends: snake_case fields,
   // the run id in the body, a timestamp and step on every metric.
   const keyJson = keys.map((key) => JSON.stringify(key))
-  const valueJson = Array.from({ length: VALUE_PERIOD }, (_, k) => String(Math.sin(k / 500) + (k % 97) / 1000))
   const head = `{"run_id":"${runId}","metrics":[`
   function nextBatch() {
     const timestamp = Date.now()
@@ -28,39 +25,11 @@ process.once('message', async ({ url, authorization, experimentId, clientIndex, 
     for (let i = 0; i < batchSize; i++) {
       if (i % keyCount === 0) step++
       parts[i] =
-        `{"key":${keyJson[i % keyCount]},"value":${valueJson[step % VALUE_PERIOD]},"timestamp":${timestamp},"step":${step}}`
+        `{"key":${keyJson[i % keyCount]},"value":${VALUE_JSON[step % VALUE_PERIOD]},"timestamp":${timestamp},"step":${step}}`
     }
     return `${head}${parts.join(',')}],"params":[],"tags":[]}`
   }
   const batchPath = '/api/2.0/mlflow/runs/log-batch'
 
-  for (let i = 0; i < WARM_UP_BATCHES; i++) await client.post(batchPath, nextBatch())
-  const warmUpPoints = WARM_UP_BATCHES * batchSize
-  process.send({ ready: true })
-  await new Promise((resolve) => process.once('message', resolve))
-
-  const latenciesMs = []
-  const cpuBefore = process.cpuUsage()
-  const startedAt = performance.now()
-  const deadline = startedAt + durationMs
-  let points = 0
-  while (performance.now() < deadline) {
-    const body = nextBatch()
-    const sentAt = performance.now()
-    await client.post(batchPath, body)
-    latenciesMs.push(performance.now() - sentAt)
-    points += batchSize
-  }
-  const elapsedMs = performance.now() - startedAt
-  const cpu = process.cpuUsage(cpuBefore)
-  client.close()
-  process.send({
-    runId,
-    points,
-    warmUpPoints,
-    elapsedMs,
-    latenciesMs,
-    cpuSeconds: (cpu.user + cpu.system) / 1e6,
-  })
-  process.disconnect()
+  await postBatchesForDuration({ client, runId, batchPath, nextBatch, batchSize, durationMs })
 })

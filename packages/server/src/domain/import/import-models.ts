@@ -16,6 +16,7 @@ import type { Authorizer } from '../auth/authorizer.js'
 import type { RequestContext } from '../auth/principal.js'
 import type { Clock, IdGenerator } from '../clock.js'
 import { creatorName } from '../datasets/dataset-access.js'
+import { addRegistrationEdge } from '../lineage/registration-edge.js'
 import { readModelManifest } from '../registry/model-manifest.js'
 import { runArtifactFiles } from '../registry/models-service.js'
 
@@ -101,15 +102,10 @@ export function createModelImport({ store, blobs, clock, ids, audit, authorizer 
       files,
     )
     await tx.models.setVersionTags(id, input.tags)
-    // The lineage edge a registration from a run makes, as the registry itself writes it.
-    await tx.lineage.addEdge({
-      sourceType: 'run',
-      sourceId: input.runId,
-      targetType: 'model_version',
-      targetId: id,
-      edgeType: 'output',
-      context: '',
-      createdAtMs: input.createdAtMs,
+    await addRegistrationEdge(tx, {
+      runId: input.runId,
+      versionId: id,
+      atMs: input.createdAtMs,
       createdBy: input.userId,
     })
     for (const sha256 of new Set(files.map((f) => f.sha256))) {

@@ -26,6 +26,7 @@ import type { RequestContext } from '../auth/principal.js'
 import type { Clock, IdGenerator } from '../clock.js'
 import { creatorName } from '../datasets/dataset-access.js'
 import { checkBlobsStored, checkFileTree } from '../file-list.js'
+import { addRegistrationEdge } from '../lineage/registration-edge.js'
 import { findAuthorizedRun } from '../runs/runs-service.js'
 import { findAuthorizedModel, findAuthorizedVersion } from './model-access.js'
 import { readModelManifest } from './model-manifest.js'
@@ -100,16 +101,7 @@ export function createModelsService({ store, blobs, clock, ids, audit, authorize
     )
     if (input.tags) await tx.models.setVersionTags(id, input.tags)
     if (origin.runId !== null) {
-      await tx.lineage.addEdge({
-        sourceType: 'run',
-        sourceId: origin.runId,
-        targetType: 'model_version',
-        targetId: id,
-        edgeType: 'output',
-        context: '',
-        createdAtMs: nowMs,
-        createdBy: creatorName(ctx),
-      })
+      await addRegistrationEdge(tx, { runId: origin.runId, versionId: id, atMs: nowMs, createdBy: creatorName(ctx) })
     }
     for (const sha256 of new Set(origin.files.map((f) => f.sha256))) {
       await tx.artifacts.pin(sha256, { type: 'model_version', id }, nowMs)
