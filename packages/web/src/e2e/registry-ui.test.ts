@@ -191,6 +191,9 @@ describe.runIf(shouldRunBrowserTests('registry UI'))('the model registry UI in h
     await page.getByRole('table', { name: 'Models' }).getByRole('link', { name, exact: true }).click()
     await page.getByRole('heading', { name, exact: true }).waitFor()
     expect(new URL(page.url()).pathname).toBe(`/models/${encodeURIComponent(name)}`)
+    // The heading comes with the model; the versions and aliases arrive by their own requests.
+    await page.getByText('This model has no versions yet.').waitFor()
+    await page.getByText('No alias points at a version of this model.').waitFor()
     expect(await page.getByText('This model has no versions yet.').count()).toBe(1)
     expect(await page.getByText('A model card belongs to a version; this model has none yet.').count()).toBe(1)
     expect(await page.getByText('No alias points at a version of this model.').count()).toBe(1)
