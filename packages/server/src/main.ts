@@ -6,6 +6,7 @@ import { generateSignerKey } from './domain/audit/signed-note.js'
 import { SYSTEM_CONTEXT } from './domain/auth/principal.js'
 import { buildApp } from './http/app.js'
 import { sendWebhook } from './http/webhook-sender.js'
+import { type IngestThread, startIngestThread } from './ingest-thread.js'
 import { createServices } from './services.js'
 import { openBlobStore } from './storage/artifacts/open-blob-store.js'
 import { dialectOf, migrateToLatest, openDatabase } from './storage/index.js'
@@ -77,11 +78,29 @@ const WEBHOOK_POLL_MS = 2000
 export async function startServer(config: ServerConfig): Promise<RunningServer> {
   checkBindingIsSafe(config)
   const signerKey = auditSignerKey(config)
-  const database = openDatabase({ url: config.db, sqliteSynchronous: config.sqliteSynchronous })
+  let ingest: IngestThread | undefined
+  const database = openDatabase({
+    url: config.db,
+    sqliteSynchronous: config.sqliteSynchronous,
+    sqliteBackgroundCheckpoints: true,
+    onBackgroundCheckpointFailure: (reason) => {
+      process.emitWarning(`background checkpoints of the SQLite log stopped (${reason}); commits checkpoint it again`)
+      ingest?.checkpointInCommits()
+    },
+  })
   const blobs = openBlobStore(config.artifacts)
   try {
     await migrateToLatest(database.db, database.kind)
+    ingest =
+      database.kind === 'sqlite' && database.sqlite?.memory === false
+        ? startIngestThread({
+            db: config.db,
+            defaultPermission: config.defaultPermission,
+            syncCommits: database.syncCommits,
+          })
+        : undefined
     const services = createServices({
+      logBatch: ingest?.logBatch,
       store: createStore(database),
       blobs,
       signerKey,
@@ -131,11 +150,13 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
         clearInterval(timer)
         clearInterval(deliveries)
         await app.close()
+        await ingest?.close()
         await database.close()
         blobs.close()
       },
     }
   } catch (error) {
+    await ingest?.close()
     await database.close()
     blobs.close()
     throw error

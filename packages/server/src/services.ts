@@ -16,7 +16,7 @@ import { createExperimentsService } from './domain/experiments/experiments-servi
 import { createImportService } from './domain/import/import-service.js'
 import { createLineageEditsService } from './domain/lineage/lineage-edits-service.js'
 import { createLineageService } from './domain/lineage/lineage-service.js'
-import { createMetricsService } from './domain/metrics/metrics-service.js'
+import { createMetricsService, type MetricsService } from './domain/metrics/metrics-service.js'
 import { createAliasesService } from './domain/registry/aliases-service.js'
 import { createCompareVersions } from './domain/registry/compare-versions.js'
 import { createModelCards } from './domain/registry/model-cards.js'
@@ -47,10 +47,16 @@ export interface ServicesOptions {
   webhookAllowedHosts?: readonly string[]
   /** How webhook host names are resolved (default: the system resolver). */
   resolveHost?: ResolveHost
+  /** Applies metric batches elsewhere (the server's ingestion thread on SQLite, ingest-thread.ts). */
+  logBatch?: MetricsService['logBatch']
 }
 
 /** The system resolver, every address of a name. */
 const systemResolveHost: ResolveHost = async (host) => (await lookup(host, { all: true })).map((a) => a.address)
+
+function withLogBatch(metrics: MetricsService, logBatch: MetricsService['logBatch'] | undefined): MetricsService {
+  return logBatch === undefined ? metrics : { ...metrics, logBatch }
+}
 
 /** Every domain service, built over one store. */
 export function createServices(options: ServicesOptions) {
@@ -78,7 +84,7 @@ export function createServices(options: ServicesOptions) {
     authentication,
     experiments: createExperimentsService({ store, clock, audit, authorizer }),
     runs,
-    metrics: createMetricsService({ store, clock, audit, authorizer }),
+    metrics: withLogBatch(createMetricsService({ store, clock, audit, authorizer }), options.logBatch),
     runSearch: createRunSearchService({ store, authorizer }),
     accounts: createAccountsService({ store, clock, audit, authorizer, authentication }),
     permissions: createPermissionsService({ store, audit, authorizer }),

@@ -6,7 +6,7 @@ import {
   MAX_HISTORY_PAGE,
   type MetricPointInput,
 } from '@provena/contract'
-import type { HistoryCursor, HistoryPoint } from '../../storage/db/metrics-repository.js'
+import type { HistoryCursor, HistoryPoint, PointBatch } from '../../storage/db/metrics-repository.js'
 import { decodePageToken, encodePageToken } from '../../storage/db/page-token.js'
 import type { Store } from '../../storage/store.js'
 import type { AuditLog } from '../audit/audit-log.js'
@@ -65,31 +65,22 @@ const BATCH_DIGEST_HEADER = Buffer.from('provena-metric-batch-v1\n', 'utf8')
  * the params and tags. Binary, because writing a thousand numbers as text cost a tenth of the
  * server's time per batch.
  */
-function batchDigestBytes(
-  points: { key: string; value: number; step: number; timestampMs: number }[],
-  batch: LogBatchInput,
-): Buffer {
-  const keyBytes = new Map<string, Buffer>()
+function batchDigestBytes(batch: ColumnarBatch): Buffer {
+  const { points } = batch
+  const keyBytes = points.keys.map((key) => Buffer.from(key, 'utf8'))
   let size = BATCH_DIGEST_HEADER.length + 4
-  for (const p of points) {
-    let bytes = keyBytes.get(p.key)
-    if (bytes === undefined) {
-      bytes = Buffer.from(p.key, 'utf8')
-      keyBytes.set(p.key, bytes)
-    }
-    size += 4 + bytes.length + 24
-  }
+  for (const k of points.keyIndex) size += 4 + (keyBytes[k] as Buffer).length + 24
   const rest = Buffer.from(canonicalJson({ params: batch.params, tags: batch.tags }), 'utf8')
   const out = Buffer.allocUnsafe(size + rest.length)
   let at = BATCH_DIGEST_HEADER.copy(out, 0)
-  at = out.writeUInt32BE(points.length, at)
-  for (const p of points) {
-    const bytes = keyBytes.get(p.key) as Buffer
+  at = out.writeUInt32BE(points.keyIndex.length, at)
+  for (let i = 0; i < points.keyIndex.length; i++) {
+    const bytes = keyBytes[points.keyIndex[i] as number] as Buffer
     at = out.writeUInt32BE(bytes.length, at)
     at += bytes.copy(out, at)
-    at = out.writeDoubleBE(p.value, at)
-    at = out.writeDoubleBE(p.step, at)
-    at = out.writeDoubleBE(p.timestampMs, at)
+    at = out.writeDoubleBE(points.values[i] as number, at)
+    at = out.writeDoubleBE(points.steps[i] as number, at)
+    at = out.writeDoubleBE(points.timestamps[i] as number, at)
   }
   rest.copy(out, at)
   return out
@@ -99,18 +90,56 @@ function batchDigestBytes(
  * What the audit trail keeps of a batch: its size and a sha256 over its content (the points as
  * stored, params and tags), not one event per point.
  */
-function batchDigest(
-  points: { key: string; value: number; step: number; timestampMs: number }[],
-  batch: LogBatchInput,
-) {
+function batchDigest(batch: ColumnarBatch) {
   return {
-    metrics: points.length,
+    metrics: batch.points.keyIndex.length,
     params: batch.params.length,
     tags: batch.tags.length,
     idempotencyKey: batch.idempotencyKey ?? null,
     digestFormat: 'provena-metric-batch-v1',
-    sha256: createHash('sha256').update(batchDigestBytes(points, batch)).digest('hex'),
+    sha256: createHash('sha256').update(batchDigestBytes(batch)).digest('hex'),
   }
+}
+
+/** A batch whose metric points are in columns (see PointBatch), as they are stored. */
+export interface ColumnarBatch {
+  points: PointBatch
+  params: { key: string; value: string }[]
+  tags: { key: string; value: string }[]
+  idempotencyKey?: string | undefined
+}
+
+/** A batch's points as columns, in order: NaN and the infinities decoded, step 0 and timestamp `nowMs` where not given. */
+export function metricPointBatch(metrics: readonly MetricPointInput[], nowMs: number): PointBatch {
+  const keys: string[] = []
+  const indexOfKey = new Map<string, number>()
+  const n = metrics.length
+  const batch: PointBatch = {
+    keys,
+    keyIndex: new Uint32Array(n),
+    values: new Float64Array(n),
+    steps: new Float64Array(n),
+    timestamps: new Float64Array(n),
+  }
+  let lastKey: string | undefined
+  let k = -1
+  for (let i = 0; i < n; i++) {
+    const m = metrics[i] as MetricPointInput
+    if (m.key !== lastKey) {
+      lastKey = m.key
+      k = indexOfKey.get(m.key) ?? -1
+      if (k === -1) {
+        k = keys.length
+        keys.push(m.key)
+        indexOfKey.set(m.key, k)
+      }
+    }
+    batch.keyIndex[i] = k
+    batch.values[i] = decodeMetricValue(m.value)
+    batch.steps[i] = m.step ?? 0
+    batch.timestamps[i] = m.timestampMs ?? nowMs
+  }
+  return batch
 }
 
 interface Deps {
@@ -121,40 +150,43 @@ interface Deps {
 }
 
 export function createMetricsService({ store, clock, audit, authorizer }: Deps) {
+  /** Applies a batch whose points are in columns already (logBatch after reading its points). */
+  async function applyBatch(ctx: RequestContext, runId: string, batch: ColumnarBatch): Promise<{ applied: boolean }> {
+    const { points } = batch
+    const nowMs = clock.nowMs()
+    return store.transaction(async (tx) => {
+      const run = await findAuthorizedRun(tx, authorizer, ctx, runId, 'EDIT')
+      if (run.lifecycle === 'deleted') throw new ConflictError(`run ${runId} is deleted; restore it before logging`)
+      if (batch.idempotencyKey !== undefined && !(await tx.runs.claimReceipt(runId, batch.idempotencyKey, nowMs))) {
+        return { applied: false }
+      }
+      await checkParamsUnchanged(tx, runId, batch.params)
+      await tx.runs.insertParams(runId, batch.params)
+      await tx.runs.setTags(runId, batch.tags)
+      if (batch.tags.some((t) => isCodeTag(t.key))) await syncCodeVersionEdge(tx, runId, nowMs)
+      await tx.metrics.appendHistory(runId, points)
+      await tx.metrics.raiseLatest(runId, points)
+      await audit.record(tx, ctx, {
+        action: 'run.log_batch',
+        objectType: 'run',
+        objectId: runId,
+        details: batchDigest(batch),
+      })
+      return { applied: true }
+    })
+  }
+
   return {
     /**
      * Applies metrics, params and tags of one run atomically. With an idempotency key, a batch
      * that was applied before is not applied again and `applied` is false.
      */
     async logBatch(ctx: RequestContext, runId: string, batch: LogBatchInput): Promise<{ applied: boolean }> {
-      const nowMs = clock.nowMs()
-      const points = batch.metrics.map((m) => ({
-        key: m.key,
-        value: decodeMetricValue(m.value),
-        step: m.step ?? 0,
-        timestampMs: m.timestampMs ?? nowMs,
-      }))
-      return store.transaction(async (tx) => {
-        const run = await findAuthorizedRun(tx, authorizer, ctx, runId, 'EDIT')
-        if (run.lifecycle === 'deleted') throw new ConflictError(`run ${runId} is deleted; restore it before logging`)
-        if (batch.idempotencyKey !== undefined && !(await tx.runs.claimReceipt(runId, batch.idempotencyKey, nowMs))) {
-          return { applied: false }
-        }
-        await checkParamsUnchanged(tx, runId, batch.params)
-        await tx.runs.insertParams(runId, batch.params)
-        await tx.runs.setTags(runId, batch.tags)
-        if (batch.tags.some((t) => isCodeTag(t.key))) await syncCodeVersionEdge(tx, runId, nowMs)
-        await tx.metrics.appendHistory(runId, points)
-        await tx.metrics.raiseLatest(runId, points)
-        await audit.record(tx, ctx, {
-          action: 'run.log_batch',
-          objectType: 'run',
-          objectId: runId,
-          details: batchDigest(points, batch),
-        })
-        return { applied: true }
-      })
+      const { metrics, ...rest } = batch
+      return applyBatch(ctx, runId, { ...rest, points: metricPointBatch(metrics, clock.nowMs()) })
     },
+
+    applyBatch,
 
     /** One page of a metric's raw history, or the whole of it downsampled to `maxPoints`. */
     async history(ctx: RequestContext, runId: string, key: string, input: HistoryInput): Promise<MetricHistory> {

@@ -1,5 +1,6 @@
-import { InvalidInputError, Key, type MetricPointInput } from '@provena/contract'
+import { InvalidInputError, type MetricPointInput } from '@provena/contract'
 import type { ZodError } from 'zod'
+import { readPlainMetricPoints } from '../plain-metric-points.js'
 import { LOG_BATCH_LIMITS, LogBatchEntities } from './mlflow-tracking-requests.js'
 
 /** What a log-batch request holds once read: Provena's metric points, params and tags. */
@@ -32,39 +33,6 @@ const describeIssues = (error: ZodError) =>
     .map((issue) => `${issue.path.join('.') || '(body)'}: ${issue.message}`)
     .join('; ')
 
-const NON_FINITE = new Set(['NaN', 'Infinity', '-Infinity'])
-
-/**
- * The metrics as Provena's points when every one is plainly well-formed (number fields as
- * numbers, a value number or NaN/±Infinity string), else undefined. Each distinct key is checked
- * once by the contract's Key schema: a batch is typically 1,000 points of a few keys, and checking
- * every point through the general schema cost a fifth of the server's time per batch.
- */
-function plainMetrics(raw: unknown[]): MetricPointInput[] | undefined {
-  const keys = new Set<string>()
-  const points: MetricPointInput[] = new Array(raw.length)
-  for (let i = 0; i < raw.length; i++) {
-    const m = raw[i] as { key?: unknown; value?: unknown; timestamp?: unknown; step?: unknown } | null
-    if (typeof m !== 'object' || m === null) return undefined
-    const { key, value, timestamp, step = 0 } = m
-    if (typeof key !== 'string') return undefined
-    if (!keys.has(key)) {
-      if (!Key.safeParse(key).success) return undefined
-      keys.add(key)
-    }
-    if (typeof value !== 'number' && !(typeof value === 'string' && NON_FINITE.has(value))) return undefined
-    if (timestamp !== undefined && !(Number.isSafeInteger(timestamp) && (timestamp as number) >= 0)) return undefined
-    if (!Number.isSafeInteger(step)) return undefined
-    points[i] = {
-      key,
-      value: value as MetricPointInput['value'],
-      timestampMs: timestamp as number | undefined,
-      step: step as number,
-    }
-  }
-  return points
-}
-
 /**
  * A log-batch request's entities, checked against MLflow's limits first (by count, before any is
  * read), then for shape; a bad entry is named (`metrics.3.key`) and nothing of the batch is written.
@@ -72,7 +40,7 @@ function plainMetrics(raw: unknown[]): MetricPointInput[] | undefined {
 export function parseBatch(request: { metrics?: unknown[]; params?: unknown[]; tags?: unknown[] }): ParsedBatch {
   const { metrics = [], params = [], tags = [] } = request
   checkBatchLimits({ metrics: metrics.length, params: params.length, tags: tags.length })
-  const fast = plainMetrics(metrics)
+  const fast = readPlainMetricPoints(metrics, 'timestamp')
   const parsed = LogBatchEntities.safeParse(fast === undefined ? request : { params, tags })
   if (!parsed.success) throw new InvalidInputError(`Invalid batch: ${describeIssues(parsed.error)}`)
   const points =

@@ -2,15 +2,44 @@ import {
   encodeMetricValue,
   LogBatchBody,
   LogBatchResponse,
+  MAX_BATCH_METRICS,
   MetricHistoryParams,
   MetricHistoryQuery,
   MetricHistoryResponse,
   RunParams,
 } from '@provena/contract'
+import type { FastifySchemaCompiler } from 'fastify'
+import { validatorCompiler } from 'fastify-type-provider-zod'
+import type { ZodType } from 'zod'
 import type { Services } from '../../services.js'
 import type { App } from '../app-type.js'
+import { readPlainMetricPoints } from '../plain-metric-points.js'
 
 const tags = ['metrics']
+
+/**
+ * The batch route's validation: a body whose metric points are all plainly well-formed is read
+ * by readPlainMetricPoints (the rest of it by the schema, with its metrics left out); any other
+ * body goes through the schema whole, whose error names what is wrong. Same answers, a fraction
+ * of the time for the thousands of points a batch holds.
+ */
+function batchValidatorCompiler<S>(
+  route: Parameters<FastifySchemaCompiler<S>>[0],
+): ReturnType<FastifySchemaCompiler<S>> {
+  const general = validatorCompiler(route as Parameters<FastifySchemaCompiler<ZodType>>[0])
+  if (route.httpPart !== 'body') return general
+  return (data: unknown) => {
+    if (typeof data === 'object' && data !== null && !Array.isArray(data)) {
+      const { metrics = [] } = data as { metrics?: unknown }
+      if (Array.isArray(metrics) && metrics.length <= MAX_BATCH_METRICS) {
+        const points = readPlainMetricPoints(metrics, 'timestampMs')
+        const rest = points && LogBatchBody.safeParse({ ...data, metrics: [] })
+        if (points && rest?.success) return { value: { ...rest.data, metrics: points } }
+      }
+    }
+    return general(data)
+  }
+}
 
 export function registerMetricsRoutes(app: App, { metrics }: Services): void {
   app.post(
@@ -18,6 +47,7 @@ export function registerMetricsRoutes(app: App, { metrics }: Services): void {
     {
       config: { access: 'signed-in' },
       schema: { tags, params: RunParams, body: LogBatchBody, response: { 200: LogBatchResponse } },
+      validatorCompiler: batchValidatorCompiler,
     },
     async (req) => metrics.logBatch(req.ctx, req.params.runId, req.body),
   )

@@ -3,6 +3,7 @@ import { CamelCasePlugin, type Dialect, Kysely } from 'kysely'
 import { type DialectKind, dialectOf } from './dialects/dialect-kind.js'
 import { createPostgresDialect } from './dialects/postgres.js'
 import { createSqliteDialect } from './dialects/sqlite.js'
+import type { BackgroundCheckpointer } from './dialects/sqlite-checkpointer.js'
 import type { DB } from './schema.js'
 
 export interface DatabaseOptions {
@@ -11,6 +12,10 @@ export interface DatabaseOptions {
   /** SQLite only: FULL survives machine crashes, NORMAL trades that for speed. */
   sqliteSynchronous?: 'FULL' | 'NORMAL'
   postgresPoolSize?: number
+  /** SQLite only: checkpoint the log from a background thread, off the event loop (the server does). */
+  sqliteBackgroundCheckpoints?: boolean
+  /** Told when the background checkpoints stop working (SQLite then checkpoints in commits again). */
+  onBackgroundCheckpointFailure?: (reason: string) => void
 }
 
 export interface Database {
@@ -26,13 +31,39 @@ export interface Database {
   close(): Promise<void>
 }
 
-export function openDatabase({ url, sqliteSynchronous = 'FULL', postgresPoolSize = 10 }: DatabaseOptions): Database {
+export function openDatabase({
+  url,
+  sqliteSynchronous = 'FULL',
+  postgresPoolSize = 10,
+  sqliteBackgroundCheckpoints = false,
+  onBackgroundCheckpointFailure,
+}: DatabaseOptions): Database {
   const kind = dialectOf(url)
   let dialect: Dialect
   let sqlite: BetterSqlite3.Database | null = null
   let syncCommits: (() => Promise<void>) | null = null
+  let checkpointer: BackgroundCheckpointer | null = null
   if (kind === 'postgres') dialect = createPostgresDialect(url, postgresPoolSize)
-  else ({ dialect, handle: sqlite, syncCommits } = createSqliteDialect(url, { synchronous: sqliteSynchronous }))
+  else
+    ({
+      dialect,
+      handle: sqlite,
+      syncCommits,
+      checkpointer,
+    } = createSqliteDialect(url, {
+      synchronous: sqliteSynchronous,
+      backgroundCheckpoints: sqliteBackgroundCheckpoints,
+      onBackgroundCheckpointFailure,
+    }))
   const db = new Kysely<DB>({ dialect, plugins: [new CamelCasePlugin()] })
-  return { db, kind, sqlite, syncCommits, close: () => db.destroy() }
+  return {
+    db,
+    kind,
+    sqlite,
+    syncCommits,
+    async close() {
+      await checkpointer?.stop()
+      await db.destroy()
+    },
+  }
 }

@@ -86,6 +86,47 @@ export function sortedColumns(points: { value: number; step: number; timestampMs
   return columns
 }
 
+/**
+ * The points of one key of a batch (its indices into the batch's columns, in arrival order) as
+ * columns in history order; stable, like sortedColumns. A batch of one key in order is the
+ * common case: its columns are used as they are.
+ */
+export function sortedColumnsOf(batch: PointColumns, indices: Uint32Array | undefined): PointColumns {
+  const length = indices === undefined ? batch.steps.length : indices.length
+  const at = (i: number) => (indices === undefined ? i : (indices[i] as number))
+  let isSorted = true
+  for (let i = 1; i < length && isSorted; i++) {
+    const [a, b] = [at(i - 1), at(i)]
+    isSorted =
+      compareKeys(
+        batch.steps[a] as number,
+        batch.timestamps[a] as number,
+        batch.steps[b] as number,
+        batch.timestamps[b] as number,
+      ) <= 0
+  }
+  if (isSorted && indices === undefined) return batch
+  const order = Array.from({ length }, (_, i) => at(i))
+  if (!isSorted) {
+    order.sort((a, b) =>
+      compareKeys(
+        batch.steps[a] as number,
+        batch.timestamps[a] as number,
+        batch.steps[b] as number,
+        batch.timestamps[b] as number,
+      ),
+    )
+  }
+  const columns = emptyColumns(length)
+  for (let i = 0; i < length; i++) {
+    const j = order[i] as number
+    columns.steps[i] = batch.steps[j] as number
+    columns.timestamps[i] = batch.timestamps[j] as number
+    columns.values[i] = batch.values[j] as number
+  }
+  return columns
+}
+
 /** Merges two runs in history order; on a tie the stored point stays first, so arrival order holds. */
 export function mergeColumns(stored: PointColumns, added: PointColumns): PointColumns {
   const storedLength = stored.steps.length

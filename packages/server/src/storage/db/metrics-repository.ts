@@ -14,7 +14,7 @@ import {
   mergeColumns,
   type PointColumns,
   SEGMENT_POINTS,
-  sortedColumns,
+  sortedColumnsOf,
 } from './metric-segments.js'
 import {
   chunks,
@@ -34,6 +34,49 @@ export interface StoredPoint {
   value: number
   step: number
   timestampMs: number
+}
+
+/**
+ * A batch's points in columns, in arrival order: point i is of key `keys[keyIndex[i]]` (the keys
+ * are distinct). What a batch is carried as from the HTTP edge to the database: no object per point.
+ */
+export interface PointBatch extends PointColumns {
+  keys: string[]
+  keyIndex: Uint32Array
+}
+
+/** Points as a batch in columns, in the same order. */
+function pointBatchOf(points: readonly StoredPoint[]): PointBatch {
+  const keys: string[] = []
+  const indexOfKey = new Map<string, number>()
+  const batch: PointBatch = { keys, keyIndex: new Uint32Array(points.length), ...emptyColumns(points.length) }
+  points.forEach((p, i) => {
+    let k = indexOfKey.get(p.key)
+    if (k === undefined) {
+      k = keys.length
+      keys.push(p.key)
+      indexOfKey.set(p.key, k)
+    }
+    batch.keyIndex[i] = k
+    batch.values[i] = p.value
+    batch.steps[i] = p.step
+    batch.timestamps[i] = p.timestampMs
+  })
+  return batch
+}
+
+/** For each key of a batch (by index), the indices of its points; undefined for all of them (one key). */
+function pointsByKey(batch: PointBatch): (Uint32Array | undefined)[] {
+  if (batch.keys.length === 1) return [undefined]
+  const counts = new Uint32Array(batch.keys.length)
+  for (const k of batch.keyIndex) counts[k] = (counts[k] as number) + 1
+  const groups = Array.from(counts, (count) => new Uint32Array(count))
+  counts.fill(0)
+  batch.keyIndex.forEach((k, i) => {
+    ;(groups[k] as Uint32Array)[counts[k] as number] = i
+    counts[k] = (counts[k] as number) + 1
+  })
+  return groups
 }
 
 export interface HistoryPoint {
@@ -94,9 +137,8 @@ export function createMetricsRepository(db: Kysely<DB>) {
     runId: string,
     key: string,
     state: SeriesState,
-    points: StoredPoint[],
+    added: PointColumns,
   ): Promise<SeriesAppend> {
-    const added = sortedColumns(points)
     const earliest = { step: added.steps[0] as number, timestampMs: added.timestamps[0] as number }
     const isAtEnd =
       !state.last || compareKeys(state.last.step, state.last.timestampMs, earliest.step, earliest.timestampMs) <= 0
@@ -105,7 +147,8 @@ export function createMetricsRepository(db: Kysely<DB>) {
       : await series.firstAffectedSegment(runId, key, state.pointCount, earliest)
     // The finest rollup level summarises segments, so the append that starts it reads them all.
     const isFinestLevelStarting =
-      !isRollupKept(SEGMENT_POINTS, state.pointCount) && isRollupKept(SEGMENT_POINTS, state.pointCount + points.length)
+      !isRollupKept(SEGMENT_POINTS, state.pointCount) &&
+      isRollupKept(SEGMENT_POINTS, state.pointCount + added.steps.length)
     return { key, before: state.pointCount, added, fromSegment: isFinestLevelStarting ? 0 : fromSegment }
   }
 
@@ -208,34 +251,52 @@ export function createMetricsRepository(db: Kysely<DB>) {
      * (a lower step, or an earlier timestamp at the same step) are merged in: the segments from
      * there on, and the rollup blocks above them, are rewritten.
      */
-    async appendHistory(runId: string, points: StoredPoint[]): Promise<void> {
-      if (points.length === 0) return
-      const byKey = new Map<string, StoredPoint[]>()
-      for (const p of points) {
-        const group = byKey.get(p.key)
-        if (group) group.push(p)
-        else byKey.set(p.key, [p])
-      }
-      const keys = [...byKey.keys()].sort()
-      const states = await series.lockSeries(runId, keys)
+    async appendHistory(runId: string, points: readonly StoredPoint[] | PointBatch): Promise<void> {
+      const batch = 'keyIndex' in points ? points : pointBatchOf(points)
+      if (batch.steps.length === 0) return
+      const groups = pointsByKey(batch)
+      const keys = batch.keys.map((key, k) => ({ key, k })).sort((a, b) => (a.key < b.key ? -1 : 1))
+      const states = await series.lockSeries(
+        runId,
+        keys.map(({ key }) => key),
+      )
       const appends: SeriesAppend[] = []
-      for (const key of keys) {
-        appends.push(
-          await planAppend(runId, key, states.get(key) ?? { pointCount: 0, last: undefined }, byKey.get(key) ?? []),
-        )
+      for (const { key, k } of keys) {
+        const added = sortedColumnsOf(batch, groups[k])
+        appends.push(await planAppend(runId, key, states.get(key) ?? { pointCount: 0, last: undefined }, added))
       }
       await rewrite(runId, appends)
     },
 
     /** Keeps `latest_metrics` at the point with the highest step, then the latest timestamp. */
-    async raiseLatest(runId: string, points: StoredPoint[]): Promise<void> {
-      const latestByKey = new Map<string, StoredPoint>()
-      for (const p of points) {
-        const current = latestByKey.get(p.key)
-        if (!current || compareKeys(p.step, p.timestampMs, current.step, current.timestampMs) >= 0)
-          latestByKey.set(p.key, p)
-      }
-      const rows = [...latestByKey.values()].sort((a, b) => (a.key < b.key ? -1 : 1))
+    async raiseLatest(runId: string, points: readonly StoredPoint[] | PointBatch): Promise<void> {
+      const batch = 'keyIndex' in points ? points : pointBatchOf(points)
+      const latest = new Int32Array(batch.keys.length).fill(-1)
+      batch.keyIndex.forEach((k, i) => {
+        const current = latest[k] as number
+        if (
+          current === -1 ||
+          compareKeys(
+            batch.steps[i] as number,
+            batch.timestamps[i] as number,
+            batch.steps[current] as number,
+            batch.timestamps[current] as number,
+          ) >= 0
+        )
+          latest[k] = i
+      })
+      const rows: StoredPoint[] = []
+      latest.forEach((i, k) => {
+        if (i === -1) return
+        const key = batch.keys[k] as string
+        rows.push({
+          key,
+          value: batch.values[i] as number,
+          step: batch.steps[i] as number,
+          timestampMs: batch.timestamps[i] as number,
+        })
+      })
+      rows.sort((a, b) => (a.key < b.key ? -1 : 1))
       for (const group of chunks(rows, Math.floor(MAX_PARAMETERS / 6))) {
         await executeTemplate(
           db,

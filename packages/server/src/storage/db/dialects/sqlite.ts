@@ -2,11 +2,15 @@ import fs from 'node:fs'
 import path from 'node:path'
 import Database from 'better-sqlite3'
 import { type SqliteDatabase, SqliteDialect } from 'kysely'
+import { type BackgroundCheckpointer, startBackgroundCheckpointer } from './sqlite-checkpointer.js'
 import { createWalSyncer } from './wal-syncer.js'
 
 export interface SqliteOptions {
   /** FULL by default: a write acknowledged to a client survives a crash of the process or the machine. */
   synchronous: 'FULL' | 'NORMAL'
+  /** Checkpoint the log from a thread of its own instead of inside commits (the server does; see sqlite-checkpointer.ts). */
+  backgroundCheckpoints?: boolean
+  onBackgroundCheckpointFailure?: ((reason: string) => void) | undefined
 }
 
 export interface SqliteConnection {
@@ -18,10 +22,15 @@ export interface SqliteConnection {
    * The store calls it after each transaction, before the write is acknowledged.
    */
   syncCommits: (() => Promise<void>) | null
+  /** The thread that checkpoints the log, when there is one; stopped before the connection closes. */
+  checkpointer: BackgroundCheckpointer | null
 }
 
 /** Opens (and creates) a SQLite file in WAL mode. */
-export function createSqliteDialect(file: string, { synchronous }: SqliteOptions): SqliteConnection {
+export function createSqliteDialect(
+  file: string,
+  { synchronous, backgroundCheckpoints = false, onBackgroundCheckpointFailure }: SqliteOptions,
+): SqliteConnection {
   if (file !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true })
   const database = new Database(file)
   database.pragma('journal_mode = WAL')
@@ -35,10 +44,20 @@ export function createSqliteDialect(file: string, { synchronous }: SqliteOptions
   database.pragma('busy_timeout = 10000')
   // MLflow's LIKE is case-sensitive (ILIKE is the insensitive one); SQLite's LIKE is not by default.
   database.pragma('case_sensitive_like = ON')
+  let checkpointer: BackgroundCheckpointer | null = null
+  if (backgroundCheckpoints && file !== ':memory:') {
+    database.pragma('wal_autocheckpoint = 0')
+    checkpointer = startBackgroundCheckpointer(path.resolve(file), (reason) => {
+      // Without the thread the log would grow without end: SQLite checkpoints in commits again.
+      if (database.open) database.pragma('wal_autocheckpoint = 1000')
+      onBackgroundCheckpointFailure?.(reason)
+    })
+  }
   return {
     dialect: new SqliteDialect({ database: withStatementCache(database) }),
     handle: database,
     syncCommits: isFlushedAfterCommit ? createWalSyncer(`${path.resolve(file)}-wal`) : null,
+    checkpointer,
   }
 }
 
