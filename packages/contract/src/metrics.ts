@@ -38,6 +38,28 @@ export const MetricPointInput = z.object({
 })
 export type MetricPointInput = z.infer<typeof MetricPointInput>
 
+/**
+ * Points of one metric in columns: point i is (values[i], steps[i], timestampsMs[i]). About half
+ * the bytes of the same points as objects, and a fraction of the parsing on both sides; the
+ * SDK sends its batches so. `steps` defaults to all 0 and `timestampsMs` to the server's time.
+ */
+export const MetricSeriesInput = z
+  .object({
+    key: Key,
+    values: z.array(MetricValue),
+    steps: z.array(Step).optional(),
+    timestampsMs: z.array(TimestampMs).optional(),
+  })
+  .refine((s) => s.steps === undefined || s.steps.length === s.values.length, {
+    message: 'steps must have as many entries as values',
+    path: ['steps'],
+  })
+  .refine((s) => s.timestampsMs === undefined || s.timestampsMs.length === s.values.length, {
+    message: 'timestampsMs must have as many entries as values',
+    path: ['timestampsMs'],
+  })
+export type MetricSeriesInput = z.infer<typeof MetricSeriesInput>
+
 /** One stored metric point on the wire. */
 export const MetricPoint = z.object({
   key: z.string(),

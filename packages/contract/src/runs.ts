@@ -9,7 +9,7 @@ import {
   MAX_PARAM_VALUE_LENGTH,
   MAX_TAG_VALUE_LENGTH,
 } from './limits.js'
-import { MetricPoint, MetricPointInput, TimestampMs } from './metrics.js'
+import { MetricPoint, MetricPointInput, MetricSeriesInput, TimestampMs } from './metrics.js'
 
 export const RunStatus = z.enum(['RUNNING', 'SCHEDULED', 'FINISHED', 'FAILED', 'KILLED'])
 export type RunStatus = z.infer<typeof RunStatus>
@@ -56,20 +56,33 @@ export type UpdateRunBody = z.infer<typeof UpdateRunBody>
 
 export const RunParams = z.object({ runId: RunId })
 
-export const LogBatchBody = z.object({
-  metrics: z.array(MetricPointInput).max(MAX_BATCH_METRICS).default([]),
-  params: z
-    .array(z.object({ key: Key, value: ParamValue }))
-    .max(MAX_BATCH_PARAMS)
-    .default([]),
-  tags: z
-    .array(z.object({ key: Key, value: TagValue }))
-    .max(MAX_BATCH_TAGS)
-    .default([]),
-  /** A retried batch with the same key is applied once. */
-  idempotencyKey: z.string().min(1).max(128).optional(),
-})
+export const LogBatchBody = z
+  .object({
+    /** Points one by one. */
+    metrics: z.array(MetricPointInput).max(MAX_BATCH_METRICS).default([]),
+    /** Points in columns, a series per key (the same points may come either way; both count toward the limit). */
+    series: z.array(MetricSeriesInput).max(MAX_BATCH_METRICS).default([]),
+    params: z
+      .array(z.object({ key: Key, value: ParamValue }))
+      .max(MAX_BATCH_PARAMS)
+      .default([]),
+    tags: z
+      .array(z.object({ key: Key, value: TagValue }))
+      .max(MAX_BATCH_TAGS)
+      .default([]),
+    /** A retried batch with the same key is applied once. */
+    idempotencyKey: z.string().min(1).max(128).optional(),
+  })
+  .refine((b) => batchPointCount(b) <= MAX_BATCH_METRICS, {
+    message: `a batch holds at most ${MAX_BATCH_METRICS} metric points (metrics and series together)`,
+    path: ['metrics'],
+  })
 export type LogBatchBody = z.input<typeof LogBatchBody>
+
+/** The metric points of a batch: its `metrics` and the values of its `series`. */
+export function batchPointCount(batch: { metrics: unknown[]; series: { values: unknown[] }[] }): number {
+  return batch.series.reduce((sum, s) => sum + s.values.length, batch.metrics.length)
+}
 
 export const LogBatchResponse = z.object({
   /** False when a batch with the same idempotency key had been applied before. */

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { migrateToLatest, openDatabase } from './storage/index.js'
 import { createStore } from './storage/store.js'
 import type { ApiAnswer } from './test-support/api-client.js'
+import { documentedBatchSha256 } from './test-support/batch-digest.js'
 import { buildServer, type ServerProcess, startServerProcess } from './test-support/server-process.js'
 
 const ADMIN_PASSWORD = 'ingest-admin-password'
@@ -147,6 +148,45 @@ describe('metric batches in the ingestion thread (SQLite, built server)', () => 
     expect(history.totalPoints).toBe(10)
     const { run } = (await admin.get(`/api/v1/runs/${runId}`)).body
     expect(run.params).toEqual({ lr: '0.1' })
+  })
+
+  it('takes points in columns, and audits the batch with the digest the documentation describes', async () => {
+    const { runId } = await newRun('columns')
+    const batch = {
+      metrics: [{ key: 'b', value: 2, step: 9, timestampMs: 90 }],
+      series: [
+        { key: 'a', values: [1, 'NaN', -1.5], steps: [1, 2, 3], timestampsMs: [10, 20, 30] },
+        { key: 'b', values: [3], steps: [10], timestampsMs: [100] },
+      ],
+      params: [{ key: 'lr', value: '0.1' }],
+    }
+    expect((await admin.post(`/api/v1/runs/${runId}/batch`, batch)).status).toBe(200)
+    const history = (await admin.get(`/api/v1/runs/${runId}/metrics/a/history`)).body
+    expect(history.points).toEqual([
+      { value: 1, step: 1, timestampMs: 10 },
+      { value: 'NaN', step: 2, timestampMs: 20 },
+      { value: -1.5, step: 3, timestampMs: 30 },
+    ])
+    const { events } = (await admin.get(`/api/v1/audit/events?objectId=${runId}&action=run.log_batch`)).body
+    expect(events.map((e: { details: unknown }) => e.details)).toEqual([
+      {
+        metrics: 5,
+        params: 1,
+        tags: 0,
+        idempotencyKey: null,
+        digestFormat: 'provena-metric-batch-v1',
+        sha256: documentedBatchSha256(
+          [
+            { key: 'b', value: 2, step: 9, timestampMs: 90 },
+            { key: 'a', value: 1, step: 1, timestampMs: 10 },
+            { key: 'a', value: Number.NaN, step: 2, timestampMs: 20 },
+            { key: 'a', value: -1.5, step: 3, timestampMs: 30 },
+            { key: 'b', value: 3, step: 10, timestampMs: 100 },
+          ],
+          '{"params":[{"key":"lr","value":"0.1"}],"tags":[]}',
+        ),
+      },
+    ])
   })
 
   it('keeps every acknowledged batch when the process is killed', async () => {

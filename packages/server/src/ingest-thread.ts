@@ -4,7 +4,7 @@ import { Worker } from 'node:worker_threads'
 import { AppError, type DefaultPermission, ERROR_CODES, type ErrorCode } from '@provena/contract'
 import type { RequestContext } from './domain/auth/principal.js'
 import { systemClock } from './domain/clock.js'
-import { type LogBatchInput, metricPointBatch } from './domain/metrics/metrics-service.js'
+import { batchSha256, type LogBatchInput, metricPointBatch } from './domain/metrics/metrics-service.js'
 import type { IngestReply, IngestRequest } from './ingest-worker.js'
 
 const WORKER_SCRIPT = new URL('./ingest-worker.js', import.meta.url)
@@ -71,15 +71,18 @@ export function startIngestThread({ db, defaultPermission, syncCommits }: Option
     async logBatch(ctx, runId, batch) {
       if (failure) throw failure
       const id = nextId++
-      const { metrics, ...rest } = batch
+      const { metrics, series = [], ...rest } = batch
       // The points go as columns whose buffers are handed over, not copied: no object per point.
-      const points = metricPointBatch(metrics, systemClock.nowMs())
+      const points = metricPointBatch(metrics, series, systemClock.nowMs())
+      // The audit digest is taken here, where there is time to spare: the thread is the busier one.
+      const columnar = { ...rest, points }
+      const sha256 = batchSha256(columnar)
       const result = await new Promise<{ applied: boolean }>((resolve, reject) => {
         pending.set(id, { resolve, reject })
         const buffers = [points.keyIndex, points.values, points.steps, points.timestamps].map(
           (column) => column.buffer as ArrayBuffer,
         )
-        worker.postMessage({ id, ctx, runId, batch: { ...rest, points } } satisfies IngestRequest, buffers)
+        worker.postMessage({ id, ctx, runId, batch: { ...columnar, sha256 } } satisfies IngestRequest, buffers)
       })
       // The thread's connection commits without waiting for the disk; the shared log is flushed here.
       await syncCommits?.()

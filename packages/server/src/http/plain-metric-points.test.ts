@@ -1,6 +1,6 @@
 import { LogBatchBody } from '@provena/contract'
 import { describe, expect, it } from 'vitest'
-import { readPlainMetricPoints } from './plain-metric-points.js'
+import { readPlainMetricPoints, readPlainSeries } from './plain-metric-points.js'
 
 // Values a point's fields take in the cases below: well-formed ones and every kind of bad one.
 const KEYS: unknown[] = ['loss', 'a/b.c:d e-f_g', 'bad key!', '', 'k'.repeat(250), 'k'.repeat(251), '../x', 'a/../b', 7]
@@ -57,5 +57,36 @@ describe('readPlainMetricPoints', () => {
         'timestampMs',
       ),
     ).toHaveLength(3)
+  })
+})
+
+describe('readPlainSeries', () => {
+  function* seriesCases(): Generator<unknown> {
+    const columns: unknown[] = [undefined, [], [1, 2], [1.5, 2], [-1, 2 ** 53], ['1', 2], [null, 2], [0]]
+    for (const key of KEYS)
+      for (const values of [[1, 'NaN'], [], ['-Infinity', 2], ['x', 1], [null, 1], 'NaN', undefined])
+        for (const steps of columns)
+          for (const timestampsMs of columns) {
+            const series: Record<string, unknown> = { key, values, steps, timestampsMs }
+            for (const field of Object.keys(series)) if (series[field] === undefined) delete series[field]
+            yield series
+          }
+    yield null
+    yield [1]
+    yield { key: 'loss', values: [1], extra: true }
+  }
+
+  it('accepts exactly the series the batch schema accepts, and reads them as it does', () => {
+    let accepted = 0
+    for (const series of seriesCases()) {
+      const fast = readPlainSeries([series])
+      const schema = LogBatchBody.safeParse({ series: [series] })
+      expect(fast !== undefined, JSON.stringify(series)).toBe(schema.success)
+      if (fast !== undefined && schema.success) {
+        expect(fast).toEqual(schema.data.series)
+        accepted++
+      }
+    }
+    expect(accepted).toBeGreaterThan(30)
   })
 })

@@ -1,4 +1,4 @@
-import { Key, type MetricPointInput } from '@provena/contract'
+import { Key, type MetricPointInput, type MetricSeriesInput } from '@provena/contract'
 
 const NON_FINITE = new Set(['NaN', 'Infinity', '-Infinity'])
 
@@ -34,7 +34,7 @@ export function readPlainMetricPoints(
       }
       lastKey = key
     }
-    if (typeof value !== 'number' && !(typeof value === 'string' && NON_FINITE.has(value))) return undefined
+    if (!isMetricValue(value)) return undefined
     if (timestampMs !== undefined && !(Number.isSafeInteger(timestampMs) && (timestampMs as number) >= 0))
       return undefined
     if (step !== undefined && !Number.isSafeInteger(step)) return undefined
@@ -46,4 +46,42 @@ export function readPlainMetricPoints(
     }
   }
   return points
+}
+
+function isMetricValue(value: unknown): boolean {
+  return typeof value === 'number' || (typeof value === 'string' && NON_FINITE.has(value))
+}
+
+/**
+ * Series (points in columns) read from parsed JSON when every one is plainly well-formed, else
+ * undefined: like readPlainMetricPoints, exactly what the contract's MetricSeriesInput accepts.
+ * The arrays are kept as they are: a series is checked, not copied.
+ */
+export function readPlainSeries(raw: unknown[]): MetricSeriesInput[] | undefined {
+  const keys = new Set<string>()
+  for (const s of raw) {
+    if (typeof s !== 'object' || s === null || Array.isArray(s)) return undefined
+    const { key, values, steps, timestampsMs } = s as Record<string, unknown>
+    if (typeof key !== 'string' || !Array.isArray(values)) return undefined
+    if (!keys.has(key)) {
+      if (!Key.safeParse(key).success) return undefined
+      keys.add(key)
+    }
+    for (const value of values) if (!isMetricValue(value)) return undefined
+    if (steps !== undefined) {
+      if (!Array.isArray(steps) || steps.length !== values.length) return undefined
+      for (const step of steps) if (!Number.isSafeInteger(step)) return undefined
+    }
+    if (timestampsMs !== undefined) {
+      if (!Array.isArray(timestampsMs) || timestampsMs.length !== values.length) return undefined
+      for (const t of timestampsMs) if (!(Number.isSafeInteger(t) && (t as number) >= 0)) return undefined
+    }
+  }
+  // Only the fields the schema keeps: anything else a client sent is left out, as the schema does.
+  return (raw as MetricSeriesInput[]).map(({ key, values, steps, timestampsMs }) => ({
+    key,
+    values,
+    ...(steps === undefined ? {} : { steps }),
+    ...(timestampsMs === undefined ? {} : { timestampsMs }),
+  }))
 }

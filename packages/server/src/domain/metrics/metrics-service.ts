@@ -5,6 +5,8 @@ import {
   InvalidInputError,
   MAX_HISTORY_PAGE,
   type MetricPointInput,
+  type MetricSeriesInput,
+  type MetricValue,
 } from '@provena/contract'
 import type { HistoryCursor, HistoryPoint, PointBatch } from '../../storage/db/metrics-repository.js'
 import { decodePageToken, encodePageToken } from '../../storage/db/page-token.js'
@@ -20,6 +22,8 @@ import { downsampleFromRollup, downsampleMinMax, planDownsampling } from './down
 
 export interface LogBatchInput {
   metrics: MetricPointInput[]
+  /** More points, in columns (the native API's `series`); they come after `metrics`. */
+  series?: MetricSeriesInput[] | undefined
   params: { key: string; value: string }[]
   tags: { key: string; value: string }[]
   idempotencyKey?: string | undefined
@@ -97,8 +101,13 @@ function batchDigest(batch: ColumnarBatch) {
     tags: batch.tags.length,
     idempotencyKey: batch.idempotencyKey ?? null,
     digestFormat: 'provena-metric-batch-v1',
-    sha256: createHash('sha256').update(batchDigestBytes(batch)).digest('hex'),
+    sha256: batch.sha256 ?? batchSha256(batch),
   }
+}
+
+/** The sha256 the audit trail keeps of a batch (see batchDigestBytes). */
+export function batchSha256(batch: ColumnarBatch): string {
+  return createHash('sha256').update(batchDigestBytes(batch)).digest('hex')
 }
 
 /** A batch whose metric points are in columns (see PointBatch), as they are stored. */
@@ -107,13 +116,31 @@ export interface ColumnarBatch {
   params: { key: string; value: string }[]
   tags: { key: string; value: string }[]
   idempotencyKey?: string | undefined
+  /** batchSha256 of this batch, when the caller has taken it already (in another thread). */
+  sha256?: string | undefined
 }
 
-/** A batch's points as columns, in order: NaN and the infinities decoded, step 0 and timestamp `nowMs` where not given. */
-export function metricPointBatch(metrics: readonly MetricPointInput[], nowMs: number): PointBatch {
+/**
+ * A batch's points as columns, in order (`metrics`, then each series point by point): NaN and the
+ * infinities decoded, step 0 and timestamp `nowMs` where not given.
+ */
+export function metricPointBatch(
+  metrics: readonly MetricPointInput[],
+  series: readonly MetricSeriesInput[],
+  nowMs: number,
+): PointBatch {
   const keys: string[] = []
   const indexOfKey = new Map<string, number>()
-  const n = metrics.length
+  const keyNumber = (key: string) => {
+    let k = indexOfKey.get(key)
+    if (k === undefined) {
+      k = keys.length
+      keys.push(key)
+      indexOfKey.set(key, k)
+    }
+    return k
+  }
+  const n = series.reduce((sum, s) => sum + s.values.length, metrics.length)
   const batch: PointBatch = {
     keys,
     keyIndex: new Uint32Array(n),
@@ -123,21 +150,26 @@ export function metricPointBatch(metrics: readonly MetricPointInput[], nowMs: nu
   }
   let lastKey: string | undefined
   let k = -1
-  for (let i = 0; i < n; i++) {
+  for (let i = 0; i < metrics.length; i++) {
     const m = metrics[i] as MetricPointInput
     if (m.key !== lastKey) {
       lastKey = m.key
-      k = indexOfKey.get(m.key) ?? -1
-      if (k === -1) {
-        k = keys.length
-        keys.push(m.key)
-        indexOfKey.set(m.key, k)
-      }
+      k = keyNumber(m.key)
     }
     batch.keyIndex[i] = k
     batch.values[i] = decodeMetricValue(m.value)
     batch.steps[i] = m.step ?? 0
     batch.timestamps[i] = m.timestampMs ?? nowMs
+  }
+  let at = metrics.length
+  for (const s of series) {
+    const sk = keyNumber(s.key)
+    for (let j = 0; j < s.values.length; j++, at++) {
+      batch.keyIndex[at] = sk
+      batch.values[at] = decodeMetricValue(s.values[j] as MetricValue)
+      batch.steps[at] = s.steps?.[j] ?? 0
+      batch.timestamps[at] = s.timestampsMs?.[j] ?? nowMs
+    }
   }
   return batch
 }
@@ -182,8 +214,8 @@ export function createMetricsService({ store, clock, audit, authorizer }: Deps) 
      * that was applied before is not applied again and `applied` is false.
      */
     async logBatch(ctx: RequestContext, runId: string, batch: LogBatchInput): Promise<{ applied: boolean }> {
-      const { metrics, ...rest } = batch
-      return applyBatch(ctx, runId, { ...rest, points: metricPointBatch(metrics, clock.nowMs()) })
+      const { metrics, series = [], ...rest } = batch
+      return applyBatch(ctx, runId, { ...rest, points: metricPointBatch(metrics, series, clock.nowMs()) })
     },
 
     applyBatch,

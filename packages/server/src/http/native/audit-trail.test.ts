@@ -11,6 +11,7 @@ import {
   openAuditedApp,
   unique,
 } from '../../test-support/audited-app.js'
+import { documentedBatchSha256 } from '../../test-support/batch-digest.js'
 import { openTestApp } from '../../test-support/test-app.js'
 import { testDialects } from '../../test-support/test-databases.js'
 
@@ -187,6 +188,35 @@ describe.each(testDialects())('audit trail of the API on %s', (dialect) => {
             sha256: createHash('sha256').update(content).digest('hex'),
           },
         }),
+      ])
+    })
+    it('a metric batch with points in columns: the points of `metrics` first, then each series', async () => {
+      const run = await t.newRun()
+      const batch = {
+        metrics: [{ key: 'b', value: 2, step: 9, timestampMs: 90 }],
+        series: [
+          { key: 'a', values: [1, 'Infinity'], steps: [1, 2], timestampsMs: [10, 20] },
+          { key: 'b', values: [3], steps: [10], timestampsMs: [100] },
+        ],
+      }
+      const { events } = await t.appended((api) => api.post(`/api/v1/runs/${run.id}/batch`, batch))
+      expect(events.map((e) => e.details)).toEqual([
+        {
+          metrics: 4,
+          params: 0,
+          tags: 0,
+          idempotencyKey: null,
+          digestFormat: 'provena-metric-batch-v1',
+          sha256: documentedBatchSha256(
+            [
+              { key: 'b', value: 2, step: 9, timestampMs: 90 },
+              { key: 'a', value: 1, step: 1, timestampMs: 10 },
+              { key: 'a', value: Number.POSITIVE_INFINITY, step: 2, timestampMs: 20 },
+              { key: 'b', value: 3, step: 10, timestampMs: 100 },
+            ],
+            '{"params":[],"tags":[]}',
+          ),
+        },
       ])
     })
   })

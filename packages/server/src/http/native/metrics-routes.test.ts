@@ -72,6 +72,32 @@ describe.each(testDialects())('batch logging and metric history on %s', (dialect
     ])
   })
 
+  it('takes points in columns (series), alone or beside single points, as the same points', async () => {
+    const run = await api.run()
+    const res = await api.post(`/api/v1/runs/${run.id}/batch`, {
+      metrics: [{ key: 'loss', value: 9, step: 5, timestampMs: 50 }],
+      series: [
+        { key: 'loss', values: [1, 'NaN', 'Infinity'], steps: [1, 2, 3], timestampsMs: [10, 20, 30] },
+        { key: 'acc', values: [0.5, 0.75] },
+      ],
+    })
+    expect(res.status).toBe(200)
+    const loss = (await api.get(`/api/v1/runs/${run.id}/metrics/loss/history`)).body
+    expect(loss.points).toEqual([
+      { value: 1, step: 1, timestampMs: 10 },
+      { value: 'NaN', step: 2, timestampMs: 20 },
+      { value: 'Infinity', step: 3, timestampMs: 30 },
+      { value: 9, step: 5, timestampMs: 50 },
+    ])
+    // Without steps and timestamps: step 0 and the server's time, as for single points.
+    const acc = (await api.get(`/api/v1/runs/${run.id}/metrics/acc/history`)).body
+    expect(acc.points.map((p: { value: number; step: number }) => [p.value, p.step])).toEqual([
+      [0.5, 0],
+      [0.75, 0],
+    ])
+    expect(acc.points[0].timestampMs).toBeGreaterThan(Date.now() - 60_000)
+  })
+
   it('defaults a point to step 0 and the server time', async () => {
     const run = await api.run()
     const before = Date.now()
@@ -141,6 +167,22 @@ describe.each(testDialects())('batch logging and metric history on %s', (dialect
       [{ metrics: [point, [1, 2]] }, 400, 'metrics.1'],
       [{ metrics: { key: 'bad', value: 1 } }, 400, 'metrics'],
       [{ metrics: [point], idempotencyKey: 'x'.repeat(129) }, 400, 'idempotencyKey'],
+      [{ series: [{ key: 'bad', values: [1, 2], steps: [1] }] }, 400, 'series.0.steps'],
+      [{ series: [{ key: 'bad', values: [1], timestampsMs: [1, 2] }] }, 400, 'series.0.timestampsMs'],
+      [{ series: [{ key: 'bad', values: [1, 'high'] }] }, 400, 'series.0.values.1'],
+      [{ series: [{ key: 'bad key!', values: [1] }] }, 400, 'series.0.key'],
+      [{ series: [{ key: 'bad', values: [1], steps: [0.5] }] }, 400, 'series.0.steps.0'],
+      [{ series: [{ key: 'bad', values: [1], timestampsMs: [-5] }] }, 400, 'series.0.timestampsMs.0'],
+      [{ series: [{ key: 'bad' }] }, 400, 'series.0.values'],
+      [{ series: { key: 'bad', values: [1] } }, 400, 'series'],
+      [
+        {
+          metrics: [point],
+          series: [{ key: 'bad', values: Array.from({ length: MAX_BATCH_METRICS }, () => 1) }],
+        },
+        400,
+        `at most ${MAX_BATCH_METRICS}`,
+      ],
       [{ metrics: [point], params: [{ key: 'p', value: 'v'.repeat(6001) }] }, 400, 'params.0.value'],
       [{ metrics: [point], tags: [{ key: 't', value: 7 }] }, 400, 'tags.0.value'],
       [{ metrics: Array.from({ length: MAX_BATCH_METRICS + 1 }, () => point) }, 400, 'metrics'],

@@ -1,4 +1,5 @@
 import {
+  batchPointCount,
   encodeMetricValue,
   LogBatchBody,
   LogBatchResponse,
@@ -13,7 +14,7 @@ import { validatorCompiler } from 'fastify-type-provider-zod'
 import type { ZodType } from 'zod'
 import type { Services } from '../../services.js'
 import type { App } from '../app-type.js'
-import { readPlainMetricPoints } from '../plain-metric-points.js'
+import { readPlainMetricPoints, readPlainSeries } from '../plain-metric-points.js'
 
 const tags = ['metrics']
 
@@ -30,11 +31,15 @@ function batchValidatorCompiler<S>(
   if (route.httpPart !== 'body') return general
   return (data: unknown) => {
     if (typeof data === 'object' && data !== null && !Array.isArray(data)) {
-      const { metrics = [] } = data as { metrics?: unknown }
-      if (Array.isArray(metrics) && metrics.length <= MAX_BATCH_METRICS) {
+      const { metrics = [], series = [] } = data as { metrics?: unknown; series?: unknown }
+      if (Array.isArray(metrics) && Array.isArray(series) && metrics.length <= MAX_BATCH_METRICS) {
         const points = readPlainMetricPoints(metrics, 'timestampMs')
-        const rest = points && LogBatchBody.safeParse({ ...data, metrics: [] })
-        if (points && rest?.success) return { value: { ...rest.data, metrics: points } }
+        const columns = points && readPlainSeries(series)
+        const rest = columns && LogBatchBody.safeParse({ ...data, metrics: [], series: [] })
+        if (points && columns && rest?.success) {
+          const value = { ...rest.data, metrics: points, series: columns }
+          if (batchPointCount(value) <= MAX_BATCH_METRICS) return { value }
+        }
       }
     }
     return general(data)

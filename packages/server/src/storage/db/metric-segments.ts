@@ -26,8 +26,19 @@ export function segmentLength(segment: Uint8Array): number {
   return segment.byteLength / BYTES_PER_POINT
 }
 
+// Float64Array uses the machine's byte order; segments are little-endian whatever the machine.
+const IS_LITTLE_ENDIAN = new Uint8Array(new Float64Array([1]).buffer)[7] === 0x3f
+
 export function encodeSegment(columns: PointColumns, from: number, to: number): Buffer {
   const count = to - from
+  if (IS_LITTLE_ENDIAN) {
+    // Whole columns copied at once into an array of the segment's layout.
+    const packed = new Float64Array(3 * count)
+    packed.set(columns.steps.subarray(from, to), 0)
+    packed.set(columns.timestamps.subarray(from, to), count)
+    packed.set(columns.values.subarray(from, to), 2 * count)
+    return Buffer.from(packed.buffer, 0, count * BYTES_PER_POINT)
+  }
   const buffer = Buffer.allocUnsafe(count * BYTES_PER_POINT)
   for (let i = 0; i < count; i++) {
     buffer.writeDoubleLE(columns.steps[from + i] as number, i * 8)
@@ -40,6 +51,17 @@ export function encodeSegment(columns: PointColumns, from: number, to: number): 
 /** Decodes a segment into `into`, starting at index `at`; returns the number of points. */
 function decodeSegment(segment: Buffer, into: PointColumns, at: number): number {
   const count = segmentLength(segment)
+  if (IS_LITTLE_ENDIAN) {
+    // A Float64Array view needs an offset that is a multiple of 8, which a driver's buffer may not have.
+    const aligned =
+      segment.byteOffset % 8 === 0
+        ? new Float64Array(segment.buffer, segment.byteOffset, 3 * count)
+        : new Float64Array(new Uint8Array(segment).buffer, 0, 3 * count)
+    into.steps.set(aligned.subarray(0, count), at)
+    into.timestamps.set(aligned.subarray(count, 2 * count), at)
+    into.values.set(aligned.subarray(2 * count, 3 * count), at)
+    return count
+  }
   for (let i = 0; i < count; i++) {
     into.steps[at + i] = segment.readDoubleLE(i * 8)
     into.timestamps[at + i] = segment.readDoubleLE((count + i) * 8)
@@ -132,6 +154,23 @@ export function mergeColumns(stored: PointColumns, added: PointColumns): PointCo
   const storedLength = stored.steps.length
   const addedLength = added.steps.length
   const merged = emptyColumns(storedLength + addedLength)
+  const isAfter =
+    storedLength === 0 ||
+    addedLength === 0 ||
+    compareKeys(
+      stored.steps[storedLength - 1] as number,
+      stored.timestamps[storedLength - 1] as number,
+      added.steps[0] as number,
+      added.timestamps[0] as number,
+    ) <= 0
+  if (isAfter) {
+    // The common case, an append at the end: the two runs one after the other.
+    for (const column of ['steps', 'timestamps', 'values'] as const) {
+      merged[column].set(stored[column], 0)
+      merged[column].set(added[column], storedLength)
+    }
+    return merged
+  }
   let s = 0
   let a = 0
   for (let i = 0; i < merged.steps.length; i++) {
