@@ -76,15 +76,23 @@ function batchDigestBytes(batch: ColumnarBatch): Buffer {
   for (const k of points.keyIndex) size += 4 + (keyBytes[k] as Buffer).length + 24
   const rest = Buffer.from(canonicalJson({ params: batch.params, tags: batch.tags }), 'utf8')
   const out = Buffer.allocUnsafe(size + rest.length)
+  // A DataView writes big-endian numbers in place, several times faster than Buffer's methods.
+  const view = new DataView(out.buffer, out.byteOffset, out.byteLength)
   let at = BATCH_DIGEST_HEADER.copy(out, 0)
-  at = out.writeUInt32BE(points.keyIndex.length, at)
+  view.setUint32(at, points.keyIndex.length)
+  at += 4
   for (let i = 0; i < points.keyIndex.length; i++) {
     const bytes = keyBytes[points.keyIndex[i] as number] as Buffer
-    at = out.writeUInt32BE(bytes.length, at)
-    at += bytes.copy(out, at)
-    at = out.writeDoubleBE(points.values[i] as number, at)
-    at = out.writeDoubleBE(points.steps[i] as number, at)
-    at = out.writeDoubleBE(points.timestamps[i] as number, at)
+    view.setUint32(at, bytes.length)
+    at += 4
+    if (bytes.length <= 16) {
+      for (let j = 0; j < bytes.length; j++) out[at + j] = bytes[j] as number
+    } else bytes.copy(out, at)
+    at += bytes.length
+    view.setFloat64(at, points.values[i] as number)
+    view.setFloat64(at + 8, points.steps[i] as number)
+    view.setFloat64(at + 16, points.timestamps[i] as number)
+    at += 24
   }
   rest.copy(out, at)
   return out

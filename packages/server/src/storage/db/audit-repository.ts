@@ -2,6 +2,7 @@ import type BetterSqlite3 from 'better-sqlite3'
 import { type ExpressionBuilder, type Kysely, type Selectable, sql } from 'kysely'
 import type { AuditEventsTable } from './access-schema.js'
 import type { DB } from './schema.js'
+import { executeTemplate } from './statement-templates.js'
 
 /** An audit event exactly as stored: JSON fields as their canonical text. */
 export type AuditEventRow = Selectable<AuditEventsTable>
@@ -25,6 +26,24 @@ export interface StoredCheckpoint {
 }
 
 export type AuditRepository = ReturnType<typeof createAuditRepository>
+
+// The columns in the order of the insert template's values.
+const AUDIT_EVENT_COLUMNS = [
+  'seq',
+  'timeMs',
+  'actor',
+  'actorKind',
+  'sourceIp',
+  'requestId',
+  'action',
+  'objectType',
+  'objectId',
+  'beforeJson',
+  'afterJson',
+  'detailsJson',
+  'prevHash',
+  'hash',
+] as const satisfies readonly (keyof AuditEventRow)[]
 
 function toRow(row: AuditEventRow): AuditEventRow {
   return { ...row, seq: Number(row.seq), timeMs: Number(row.timeMs) }
@@ -81,15 +100,52 @@ export function createAuditRepository(db: Kysely<DB>, sqlite: BetterSqlite3.Data
      * hash and returns the complete row, hash included.
      */
     async append(build: (head: { seq: number; prevHash: string }) => AuditEventRow): Promise<AuditEventRow> {
-      const head = await db
-        .updateTable('auditHead')
-        .set((eb) => ({ seq: eb('seq', '+', 1) }))
-        .where('id', '=', 1)
-        .returning(['seq', 'hash'])
-        .executeTakeFirstOrThrow()
+      // Every write appends an event: the three statements run from templates (statement-templates.ts).
+      const [head] = await executeTemplate(
+        db,
+        'auditHead:advance',
+        () =>
+          db
+            .updateTable('auditHead')
+            .set((eb) => ({ seq: eb('seq', '+', 1) }))
+            .where('id', '=', 1)
+            .returning(['seq', 'hash']),
+        [],
+      )
+      if (head === undefined) throw new Error('the audit head row is missing')
       const row = build({ seq: Number(head.seq), prevHash: head.hash })
-      await db.insertInto('auditEvents').values(row).execute()
-      await db.updateTable('auditHead').set({ hash: row.hash }).where('id', '=', 1).execute()
+      await executeTemplate(
+        db,
+        'auditEvents:insert',
+        (value) =>
+          db.insertInto('auditEvents').values({
+            seq: value(0),
+            timeMs: value(1),
+            actor: value(2),
+            actorKind: value(3),
+            sourceIp: value(4),
+            requestId: value(5),
+            action: value(6),
+            objectType: value(7),
+            objectId: value(8),
+            beforeJson: value(9),
+            afterJson: value(10),
+            detailsJson: value(11),
+            prevHash: value(12),
+            hash: value(13),
+          }),
+        AUDIT_EVENT_COLUMNS.map((column) => row[column]),
+      )
+      await executeTemplate(
+        db,
+        'auditHead:setHash',
+        (value) =>
+          db
+            .updateTable('auditHead')
+            .set({ hash: value(0) })
+            .where('id', '=', 1),
+        [row.hash],
+      )
       return row
     },
 

@@ -4,6 +4,7 @@ import { type Kysely, type Selectable, sql } from 'kysely'
 import type { DialectKind } from './dialects/dialect-kind.js'
 import { jsonObjectOf, jsonTuplesOf } from './dialects/json-aggregates.js'
 import type { DB, RunsTable } from './schema.js'
+import { executeTemplate } from './statement-templates.js'
 
 /** A run's own row, without params, tags and metrics. */
 export interface RunRecord {
@@ -89,7 +90,13 @@ export function createRunsRepository(db: Kysely<DB>, kind: DialectKind) {
     },
 
     async findById(id: string): Promise<RunRecord | undefined> {
-      const row = await db.selectFrom('runs').selectAll().where('id', '=', id).executeTakeFirst()
+      // Every metric batch looks its run up: from a template (statement-templates.ts).
+      const [row] = await executeTemplate(
+        db,
+        'runs:findById',
+        (value) => db.selectFrom('runs').selectAll().where('id', '=', value(0)),
+        [id],
+      )
       return row && toRecord(row)
     },
 

@@ -1,5 +1,7 @@
 import { type FileHandle, open, stat } from 'node:fs/promises'
 
+const WAL_CHECK_MS = 1000
+
 /**
  * Makes the commits written so far to a SQLite write-ahead log durable: fdatasync of the
  * `-wal` file, in libuv's thread pool, so the event loop goes on serving other requests while
@@ -15,13 +17,20 @@ import { type FileHandle, open, stat } from 'node:fs/promises'
 export function createWalSyncer(walPath: string): () => Promise<void> {
   let handle: FileHandle | undefined
   let handleIno: number | undefined
+  let checkedAtMs = 0
   return coalesceFlushes(async () => {
-    // SQLite keeps the -wal file while a connection is open; a file replaced by another process is reopened.
-    const { ino } = await stat(walPath)
-    if (handle === undefined || handleIno !== ino) {
-      await handle?.close()
-      handle = await open(walPath, 'r')
-      handleIno = (await handle.stat()).ino
+    // SQLite keeps the -wal file while a connection is open; a file replaced by another process
+    // (which can happen only while this one has none open) is reopened. Looked for at most every
+    // WAL_CHECK_MS: under load a stat per flush cost more than the flush's own call.
+    const nowMs = Date.now()
+    if (handle === undefined || nowMs - checkedAtMs >= WAL_CHECK_MS) {
+      checkedAtMs = nowMs
+      const { ino } = await stat(walPath)
+      if (handle === undefined || handleIno !== ino) {
+        await handle?.close()
+        handle = await open(walPath, 'r')
+        handleIno = (await handle.stat()).ino
+      }
     }
     await handle.datasync()
   })
