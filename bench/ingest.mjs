@@ -17,7 +17,14 @@ const ADMIN_PASSWORD = 'bench-admin-password'
 const options = parseBenchArgs(process.argv.slice(2), { clients: 4, duration: 10, batch: 1000, keys: 1 }, [
   'ceiling',
   'auth',
+  'points',
 ])
+
+/** How the clients send points: in columns per key (`series`, as the SDK does) unless --points. */
+const FORMAT = options.points ? 'points' : 'series'
+const FORMAT_TEXT = options.points
+  ? 'points one by one (`metrics`)'
+  : 'points in columns (`series`, as the SDK sends them)'
 
 /**
  * With access control on: an admin creates the experiment, a user who is not an admin gets EDIT
@@ -66,6 +73,7 @@ async function measure(kind, { isStub = false, isAuth = false } = {}) {
         clientIndex,
         batchSize: options.batch,
         keyCount: options.keys,
+        format: FORMAT,
         durationMs: options.duration * 1000,
       })
     })
@@ -118,7 +126,7 @@ function describe(r) {
     : 'no target; reported for comparison'
   return [
     `- database: ${r.settings}`,
-    `- load: ${options.clients} client processes, batches of ${formatInt(options.batch)} points over ${options.keys} key(s), ${options.duration} s, loopback HTTP`,
+    `- load: ${options.clients} client processes, batches of ${formatInt(options.batch)} points over ${options.keys} key(s) as ${FORMAT_TEXT}, ${options.duration} s, loopback HTTP`,
     `- throughput: **${formatInt(r.pointsPerSecond)} points/s** (${formatInt(r.points)} points in ${r.seconds.toFixed(1)} s, ${formatInt(r.batches)} batches); ${targetText}`,
     `- batch latency: p50 ${formatMs(r.p50)}, p99 ${formatMs(r.p99)}`,
     `- server peak RSS (VmHWM): ${formatMiB(r.serverPeakRss)}; CPU used meanwhile: server ${(100 * r.serverCoreShare).toFixed(0)}% of a core, clients ${(100 * r.clientCoreShare).toFixed(0)}%`,
@@ -146,7 +154,7 @@ async function measureAuthRatio(kind) {
     results.reduce((sum, r) => sum + (1000 * r.serverCoreShare * r.seconds) / r.batches, 0) / results.length
   return [
     `- database: ${off[0].settings}`,
-    `- load: ${options.clients} client processes, batches of ${formatInt(options.batch)} points over ${options.keys} key(s), ${options.duration} s per run, loopback HTTP; runs in the order off, on, on, off`,
+    `- load: ${options.clients} client processes, batches of ${formatInt(options.batch)} points over ${options.keys} key(s) as ${FORMAT_TEXT}, ${options.duration} s per run, loopback HTTP; runs in the order off, on, on, off`,
     '- auth off: the server on loopback without access control (anonymous local admin), audit trail on',
     '- auth on: `--auth`; the clients are a user who is not an admin, with EDIT on the experiment, sending `Authorization: Bearer <API token>` (token hash lookup and permission check on every batch), audit trail on',
     `- throughput auth off: **${formatInt(mean(off))} points/s** (runs: ${each(off)})`,
