@@ -2,11 +2,15 @@ import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { generateSignerKey } from './domain/audit/signed-note.js'
+import { SYSTEM_CONTEXT } from './domain/auth/principal.js'
+import { createServices } from './services.js'
 import { migrateToLatest, openDatabase } from './storage/index.js'
 import { createStore } from './storage/store.js'
 import type { ApiAnswer } from './test-support/api-client.js'
 import { documentedBatchSha256 } from './test-support/batch-digest.js'
 import { buildServer, type ServerProcess, startServerProcess } from './test-support/server-process.js'
+import { createTestBlobStore } from './test-support/test-app.js'
 
 const ADMIN_PASSWORD = 'ingest-admin-password'
 
@@ -211,5 +215,48 @@ describe('metric batches in the ingestion thread (SQLite, built server)', () => 
     admin = clientOf(server, `Bearer ${body.token}`)
     expect((await admin.post(`/api/v1/runs/${runId}/batch`, { metrics: points(30, 200) })).status).toBe(200)
     expect((await admin.get(`/api/v1/runs/${runId}/metrics/loss/history?maxResults=1`)).body.totalPoints).toBe(31 * 200)
+  })
+})
+
+describe('the ingestion thread, stopped', () => {
+  it('hands later batches to the in-process path, and reports no failure for a stop that was asked for', async () => {
+    await buildServer()
+    // The thread's script exists only in the build; the module is loaded from there too.
+    const built: typeof import('./ingest-thread.js') = await import(
+      new URL('../dist/ingest-thread.js', import.meta.url).href
+    )
+    const file = path.join(mkdtempSync(path.join(tmpdir(), 'provena-ingest-stop-')), 'provena.db')
+    const database = openDatabase({ url: file, sqliteSynchronous: 'NORMAL' })
+    await migrateToLatest(database.db, database.kind)
+    const services = createServices({
+      store: createStore(database),
+      blobs: createTestBlobStore(),
+      signerKey: generateSignerKey('test'),
+    })
+    const { id: experimentId } = await services.experiments.create(SYSTEM_CONTEXT, { name: 'stop' })
+    const run = await services.runs.create(SYSTEM_CONTEXT, { experimentId, status: 'RUNNING' })
+    const failures: string[] = []
+    const thread = built.startIngestThread({
+      db: file,
+      defaultPermission: 'READ',
+      syncCommits: null,
+      onFailure: (reason) => failures.push(reason),
+    })
+    if (thread === undefined) throw new Error('the built worker script is missing')
+    const inProcessCalls: number[] = []
+    const inProcess: typeof services.metrics.logBatch = (ctx, runId, batch) => {
+      inProcessCalls.push(batch.metrics.length)
+      return services.metrics.logBatch(ctx, runId, batch)
+    }
+    const batch = (step: number) => ({ metrics: [{ key: 'loss', value: step, step }], params: [], tags: [] })
+
+    expect(await thread.logBatch(SYSTEM_CONTEXT, run.id, batch(1), inProcess)).toEqual({ applied: true })
+    expect(inProcessCalls).toEqual([])
+    await thread.close()
+    expect(await thread.logBatch(SYSTEM_CONTEXT, run.id, batch(2), inProcess)).toEqual({ applied: true })
+    expect(inProcessCalls).toEqual([1])
+    expect(failures).toEqual([])
+    expect(await services.store.metrics.countHistory(run.id, 'loss')).toBe(2)
+    await database.close()
   })
 })

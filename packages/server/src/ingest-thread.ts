@@ -10,8 +10,17 @@ import type { IngestReply, IngestRequest } from './ingest-worker.js'
 const WORKER_SCRIPT = new URL('./ingest-worker.js', import.meta.url)
 
 export interface IngestThread {
-  /** Applies a batch in the thread, as the metrics service's logBatch does, and resolves once it is durable. */
-  logBatch(ctx: RequestContext, runId: string, batch: LogBatchInput): Promise<{ applied: boolean }>
+  /**
+   * Applies a batch in the thread, as the metrics service's logBatch does, and resolves once it
+   * is durable. Once the thread has stopped (it never should before close), batches go to
+   * `inProcess`, the metrics service's own logBatch in this thread.
+   */
+  logBatch(
+    ctx: RequestContext,
+    runId: string,
+    batch: LogBatchInput,
+    inProcess: (ctx: RequestContext, runId: string, batch: LogBatchInput) => Promise<{ applied: boolean }>,
+  ): Promise<{ applied: boolean }>
   /** From now on the thread's commits checkpoint the log themselves (the background checkpointer failed). */
   checkpointInCommits(): void
   /** Stops the thread after the batches sent to it; call once no more are coming. */
@@ -24,6 +33,8 @@ interface Options {
   defaultPermission: DefaultPermission
   /** Makes the commits so far durable (the WAL syncer of the server's connection), or null. */
   syncCommits: (() => Promise<void>) | null
+  /** Told once if the thread stops before close(); its batches then fail and later ones run in process. */
+  onFailure: (reason: string) => void
 }
 
 function toError({ code, message, stack }: { code: string | undefined; message: string; stack: string | undefined }) {
@@ -44,15 +55,22 @@ function toError({ code, message, stack }: { code: string | undefined; message: 
  * Undefined when the built worker script is not there (the sources run under the tests): the
  * caller then applies batches in the main thread.
  */
-export function startIngestThread({ db, defaultPermission, syncCommits }: Options): IngestThread | undefined {
+export function startIngestThread({
+  db,
+  defaultPermission,
+  syncCommits,
+  onFailure,
+}: Options): IngestThread | undefined {
   if (!existsSync(fileURLToPath(WORKER_SCRIPT))) return undefined
   const worker = new Worker(WORKER_SCRIPT, { workerData: { db, defaultPermission } })
   const pending = new Map<number, { resolve: (result: { applied: boolean }) => void; reject: (error: Error) => void }>()
   let nextId = 1
   let failure: Error | undefined
+  let isClosing = false
   const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()))
 
   function failAll(error: Error) {
+    if (failure === undefined && !isClosing) onFailure(error.message)
     failure ??= error
     for (const { reject } of pending.values()) reject(error)
     pending.clear()
@@ -68,8 +86,8 @@ export function startIngestThread({ db, defaultPermission, syncCommits }: Option
   worker.on('exit', (code) => failAll(new Error(`the metric ingestion thread exited (code ${code})`)))
 
   return {
-    async logBatch(ctx, runId, batch) {
-      if (failure) throw failure
+    async logBatch(ctx, runId, batch, inProcess) {
+      if (failure) return inProcess(ctx, runId, batch)
       const id = nextId++
       const { metrics, series = [], ...rest } = batch
       // The points go as columns whose buffers are handed over, not copied: no object per point.
@@ -92,6 +110,7 @@ export function startIngestThread({ db, defaultPermission, syncCommits }: Option
       worker.postMessage({ type: 'auto-checkpoint' })
     },
     async close() {
+      isClosing = true
       if (failure === undefined) worker.postMessage({ type: 'stop' })
       await exited
     },

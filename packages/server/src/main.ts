@@ -97,10 +97,17 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
             db: config.db,
             defaultPermission: config.defaultPermission,
             syncCommits: database.syncCommits,
+            onFailure: (reason) =>
+              process.emitWarning(
+                `the metric ingestion thread stopped (${reason}); batches are applied in the main thread`,
+              ),
           })
         : undefined
     const services = createServices({
-      logBatch: ingest?.logBatch,
+      routeLogBatch:
+        ingest === undefined
+          ? undefined
+          : (inProcess) => (ctx, runId, batch) => (ingest as IngestThread).logBatch(ctx, runId, batch, inProcess),
       store: createStore(database),
       blobs,
       signerKey,

@@ -47,15 +47,18 @@ export interface ServicesOptions {
   webhookAllowedHosts?: readonly string[]
   /** How webhook host names are resolved (default: the system resolver). */
   resolveHost?: ResolveHost
-  /** Applies metric batches elsewhere (the server's ingestion thread on SQLite, ingest-thread.ts). */
-  logBatch?: MetricsService['logBatch']
+  /**
+   * Where metric batches are applied: given the in-process logBatch, the one to use instead (the
+   * server's ingestion thread on SQLite, ingest-thread.ts, which falls back to it).
+   */
+  routeLogBatch?: (inProcess: MetricsService['logBatch']) => MetricsService['logBatch']
 }
 
 /** The system resolver, every address of a name. */
 const systemResolveHost: ResolveHost = async (host) => (await lookup(host, { all: true })).map((a) => a.address)
 
-function withLogBatch(metrics: MetricsService, logBatch: MetricsService['logBatch'] | undefined): MetricsService {
-  return logBatch === undefined ? metrics : { ...metrics, logBatch }
+function withLogBatch(metrics: MetricsService, route: ServicesOptions['routeLogBatch']): MetricsService {
+  return route === undefined ? metrics : { ...metrics, logBatch: route(metrics.logBatch) }
 }
 
 /** Every domain service, built over one store. */
@@ -84,7 +87,7 @@ export function createServices(options: ServicesOptions) {
     authentication,
     experiments: createExperimentsService({ store, clock, audit, authorizer }),
     runs,
-    metrics: withLogBatch(createMetricsService({ store, clock, audit, authorizer }), options.logBatch),
+    metrics: withLogBatch(createMetricsService({ store, clock, audit, authorizer }), options.routeLogBatch),
     runSearch: createRunSearchService({ store, authorizer }),
     accounts: createAccountsService({ store, clock, audit, authorizer, authentication }),
     permissions: createPermissionsService({ store, audit, authorizer }),
