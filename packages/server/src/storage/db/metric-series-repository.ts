@@ -73,17 +73,26 @@ function toExtremes(row: ExtremesColumns): Extremes | undefined {
   }
 }
 
-function toExtremesColumns(extremes: Extremes | undefined): ExtremesColumns {
-  return {
-    minPosition: extremes?.min.position ?? null,
-    minValue: extremes?.min.value ?? null,
-    minStep: extremes?.min.step ?? null,
-    minTimestampMs: extremes?.min.timestampMs ?? null,
-    maxPosition: extremes?.max.position ?? null,
-    maxValue: extremes?.max.value ?? null,
-    maxStep: extremes?.max.step ?? null,
-    maxTimestampMs: extremes?.max.timestampMs ?? null,
+/** The values of a rollup insert: the run id, then each block's key, size, number and extremes. */
+function rollupValues(runId: string, group: { key: string; update: RollupBlockUpdate }[], perRow: number): unknown[] {
+  const values: unknown[] = new Array(1 + group.length * perRow)
+  values[0] = runId
+  let at = 1
+  for (const { key, update } of group) {
+    const { min, max } = update.extremes ?? {}
+    values[at++] = key
+    values[at++] = update.blockSize
+    values[at++] = update.blockNo
+    values[at++] = min?.position ?? null
+    values[at++] = min?.value ?? null
+    values[at++] = min?.step ?? null
+    values[at++] = min?.timestampMs ?? null
+    values[at++] = max?.position ?? null
+    values[at++] = max?.value ?? null
+    values[at++] = max?.step ?? null
+    values[at++] = max?.timestampMs ?? null
   }
+  return values
 }
 
 /**
@@ -293,25 +302,7 @@ export function createMetricSeriesRepository(db: Kysely<DB>) {
               })),
             )
         },
-        [
-          runId,
-          ...group.flatMap(({ key, update }) => {
-            const e = toExtremesColumns(update.extremes)
-            return [
-              key,
-              update.blockSize,
-              update.blockNo,
-              e.minPosition,
-              e.minValue,
-              e.minStep,
-              e.minTimestampMs,
-              e.maxPosition,
-              e.maxValue,
-              e.maxStep,
-              e.maxTimestampMs,
-            ]
-          }),
-        ],
+        rollupValues(runId, group, perRow),
       )
     }
   }

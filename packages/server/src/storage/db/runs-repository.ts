@@ -181,12 +181,18 @@ export function createRunsRepository(db: Kysely<DB>, kind: DialectKind) {
      * Inserting first (inside the batch's transaction) makes a concurrent retry wait for, then skip, the first.
      */
     async claimReceipt(runId: string, idempotencyKey: string, nowMs: number): Promise<boolean> {
-      const rows = await db
-        .insertInto('batchReceipts')
-        .values({ runId, idempotencyKey, createdAtMs: nowMs })
-        .onConflict((oc) => oc.columns(['runId', 'idempotencyKey']).doNothing())
-        .returning('runId')
-        .execute()
+      // The SDK gives every batch a key: from a template, like the rest of the batch path.
+      const rows = await executeTemplate(
+        db,
+        'batchReceipts:claim',
+        (value) =>
+          db
+            .insertInto('batchReceipts')
+            .values({ runId: value(0), idempotencyKey: value(1), createdAtMs: value(2) })
+            .onConflict((oc) => oc.columns(['runId', 'idempotencyKey']).doNothing())
+            .returning('runId'),
+        [runId, idempotencyKey, nowMs],
+      )
       return rows.length > 0
     },
   }
