@@ -14,11 +14,11 @@ const TARGET_POINTS_PER_SECOND = { sqlite: 300_000 }
 const TARGET_AUTH_RATIO = 0.9
 const ADMIN_PASSWORD = 'bench-admin-password'
 
-const options = parseBenchArgs(process.argv.slice(2), { clients: 4, duration: 10, batch: 1000, keys: 1 }, [
-  'ceiling',
-  'auth',
-  'points',
-])
+const options = parseBenchArgs(
+  process.argv.slice(2),
+  { clients: 4, duration: 10, batch: 1000, keys: 1, 'also-clients': 4 },
+  ['ceiling', 'auth', 'points'],
+)
 
 /** How the clients send points: in columns per key (`series`, as the SDK does) unless --points. */
 const FORMAT = options.points ? 'points' : 'series'
@@ -42,7 +42,7 @@ async function setUpAccess(server) {
   return { api: admin, experiment, clientAuthorization: `Bearer ${token}` }
 }
 
-async function measure(kind, { isStub = false, isAuth = false } = {}) {
+async function measure(kind, { isStub = false, isAuth = false, clientCount = options.clients } = {}) {
   const database = await openBenchDatabase(kind, options)
   const server = await startServerProcess({
     dataDir: database.dataDir,
@@ -61,7 +61,7 @@ async function measure(kind, { isStub = false, isAuth = false } = {}) {
       api = createJsonClient(server.url)
       ;({ experiment } = await api.post('/api/v1/experiments', { name: `ingest-${Date.now()}` }))
     }
-    const clients = Array.from({ length: options.clients }, () =>
+    const clients = Array.from({ length: clientCount }, () =>
       fork(CLIENT_ENTRY, [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] }),
     )
     const ready = clients.map((child) => firstMessage(child))
@@ -133,6 +133,14 @@ function describe(r) {
   ].join('\n')
 }
 
+/**
+ * The same load from another number of clients. Each client sends its next batch only once the
+ * last one is acknowledged (durably stored), so the clients' number bounds what is in flight.
+ */
+function describeOtherClientCount(r, clientCount) {
+  return `- the same from ${clientCount} client processes: ${formatInt(r.pointsPerSecond)} points/s, batch latency p50 ${formatMs(r.p50)}, p99 ${formatMs(r.p99)}; CPU: server ${(100 * r.serverCoreShare).toFixed(0)}% of a core, clients ${(100 * r.clientCoreShare).toFixed(0)}%`
+}
+
 /** The same load against the real app whose batch route validates each batch and does nothing else: the HTTP layer's own limit. */
 function describeCeiling(r) {
   return `- ceiling on this machine: the same clients against the real app with the work behind the batch route left out (no storage, no audit event; HTTP, JSON parsing and request validation only): ${formatInt(r.pointsPerSecond)} points/s, server ${(100 * r.serverCoreShare).toFixed(0)}% of a core`
@@ -179,6 +187,10 @@ for (const kind of options.dbs) {
   }
   const result = await measure(kind)
   let body = describe(result)
+  const alsoClients = options['also-clients']
+  if (alsoClients !== options.clients) {
+    body += `\n${describeOtherClientCount(await measure(kind, { clientCount: alsoClients }), alsoClients)}`
+  }
   if (options.ceiling) body += `\n${describeCeiling(await measure(kind, { isStub: true }))}`
   console.log(`\ningest on ${DB_LABELS[kind]}\n${body}\n`)
   if (options.isRecording) {
