@@ -19,6 +19,8 @@ const DEFAULT_EXPERIMENT_ID = '0'
 export interface ListExperimentsInput {
   view: ViewType
   nameLike?: string | undefined
+  /** Like nameLike, without regard to case. */
+  nameILike?: string | undefined
   orderBy?: ExperimentOrderBy[] | undefined
   maxResults: number
   pageToken?: string | undefined
@@ -86,6 +88,7 @@ export function createExperimentsService({ store, clock, audit, authorizer }: De
         store.experiments.list({
           view: input.view,
           nameLike: input.nameLike,
+          nameILike: input.nameILike,
           orderBy: input.orderBy,
           grantedTo: restriction?.userId,
           ...window,

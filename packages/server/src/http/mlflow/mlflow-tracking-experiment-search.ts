@@ -2,7 +2,7 @@ import { InvalidInputError } from '@provena/contract'
 import type { ExperimentOrderBy } from '../../storage/db/experiments-repository.js'
 
 /** What an MLflow experiment filter asks of the name: a LIKE pattern, or one exact name. */
-type ExperimentNameFilter = { nameLike?: string; exactName?: string }
+type ExperimentNameFilter = { nameLike?: string; nameILike?: string; exactName?: string }
 
 const NAME_CLAUSE = /^\s*(?:attributes?\.)?name\s+(LIKE|ILIKE|=)\s+(?:'((?:[^']|'')*)'|"((?:[^"]|"")*)")\s*$/i
 
@@ -20,7 +20,9 @@ export function parseExperimentFilter(filter: string | undefined): ExperimentNam
     )
   }
   const value = match[2] !== undefined ? match[2].replaceAll("''", "'") : (match[3] ?? '').replaceAll('""', '"')
-  return match[1] === '=' ? { exactName: value } : { nameLike: value }
+  const operator = match[1]?.toUpperCase()
+  if (operator === '=') return { exactName: value }
+  return operator === 'ILIKE' ? { nameILike: value } : { nameLike: value }
 }
 
 const ORDER_COLUMNS: Record<string, ExperimentOrderBy['column']> = {

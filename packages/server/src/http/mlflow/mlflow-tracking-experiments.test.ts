@@ -115,6 +115,19 @@ describe.each(testDialects())('MLflow experiments API on %s', (dialect) => {
     expect(second.body).toEqual({ experiments: [expect.objectContaining({ experiment_id: ids[2] })] })
   })
 
+  it('matches LIKE with case and ILIKE without', async () => {
+    const stem = unique('CaseD')
+    const id = (await mlflow.post('experiments/create', { name: `${stem}-Run` })).body.experiment_id
+    const ids = async (filter: string) =>
+      (await mlflow.post('experiments/search', { filter })).body.experiments?.map(
+        (e: { experiment_id: string }) => e.experiment_id,
+      ) ?? []
+    expect(await ids(`name LIKE '${stem}-Run'`)).toEqual([id])
+    expect(await ids(`name LIKE '${stem.toLowerCase()}-run'`)).toEqual([])
+    expect(await ids(`name ILIKE '${stem.toLowerCase()}-RUN'`)).toEqual([id])
+    expect(await ids(`name ilike '%${stem.toUpperCase().slice(2)}%'`)).toEqual([id])
+  })
+
   it('orders by name descending and filters by exact name', async () => {
     const stem = unique('order')
     const a = await mlflow.post('experiments/create', { name: `${stem}-a` })

@@ -35,12 +35,13 @@ export function registerMlflowExperimentRoutes(app: App, { experiments }: Servic
   async function search(ctx: RequestContext, input: SearchInput) {
     const view = input.view_type ?? 'active'
     const maxResults = pageSizeOf(input.max_results, DEFAULT_MAX_RESULTS)
-    const { nameLike, exactName } = parseExperimentFilter(input.filter)
+    const { nameLike, nameILike, exactName } = parseExperimentFilter(input.filter)
     const orderBy = parseExperimentOrderBy(input.order_by)
     if (exactName !== undefined) return { experiments: (await byExactName(ctx, exactName, view)).map(experimentJson) }
     const page = await experiments.list(ctx, {
       view,
       nameLike,
+      nameILike,
       orderBy: orderBy.length > 0 ? orderBy : [{ column: 'updatedAtMs', direction: 'desc' }],
       maxResults,
       pageToken: input.page_token,

@@ -1,5 +1,5 @@
 import { AlreadyExistsError, type Experiment, type Lifecycle, type ViewType } from '@provena/contract'
-import type { Kysely, Selectable } from 'kysely'
+import { type Kysely, type Selectable, type SqlBool, sql } from 'kysely'
 import { isUniqueViolation } from './dialects/unique-violation.js'
 import { grantOf } from './granted-to.js'
 import type { DB, ExperimentsTable } from './schema.js'
@@ -14,6 +14,8 @@ export interface NewExperiment {
 export interface ExperimentListQuery {
   view: ViewType
   nameLike?: string | undefined
+  /** A LIKE pattern matched without regard to case (MLflow's ILIKE), the same way on both databases. */
+  nameILike?: string | undefined
   /** Only experiments this user holds an explicit permission on. */
   grantedTo?: string | undefined
   /** Sort keys before the id (ascending) that breaks ties; by id alone when absent. */
@@ -103,9 +105,20 @@ export function createExperimentsRepository(db: Kysely<DB>) {
       return (await withTags(rows))[0]
     },
 
-    async list({ view, nameLike, grantedTo, orderBy = [], limit, offset }: ExperimentListQuery): Promise<Experiment[]> {
+    async list({
+      view,
+      nameLike,
+      nameILike,
+      grantedTo,
+      orderBy = [],
+      limit,
+      offset,
+    }: ExperimentListQuery): Promise<Experiment[]> {
       let query = db.selectFrom('experiments').selectAll().where('lifecycle', 'in', lifecyclesOf(view))
       if (nameLike !== undefined) query = query.where('name', 'like', nameLike)
+      // lower() on both sides: SQLite has no ILIKE, and its LIKE is case-sensitive here (case_sensitive_like).
+      if (nameILike !== undefined)
+        query = query.where((eb) => sql<SqlBool>`lower(${eb.ref('name')}) like lower(${nameILike})`)
       if (grantedTo !== undefined) {
         query = query.where((eb) =>
           eb.exists(grantOf(db, 'experiment', grantedTo, eb.cast<string>('experiments.id', 'text'))),
