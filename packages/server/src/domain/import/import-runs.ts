@@ -1,4 +1,5 @@
 import {
+  AlreadyExistsError,
   ConflictError,
   type ImportRunBody,
   type ImportRunResponse,
@@ -152,33 +153,49 @@ export function createRunImport({ store, blobs, clock, ids, audit, authorizer }:
       await checkBlobsStored(blobs, input.artifacts)
       const points = input.metrics ? await readImportedMetrics(blobs, input.metrics) : []
       const datasets = datasetsOfInputs(input.datasetInputs)
-      return store.transaction(async (tx) => {
-        await tx.artifacts.lockRun(input.id)
-        const [stored] = await tx.runs.loadFull([input.id])
-        if (stored) {
-          const found = await differences(tx, stored, input, points, datasets)
-          if (found.length > 0) {
-            throw new ConflictError(`run ${input.id} exists already with other content: ${found.join('; ')}`)
-          }
-          return { runId: input.id, outcome: 'unchanged' }
-        }
-        await insertRun(tx, ctx, input, points)
-        const [after] = await tx.runs.loadFull([input.id])
-        await audit.record(tx, ctx, {
-          action: 'run.import',
-          objectType: 'run',
-          objectId: input.id,
-          after,
-          details: {
-            source: 'mlflow',
-            metricPoints: points.length,
-            metricsSha256: input.metrics?.sha256 ?? null,
-            artifacts: input.artifacts.length,
-            datasetInputs: datasets.map((d) => `${d.name}@${d.mlflowDigest}`),
-          },
-        })
-        return { runId: input.id, outcome: 'created' }
-      })
+      // Two imports of one new run at once (PostgreSQL) both find no run; the one that inserts
+      // second fails on the id and starts over, now finding the run to compare with.
+      try {
+        return await importOnce(ctx, input, points, datasets)
+      } catch (error) {
+        if (!(error instanceof AlreadyExistsError)) throw error
+        return importOnce(ctx, input, points, datasets)
+      }
     },
+  }
+
+  function importOnce(
+    ctx: RequestContext,
+    input: ImportRunInput,
+    points: StoredPoint[],
+    datasets: ReturnType<typeof datasetsOfInputs>,
+  ): Promise<ImportRunResponse> {
+    return store.transaction(async (tx) => {
+      await tx.artifacts.lockRun(input.id)
+      const [stored] = await tx.runs.loadFull([input.id])
+      if (stored) {
+        const found = await differences(tx, stored, input, points, datasets)
+        if (found.length > 0) {
+          throw new ConflictError(`run ${input.id} exists already with other content: ${found.join('; ')}`)
+        }
+        return { runId: input.id, outcome: 'unchanged' }
+      }
+      await insertRun(tx, ctx, input, points)
+      const [after] = await tx.runs.loadFull([input.id])
+      await audit.record(tx, ctx, {
+        action: 'run.import',
+        objectType: 'run',
+        objectId: input.id,
+        after,
+        details: {
+          source: 'mlflow',
+          metricPoints: points.length,
+          metricsSha256: input.metrics?.sha256 ?? null,
+          artifacts: input.artifacts.length,
+          datasetInputs: datasets.map((d) => `${d.name}@${d.mlflowDigest}`),
+        },
+      })
+      return { runId: input.id, outcome: 'created' }
+    })
   }
 }

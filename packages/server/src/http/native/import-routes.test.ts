@@ -74,6 +74,19 @@ describe.each(testDialects())('the import API on %s', (dialect) => {
     expect(events.body.events[0].details).toMatchObject({ source: 'mlflow', metricPoints: 2 })
   })
 
+  it('imports one new run sent twice at the same time once: one is created, the other unchanged', async () => {
+    const id = newRunId()
+    const history = Buffer.from('["loss",0.25,0,1600000001500]')
+    const metrics = { sha256: await upload(history), pointCount: 1 }
+
+    const answers = await Promise.all([1, 2].map(() => api.post('/api/v1/import/runs', runBody(id, { metrics }))))
+    const events = await api.get(`/api/v1/audit/events?objectId=${id}&action=run.import`)
+
+    expect(answers.map((a) => a.status)).toEqual([200, 200])
+    expect(answers.map((a) => a.body.outcome).sort()).toEqual(['created', 'unchanged'])
+    expect(events.body.events).toHaveLength(1)
+  })
+
   it('refuses a run id that exists with other content (409), naming what differs, and keeps the run', async () => {
     const id = newRunId()
     await api.post('/api/v1/import/runs', runBody(id))

@@ -1,8 +1,9 @@
 import type { Lifecycle, Run, RunStatus } from '@provena/contract'
-import { encodeMetricValue } from '@provena/contract'
+import { AlreadyExistsError, encodeMetricValue } from '@provena/contract'
 import { type Kysely, type Selectable, sql } from 'kysely'
 import type { DialectKind } from './dialects/dialect-kind.js'
 import { jsonObjectOf, jsonTuplesOf } from './dialects/json-aggregates.js'
+import { isUniqueViolation } from './dialects/unique-violation.js'
 import type { DB, RunsTable } from './schema.js'
 import { executeTemplate } from './statement-templates.js'
 
@@ -83,10 +84,15 @@ export function createRunsRepository(db: Kysely<DB>, kind: DialectKind) {
 
   return {
     async insert(run: RunRecord, nowMs: number): Promise<void> {
-      await db
-        .insertInto('runs')
-        .values({ ...run, experimentId: Number(run.experimentId), updatedAtMs: nowMs })
-        .execute()
+      try {
+        await db
+          .insertInto('runs')
+          .values({ ...run, experimentId: Number(run.experimentId), updatedAtMs: nowMs })
+          .execute()
+      } catch (error) {
+        if (isUniqueViolation(error)) throw new AlreadyExistsError(`run ${run.id} exists already`, { cause: error })
+        throw error
+      }
     },
 
     async findById(id: string): Promise<RunRecord | undefined> {
