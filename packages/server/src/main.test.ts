@@ -181,6 +181,7 @@ describe('migrateDatabase', () => {
       '0005-datasets',
       '0006-registry',
       '0007-lineage',
+      '0008-deleted-version-edges',
     ])
     expect(await migrateDatabase({ db, sqliteSynchronous: 'FULL' })).toEqual([])
   })

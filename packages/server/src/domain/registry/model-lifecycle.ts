@@ -63,6 +63,8 @@ export function createModelLifecycle({ store, clock, audit, authorizer }: Deps) 
         }
         for (const versionId of await tx.models.versionIdsOf(model.id)) {
           await tx.artifacts.unpinOwner({ type: 'model_version', id: versionId })
+          // Its versions leave the lineage graph (the audit trail keeps that they were there).
+          await tx.lineage.deleteEdgesOf({ type: 'model_version', id: versionId })
         }
         await tx.models.deleteModel(model.id)
         await tx.permissions.revokeAll('registered_model', name)

@@ -286,6 +286,8 @@ export function createModelsService({ store, blobs, clock, ids, audit, authorize
         }
         await tx.models.deleteVersion(version.id)
         await tx.artifacts.unpinOwner({ type: 'model_version', id: version.id })
+        // A deleted version leaves the lineage graph (the audit trail keeps that it was there).
+        await tx.lineage.deleteEdgesOf({ type: 'model_version', id: version.id })
         await audit.record(tx, ctx, {
           action: 'model_version.delete',
           objectType: 'registered_model',

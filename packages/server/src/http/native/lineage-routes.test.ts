@@ -172,6 +172,32 @@ describe.each(testDialects())('lineage graph on %s', (dialect) => {
     })
   })
 
+  it('forgets a deleted model version, and the versions of a deleted model', async () => {
+    const { ids, keys: k, model, experiment } = await pipeline()
+    await t.services.models.deleteVersion(SYSTEM_CONTEXT, model, 1)
+
+    const fromR1 = await lineage('alice', { ref: `runs:/${ids.r1}`, direction: 'both', depth: '1' })
+    expect(fromR1.body.nodes.map((n: { key: string }) => n.key)).not.toContain(k.m1)
+    const intoR2 = await lineage('alice', { ref: `runs:/${ids.r2}`, direction: 'upstream', depth: '1' })
+    expect(intoR2.body.nodes.map((n: { key: string }) => n.key)).not.toContain(k.m1)
+    // Nor does a walk pass through where it was: r2 was downstream of r1 only by way of version 1.
+    const downstream = await lineage('alice', { ref: `runs:/${ids.r1}`, direction: 'downstream', depth: '3' })
+    expect(shape(downstream.body).nodes).toEqual([`${k.r1}@0`])
+    expect(downstream.body.edges).toEqual([])
+
+    const { Readable } = await import('node:stream')
+    const run = await t.services.runs.create(SYSTEM_CONTEXT, { experimentId: experiment.id, status: 'RUNNING' })
+    await t.services.artifacts.upload(SYSTEM_CONTEXT, run.id, 'm.bin', Readable.from([Buffer.from(randomBytes(8))]))
+    const other = `gone-${randomBytes(4).toString('hex')}`
+    await t.services.models.create(SYSTEM_CONTEXT, { name: other })
+    await t.services.models.registerVersion(SYSTEM_CONTEXT, other, { source: `runs:/${run.id}/m.bin` })
+    const before = await lineage('alice', { ref: `runs:/${run.id}`, direction: 'downstream', depth: '1' })
+    expect(before.body.nodes.filter((n: { type: string }) => n.type === 'model_version')).toHaveLength(1)
+    await t.services.modelLifecycle.delete(SYSTEM_CONTEXT, other)
+    const after = await lineage('alice', { ref: `runs:/${run.id}`, direction: 'downstream', depth: '1' })
+    expect(after.body.nodes.filter((n: { type: string }) => n.type === 'model_version')).toEqual([])
+  })
+
   it('ends a walk around a cycle that external edges make, each node once at its least depth', async () => {
     const { dataset, ids, keys: k, u } = await pipeline()
     // The fine-tuning run feeds a labelling tool that writes the first dataset version again.

@@ -7,6 +7,7 @@ import { artifactsMigration } from './migrations/0004-artifacts.js'
 import { datasetsMigration } from './migrations/0005-datasets.js'
 import { registryMigration } from './migrations/0006-registry.js'
 import { lineageMigration } from './migrations/0007-lineage.js'
+import { deletedVersionEdgesMigration } from './migrations/0008-deleted-version-edges.js'
 import type { DB } from './schema.js'
 
 function migrationsFor(kind: DialectKind): Record<string, Migration> {
@@ -18,6 +19,7 @@ function migrationsFor(kind: DialectKind): Record<string, Migration> {
     '0005-datasets': datasetsMigration(kind),
     '0006-registry': registryMigration(kind),
     '0007-lineage': lineageMigration(),
+    '0008-deleted-version-edges': deletedVersionEdgesMigration(),
   }
 }
 
