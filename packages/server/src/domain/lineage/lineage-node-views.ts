@@ -52,9 +52,9 @@ export function createNodeViews(store: Store, authorizer: Authorizer, ctx: Reque
 
   async function codeVersionReadable(commit: string): Promise<boolean> {
     if (admin) return true
-    const runIds = (await store.lineage.edgesFrom('code_version', commit)).map((e) => e.targetId)
-    for (const run of await store.lineageNodes.runs(runIds)) {
-      if (await mayRead('experiment', run.experimentId)) return true
+    // By experiment, not by run: a commit that thousands of runs executed is read in one query.
+    for (const experimentId of await store.lineageNodes.experimentsExecuting(commit)) {
+      if (await mayRead('experiment', experimentId)) return true
     }
     return false
   }

@@ -190,6 +190,20 @@ export function createLineageNodesRepository(db: Kysely<DB>) {
       return rows.map((r) => r.id)
     },
 
+    /** The experiments of the runs that executed a commit, each once: a sweep of many runs is a few experiments. */
+    async experimentsExecuting(commit: string): Promise<string[]> {
+      const rows = await db
+        .selectFrom('lineageEdges')
+        .innerJoin('runs', 'runs.id', 'lineageEdges.targetId')
+        .select('runs.experimentId')
+        .distinct()
+        .where('lineageEdges.sourceType', '=', 'code_version')
+        .where('lineageEdges.sourceId', '=', commit)
+        .where('lineageEdges.targetType', '=', 'run')
+        .execute()
+      return rows.map((r) => String(r.experimentId))
+    },
+
     async codeVersions(commits: string[]): Promise<CodeVersionRecord[]> {
       const found: CodeVersionRecord[] = []
       for (const group of chunks(commits, IDS_PER_QUERY)) {
