@@ -177,7 +177,10 @@ export function fileBodyOf(localPath: string, onBytes?: (bytes: number) => void)
   }
 }
 
-/** Writes a download body to a new file in batches, hashing it on the way; returns its sha256. */
+/**
+ * Writes a download body to a new file in batches, hashing it on the way; returns its sha256. One
+ * batch is at the disk while the next one fills, so the network does not wait for the disk.
+ */
 async function writeHashedFile(
   body: ReadableStream<Uint8Array>,
   localPath: string,
@@ -185,6 +188,7 @@ async function writeHashedFile(
 ): Promise<string> {
   const hash = createHash('sha256')
   const file = await open(localPath, 'w')
+  let writing: Promise<unknown> = Promise.resolve()
   try {
     let batch: Uint8Array[] = []
     let batchBytes = 0
@@ -194,13 +198,20 @@ async function writeHashedFile(
       batch.push(piece)
       batchBytes += piece.length
       if (batchBytes >= WRITE_BATCH_BYTES) {
-        await file.writev(batch)
+        await writing
+        writing = file.writev(batch)
+        // Observed here so that a failure while the loop waits for the network is not "unhandled";
+        // the next await of `writing` still throws it.
+        writing.catch(() => {})
         batch = []
         batchBytes = 0
       }
     }
+    await writing
     if (batch.length > 0) await file.writev(batch)
   } finally {
+    // Closed only once no write is under way.
+    await writing.catch(() => {})
     await file.close()
   }
   return hash.digest('hex')
