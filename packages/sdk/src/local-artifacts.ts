@@ -146,6 +146,7 @@ const WRITE_BATCH_BYTES = 4 * 1024 * 1024
 export function fileBodyOf(localPath: string, onBytes?: (bytes: number) => void): () => ReadableStream<Uint8Array> {
   return () => {
     let file: FileHandle | undefined
+    let unreadBytes = 0
     const closeFile = async () => {
       const closing = file
       file = undefined
@@ -154,17 +155,20 @@ export function fileBodyOf(localPath: string, onBytes?: (bytes: number) => void)
     return new ReadableStream<Uint8Array>({
       async start() {
         file = await open(localPath, 'r')
+        unreadBytes = (await file.stat()).size
       },
       async pull(controller) {
         try {
-          // A new buffer for each piece: fetch may still hold the previous one.
-          const piece = Buffer.allocUnsafe(READ_PIECE_BYTES)
+          // A new buffer for each piece, as fetch may still hold the previous one; no larger than
+          // what is left (a small file costs a small buffer), and at least 1 byte to see the end.
+          const piece = Buffer.allocUnsafe(Math.min(READ_PIECE_BYTES, Math.max(1, unreadBytes)))
           const { bytesRead } = await (file as FileHandle).read(piece, 0, piece.length, null)
           if (bytesRead === 0) {
             await closeFile()
             controller.close()
             return
           }
+          unreadBytes -= bytesRead
           onBytes?.(bytesRead)
           controller.enqueue(piece.subarray(0, bytesRead))
         } catch (error) {
