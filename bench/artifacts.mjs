@@ -32,7 +32,19 @@ const MIB = 1024 * 1024
 
 const options = parseBenchArgs(process.argv.slice(2), { 'size-mib': 2048, files: 10_000, concurrency: 16 })
 
-/** Writes `sizeMiB` of pseudo-random bytes (a random MiB, each copy salted) and returns its sha256. */
+/** fsyncs a file: its bytes are on disk when this returns. */
+async function syncFile(file) {
+  const handle = await open(file, 'r')
+  await handle.sync()
+  await handle.close()
+}
+
+/**
+ * Writes `sizeMiB` of pseudo-random bytes (a random MiB, each copy salted) and returns its sha256.
+ * The file is synced before the transfers start, as a file a user uploads is already on disk:
+ * otherwise the kernel writes its gigabytes back (30 s after they were written) in the middle of
+ * the timed transfers, and they share the disk and the CPUs with that.
+ */
 async function writeSourceFile(file, sizeMiB) {
   const block = randomBytes(MIB)
   const hash = createHash('sha256')
@@ -43,6 +55,7 @@ async function writeSourceFile(file, sizeMiB) {
     if (!out.write(block)) await new Promise((resolve) => out.once('drain', resolve))
   }
   await new Promise((resolve, reject) => out.end((error) => (error ? reject(error) : resolve())))
+  await syncFile(file)
   return hash.digest('hex')
 }
 
@@ -116,9 +129,7 @@ async function diskCeiling(dir, sizeMiB) {
     if (!out.write(block)) await new Promise((resolve) => out.once('drain', resolve))
   }
   await new Promise((resolve, reject) => out.end((error) => (error ? reject(error) : resolve())))
-  const handle = await open(file, 'r')
-  await handle.sync()
-  await handle.close()
+  await syncFile(file)
   const ms = performance.now() - startedMs
   rmSync(file)
   return mbPerSecond(sizeMiB * MIB, ms)
