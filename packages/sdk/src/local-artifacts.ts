@@ -134,10 +134,11 @@ function progressTracker(filesTotal: number, bytesTotal: number, onProgress: Tra
   }
 }
 
-// Files are read in pieces of 1 MiB, and a download is written in batches of up to 4 MiB: each piece
-// costs a trip through the web streams of fetch, so larger pieces move more bytes per trip.
+// Files are read in pieces of 1 MiB, as each piece costs a trip through the web streams of fetch.
+// A download is written in batches of 1 MiB: large enough for few writes, small enough that the
+// bytes just hashed are still in the CPU cache when the kernel copies them into the file.
 const READ_PIECE_BYTES = 1024 * 1024
-const WRITE_BATCH_BYTES = 4 * 1024 * 1024
+const WRITE_BATCH_BYTES = 1024 * 1024
 
 /**
  * A local file as a request body, made anew for each attempt, read in 1 MiB pieces straight from

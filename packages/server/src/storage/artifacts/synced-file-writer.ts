@@ -9,9 +9,11 @@ import type { StoredBlob } from './blob-store.js'
 const SYNC_EVERY_BYTES = 32 * 1024 * 1024
 
 // What may wait for the disk while a write is under way before the body is paused. The socket's
-// pieces (64 KiB) pile up while a write runs and go out together in the next one (writev), so the
-// disk gets large writes and the network is not stopped by each of them.
-const MAX_WAITING_BYTES = 8 * 1024 * 1024
+// pieces (64 KiB) pile up while a write runs and go out together in the next one (writev). Kept
+// small on purpose: bytes just hashed are still in the CPU cache when the kernel copies them into
+// the file. Measured on the 2-core bench machine (server CPU per GB uploaded): 1 MiB took about a
+// quarter less than 8 MiB, a sixth less than 2 MiB, and 12% less than the former chain of streams.
+const MAX_WAITING_BYTES = 1024 * 1024
 
 /**
  * Writes `body` to the end of an open file, hashing each piece as it arrives, and resolves with
