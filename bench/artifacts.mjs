@@ -32,7 +32,19 @@ const MIB = 1024 * 1024
 
 const options = parseBenchArgs(process.argv.slice(2), { 'size-mib': 2048, files: 10_000, concurrency: 16 })
 
-/** Writes `sizeMiB` of pseudo-random bytes (a random MiB, each copy salted) and returns its sha256. */
+/** fsyncs a file: its bytes are on disk when this returns. */
+async function syncFile(file) {
+  const handle = await open(file, 'r')
+  await handle.sync()
+  await handle.close()
+}
+
+/**
+ * Writes `sizeMiB` of pseudo-random bytes (a random MiB, each copy salted) and returns its sha256.
+ * The file is synced before the transfers start, as a file a user uploads is already on disk:
+ * otherwise the kernel writes its gigabytes back (30 s after they were written) in the middle of
+ * the timed transfers, and they share the disk and the CPUs with that.
+ */
 async function writeSourceFile(file, sizeMiB) {
   const block = randomBytes(MIB)
   const hash = createHash('sha256')
@@ -43,6 +55,7 @@ async function writeSourceFile(file, sizeMiB) {
     if (!out.write(block)) await new Promise((resolve) => out.once('drain', resolve))
   }
   await new Promise((resolve, reject) => out.end((error) => (error ? reject(error) : resolve())))
+  await syncFile(file)
   return hash.digest('hex')
 }
 
@@ -116,9 +129,7 @@ async function diskCeiling(dir, sizeMiB) {
     if (!out.write(block)) await new Promise((resolve) => out.once('drain', resolve))
   }
   await new Promise((resolve, reject) => out.end((error) => (error ? reject(error) : resolve())))
-  const handle = await open(file, 'r')
-  await handle.sync()
-  await handle.close()
+  await syncFile(file)
   const ms = performance.now() - startedMs
   rmSync(file)
   return mbPerSecond(sizeMiB * MIB, ms)
@@ -168,6 +179,7 @@ async function measure(kind) {
     const { run: measured } = await api.post('/api/v1/runs', { experimentId: experiment.id, name: 'measured' })
     // Made now: the JSON client's idle keep-alive socket would be closed by the server during the long transfers.
     const { run: many } = await api.post('/api/v1/runs', { experimentId: experiment.id, name: 'many' })
+    const { run: viaSdk } = await api.post('/api/v1/runs', { experimentId: experiment.id, name: 'sdk' })
 
     const canReset = resetPeakRss(server.pid)
     const rssBefore = currentRssBytes(server.pid)
@@ -184,13 +196,26 @@ async function measure(kind) {
     const downloadMs = performance.now() - startedMs
     const downloadPeak = peakRssBytes(server.pid)
     if (fetched.bytes !== sizeBytes || fetched.etag !== `"${sha256}"`) throw new Error('download does not match')
+
+    // What a user of the SDK (and the CLI, built on it) gets for the same file: logArtifact hashes
+    // the file, then uploads it; downloadArtifacts writes it to disk and checks its digest.
+    const provena = new Provena({ url: server.url })
+    startedMs = performance.now()
+    const [sdkStored] = (await provena.logArtifact(viaSdk.id, source)).artifacts
+    const sdkUploadMs = performance.now() - startedMs
+    if (sdkStored?.sha256 !== sha256) throw new Error('the SDK upload does not match')
+    startedMs = performance.now()
+    const local = await provena.downloadArtifacts(viaSdk.id, 'big.bin', path.join(work, 'sdk-download'))
+    const sdkDownloadMs = performance.now() - startedMs
+    if (statSync(local).size !== sizeBytes) throw new Error('the SDK download does not match')
+    rmSync(local)
+
     const ceiling = await loopbackCeiling(source, sizeBytes)
     rmSync(source)
     const diskMbs = await diskCeiling(work, Math.min(1024, options['size-mib']))
 
     const folder = path.join(work, 'small')
     smallFilesFolder(folder, options.files)
-    const provena = new Provena({ url: server.url })
     startedMs = performance.now()
     const logged = await provena.logArtifact(many.id, folder, 'samples', { concurrency: options.concurrency })
     const filesMs = performance.now() - startedMs
@@ -206,6 +231,7 @@ async function measure(kind) {
         mbs: mbPerSecond(sizeBytes, downloadMs),
         rssGrowth: downloadPeak - rssBeforeDownload,
       },
+      sdk: { uploadMbs: mbPerSecond(sizeBytes, sdkUploadMs), downloadMbs: mbPerSecond(sizeBytes, sdkDownloadMs) },
       rssBefore,
       canReset,
       ceiling,
@@ -227,6 +253,7 @@ function report(r) {
 - store: local directory; metadata: ${r.settings}
 - one file of ${formatMiB(r.sizeBytes)} over loopback HTTP (raw PUT / GET, the server hashes every byte both ways and fsyncs the blob)
 - upload: **${r.upload.mbs.toFixed(0)} MB/s** (${(r.upload.ms / 1000).toFixed(1)} s); download: **${r.download.mbs.toFixed(0)} MB/s** (${(r.download.ms / 1000).toFixed(1)} s); target >= ${TARGET_MB_PER_S} MB/s each way: ${verdict(isFast)}
+- the same file through the SDK (and so the CLI): \`logArtifact\` ${r.sdk.uploadMbs.toFixed(0)} MB/s (it hashes the file first, then uploads it), \`downloadArtifacts\` ${r.sdk.downloadMbs.toFixed(0)} MB/s (to disk, digest checked before the file takes its name)
 - ceilings on this machine at the time: loopback HTTP alone between two Node processes (no hashing, no storage) ${r.ceiling.up.toFixed(0)} MB/s up, ${r.ceiling.down.toFixed(0)} MB/s down; this disk writes and fsyncs ${r.diskMbs.toFixed(0)} MB/s, which bounds a durable upload
 - server peak RSS growth: upload ${formatMiB(r.upload.rssGrowth)}, download ${formatMiB(r.download.rssGrowth)} over ${formatMiB(r.rssBefore)} at rest${r.canReset ? ' (peak reset before each transfer)' : ' (peak could not be reset: growth includes start-up)'}; target < ${TARGET_RSS_GROWTH_MIB} MiB: ${verdict(rssGrowthMiB < TARGET_RSS_GROWTH_MIB)}
 - ${formatInt(r.files.count)} small files (~0.8 KiB each, 100 folders) through \`logArtifact\` (sha256 per file, ${options.concurrency} in parallel): **${formatInt(Math.round(r.files.perSecond))} files/s** (${(r.files.ms / 1000).toFixed(1)} s)

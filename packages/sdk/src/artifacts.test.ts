@@ -108,6 +108,28 @@ describe('artifacts through the SDK', () => {
     expect(readFileSync(local, 'utf8')).toBe('hello')
   })
 
+  it('moves a file of many read pieces and write batches both ways intact, with progress to the last byte', async () => {
+    const run = await provena.startRun({ experiment: 'sdk-artifacts' })
+    const bytes = randomBytes(9 * 1024 * 1024 + 3)
+    const file = path.join(tempDir(), 'weights.bin')
+    writeFileSync(file, bytes)
+    const up: TransferProgress[] = []
+    const down: TransferProgress[] = []
+
+    const logged = await run.logArtifact(file, 'model', { onProgress: (p) => up.push(p) })
+    const local = await provena.downloadArtifacts(run.id, 'model/weights.bin', tempDir(), {
+      onProgress: (p) => down.push(p),
+    })
+
+    expect(logged.artifacts).toMatchObject([
+      { path: 'model/weights.bin', sha256: sha256(bytes), sizeBytes: bytes.length },
+    ])
+    expect(readFileSync(local).equals(bytes)).toBe(true)
+    const done = { filesDone: 1, filesTotal: 1, bytesDone: bytes.length, bytesTotal: bytes.length }
+    expect(up.at(-1)).toMatchObject(done)
+    expect(down.at(-1)).toMatchObject(done)
+  })
+
   it('refuses to keep a downloaded file whose bytes were altered in storage', async () => {
     const run = await provena.startRun({ experiment: 'sdk-artifacts' })
     const file = path.join(tempDir(), 'model.bin')

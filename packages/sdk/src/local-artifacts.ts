@@ -1,11 +1,9 @@
 // Node only: reads and writes local files. Loaded on first use (a dynamic import), so the rest of
 // the SDK stays free of Node modules for browsers.
 import { createHash } from 'node:crypto'
-import { createReadStream, createWriteStream } from 'node:fs'
-import { lstat, mkdir, readdir, realpath, rename, rm, stat } from 'node:fs/promises'
+import { createReadStream } from 'node:fs'
+import { type FileHandle, lstat, mkdir, open, readdir, realpath, rename, rm, stat } from 'node:fs/promises'
 import path from 'node:path'
-import { Readable, Transform } from 'node:stream'
-import { pipeline } from 'node:stream/promises'
 import {
   type Artifact,
   ConflictError,
@@ -125,19 +123,103 @@ async function forEachLimited<T>(items: T[], limit: number, work: (item: T) => P
 function progressTracker(filesTotal: number, bytesTotal: number, onProgress: TransferOptions['onProgress']) {
   const progress: TransferProgress = { filesDone: 0, filesTotal, bytesDone: 0, bytesTotal }
   return {
-    counter: () =>
-      new Transform({
-        transform(chunk: Buffer, _encoding, callback) {
-          progress.bytesDone += chunk.length
-          onProgress?.({ ...progress })
-          callback(null, chunk)
-        },
-      }),
+    addBytes(bytes: number) {
+      progress.bytesDone += bytes
+      onProgress?.({ ...progress })
+    },
     fileDone(artifactPath: string) {
       progress.filesDone++
       onProgress?.({ ...progress, path: artifactPath })
     },
   }
+}
+
+// Files are read in pieces of 1 MiB, as each piece costs a trip through the web streams of fetch.
+// A download is written in batches of 1 MiB: large enough for few writes, small enough that the
+// bytes just hashed are still in the CPU cache when the kernel copies them into the file.
+const READ_PIECE_BYTES = 1024 * 1024
+const WRITE_BATCH_BYTES = 1024 * 1024
+
+/**
+ * A local file as a request body, made anew for each attempt, read in 1 MiB pieces straight from
+ * the file into the body; `onBytes` hears of each piece as it is handed to fetch.
+ */
+export function fileBodyOf(localPath: string, onBytes?: (bytes: number) => void): () => ReadableStream<Uint8Array> {
+  return () => {
+    let file: FileHandle | undefined
+    let unreadBytes = 0
+    const closeFile = async () => {
+      const closing = file
+      file = undefined
+      await closing?.close()
+    }
+    return new ReadableStream<Uint8Array>({
+      async start() {
+        file = await open(localPath, 'r')
+        unreadBytes = (await file.stat()).size
+      },
+      async pull(controller) {
+        try {
+          // A new buffer for each piece, as fetch may still hold the previous one; no larger than
+          // what is left (a small file costs a small buffer), and at least 1 byte to see the end.
+          const piece = Buffer.allocUnsafe(Math.min(READ_PIECE_BYTES, Math.max(1, unreadBytes)))
+          const { bytesRead } = await (file as FileHandle).read(piece, 0, piece.length, null)
+          if (bytesRead === 0) {
+            await closeFile()
+            controller.close()
+            return
+          }
+          unreadBytes -= bytesRead
+          onBytes?.(bytesRead)
+          controller.enqueue(piece.subarray(0, bytesRead))
+        } catch (error) {
+          await closeFile()
+          throw error
+        }
+      },
+      cancel: closeFile,
+    })
+  }
+}
+
+/**
+ * Writes a download body to a new file in batches, hashing it on the way; returns its sha256. One
+ * batch is at the disk while the next one fills, so the network does not wait for the disk.
+ */
+async function writeHashedFile(
+  body: ReadableStream<Uint8Array>,
+  localPath: string,
+  onBytes: (bytes: number) => void,
+): Promise<string> {
+  const hash = createHash('sha256')
+  const file = await open(localPath, 'w')
+  let writing: Promise<unknown> = Promise.resolve()
+  try {
+    let batch: Uint8Array[] = []
+    let batchBytes = 0
+    for await (const piece of body as unknown as AsyncIterable<Uint8Array>) {
+      hash.update(piece)
+      onBytes(piece.length)
+      batch.push(piece)
+      batchBytes += piece.length
+      if (batchBytes >= WRITE_BATCH_BYTES) {
+        await writing
+        writing = file.writev(batch)
+        // Observed here so that a failure while the loop waits for the network is not "unhandled";
+        // the next await of `writing` still throws it.
+        writing.catch(() => {})
+        batch = []
+        batchBytes = 0
+      }
+    }
+    await writing
+    if (batch.length > 0) await file.writev(batch)
+  } finally {
+    // Closed only once no write is under way.
+    await writing.catch(() => {})
+    await file.close()
+  }
+  return hash.digest('hex')
 }
 
 /**
@@ -170,7 +252,7 @@ export async function logLocalArtifacts(
   const artifacts: Artifact[] = []
   await forEachLimited(files, options.concurrency ?? DEFAULT_CONCURRENCY, async (file) => {
     const sha256 = await sha256OfFile(file.localPath)
-    const body = () => Readable.toWeb(createReadStream(file.localPath).pipe(tracker.counter())) as ReadableStream
+    const body = fileBodyOf(file.localPath, tracker.addBytes)
     artifacts.push(await api.upload(runId, file.artifactPath, body, { sha256, force: options.force }))
     tracker.fileDone(file.artifactPath)
   })
@@ -184,21 +266,13 @@ async function downloadFile(
   runId: string,
   file: { path: string; sha256: string },
   target: string,
-  counter: () => Transform,
+  onBytes: (bytes: number) => void,
 ): Promise<void> {
   await mkdir(path.dirname(target), { recursive: true })
   const partial = `${target}.provena-partial`
-  const hash = createHash('sha256')
-  const hashing = new Transform({
-    transform(chunk: Buffer, _encoding, callback) {
-      hash.update(chunk)
-      callback(null, chunk)
-    },
-  })
   try {
     const { body } = await api.download(runId, file.path)
-    await pipeline(Readable.fromWeb(body as never), hashing, counter(), createWriteStream(partial))
-    const actual = hash.digest('hex')
+    const actual = await writeHashedFile(body, partial, onBytes)
     if (actual !== file.sha256) {
       throw new InternalError(`'${file.path}' arrived with sha256 ${actual}, not ${file.sha256}; it was not kept`)
     }
@@ -235,7 +309,7 @@ export async function downloadToFolder(
     // The server's paths are checked as if they came from anywhere: they must stay inside dest.
     const target = path.join(root, ...toArtifactKey(file.path).split('/'))
     if (!isInside(root, target)) throw new InvalidInputError(`refusing to write '${file.path}' outside ${root}`)
-    await downloadFile(api, runId, { path: file.path, sha256: file.sha256 ?? '' }, target, tracker.counter)
+    await downloadFile(api, runId, { path: file.path, sha256: file.sha256 ?? '' }, target, tracker.addBytes)
     tracker.fileDone(file.path)
   })
   return artifactPath === '' ? root : path.join(root, ...toArtifactKey(artifactPath).split('/'))
@@ -283,9 +357,4 @@ export async function hashLocalFolder(
     })
   }
   return { files, skipped }
-}
-
-/** A local file as a request body, made anew for each attempt. */
-export function fileBodyOf(localPath: string): () => ReadableStream {
-  return () => Readable.toWeb(createReadStream(localPath)) as ReadableStream
 }

@@ -2,10 +2,9 @@ import { randomUUID } from 'node:crypto'
 import { mkdir, open, readdir, rename, rm, stat } from 'node:fs/promises'
 import path from 'node:path'
 import type { Readable } from 'node:stream'
-import { pipeline } from 'node:stream/promises'
 import { type BlobStore, checkDigest, type ListedBlob } from './blob-store.js'
-import { checkExpectedDigest, digestingStream, STREAM_BUFFER_BYTES } from './digesting-stream.js'
-import { syncedFileWriter } from './synced-file-writer.js'
+import { checkExpectedDigest, STREAM_BUFFER_BYTES } from './digesting-stream.js'
+import { writeSyncedFile } from './synced-file-writer.js'
 
 function isMissing(error: unknown): boolean {
   return (error as NodeJS.ErrnoException).code === 'ENOENT'
@@ -53,20 +52,14 @@ export function createLocalBlobStore(root: string): BlobStore {
     location: root,
 
     async put(body, { expectedSha256 } = {}) {
-      // The body may fail (a client going away) before the pipeline below listens; the pipeline
-      // still sees that error, but without a listener now it would crash the process.
+      // The body may fail (a client going away) before the writer below listens; the writer still
+      // sees that error, but without a listener now it would crash the process.
       body.on('error', () => {})
       await mkdir(uploadsDir, { recursive: true })
       const temporary = path.join(uploadsDir, `${randomUUID()}.part`)
-      const digest = digestingStream()
       try {
         const file = await open(temporary, 'wx', 0o600)
-        try {
-          await pipeline(body, digest, syncedFileWriter(file))
-        } finally {
-          await file.close()
-        }
-        const blob = digest.result()
+        const blob = await writeSyncedFile(body, file).finally(() => file.close())
         checkExpectedDigest(blob, expectedSha256)
         const target = blobPath(blob.sha256)
         await mkdir(path.dirname(target), { recursive: true })
