@@ -80,7 +80,10 @@ export const LogBatchBody = z
 export type LogBatchBody = z.input<typeof LogBatchBody>
 
 /** The metric points of a batch: its `metrics` and the values of its `series`. */
-export function batchPointCount(batch: { metrics: unknown[]; series: { values: unknown[] }[] }): number {
+export function batchPointCount(batch: {
+  metrics: readonly unknown[]
+  series: readonly { values: readonly unknown[] }[]
+}): number {
   return batch.series.reduce((sum, s) => sum + s.values.length, batch.metrics.length)
 }
 

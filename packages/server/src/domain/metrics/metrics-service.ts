@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto'
 import {
+  batchPointCount,
   ConflictError,
   decodeMetricValue,
   InvalidInputError,
@@ -8,7 +9,12 @@ import {
   type MetricSeriesInput,
   type MetricValue,
 } from '@provena/contract'
-import type { HistoryCursor, HistoryPoint, PointBatch } from '../../storage/db/metrics-repository.js'
+import {
+  type HistoryCursor,
+  type HistoryPoint,
+  newPointBatch,
+  type PointBatch,
+} from '../../storage/db/metrics-repository.js'
 import { decodePageToken, encodePageToken } from '../../storage/db/page-token.js'
 import type { Store } from '../../storage/store.js'
 import type { AuditLog } from '../audit/audit-log.js'
@@ -137,25 +143,7 @@ export function metricPointBatch(
   series: readonly MetricSeriesInput[],
   nowMs: number,
 ): PointBatch {
-  const keys: string[] = []
-  const indexOfKey = new Map<string, number>()
-  const keyNumber = (key: string) => {
-    let k = indexOfKey.get(key)
-    if (k === undefined) {
-      k = keys.length
-      keys.push(key)
-      indexOfKey.set(key, k)
-    }
-    return k
-  }
-  const n = series.reduce((sum, s) => sum + s.values.length, metrics.length)
-  const batch: PointBatch = {
-    keys,
-    keyIndex: new Uint32Array(n),
-    values: new Float64Array(n),
-    steps: new Float64Array(n),
-    timestamps: new Float64Array(n),
-  }
+  const { batch, keyNumber } = newPointBatch(batchPointCount({ metrics, series }))
   let lastKey: string | undefined
   let k = -1
   for (let i = 0; i < metrics.length; i++) {

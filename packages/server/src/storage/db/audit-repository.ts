@@ -118,22 +118,14 @@ export function createAuditRepository(db: Kysely<DB>, sqlite: BetterSqlite3.Data
         db,
         'auditEvents:insert',
         (value) =>
-          db.insertInto('auditEvents').values({
-            seq: value(0),
-            timeMs: value(1),
-            actor: value(2),
-            actorKind: value(3),
-            sourceIp: value(4),
-            requestId: value(5),
-            action: value(6),
-            objectType: value(7),
-            objectId: value(8),
-            beforeJson: value(9),
-            afterJson: value(10),
-            detailsJson: value(11),
-            prevHash: value(12),
-            hash: value(13),
-          }),
+          // Each column's marker is its place in AUDIT_EVENT_COLUMNS, which also orders the values.
+          db
+            .insertInto('auditEvents')
+            .values(
+              Object.fromEntries(
+                AUDIT_EVENT_COLUMNS.map((column, i) => [column, value(i)]),
+              ) as unknown as AuditEventRow,
+            ),
         AUDIT_EVENT_COLUMNS.map((column) => row[column]),
       )
       await executeTemplate(

@@ -84,33 +84,9 @@ export function compareKeys(stepA: number, timestampA: number, stepB: number, ti
   return stepA - stepB || timestampA - timestampB
 }
 
-/** Points in history order; a stable sort, so points that tie keep their arrival order. */
-export function sortedColumns(points: { value: number; step: number; timestampMs: number }[]): PointColumns {
-  const order = points.map((_, i) => i)
-  const isSorted = points.every((p, i) => {
-    const previous = points[i - 1]
-    return previous === undefined || compareKeys(previous.step, previous.timestampMs, p.step, p.timestampMs) <= 0
-  })
-  if (!isSorted) {
-    order.sort((a, b) => {
-      const pa = points[a] as (typeof points)[number]
-      const pb = points[b] as (typeof points)[number]
-      return compareKeys(pa.step, pa.timestampMs, pb.step, pb.timestampMs)
-    })
-  }
-  const columns = emptyColumns(points.length)
-  order.forEach((index, i) => {
-    const p = points[index] as (typeof points)[number]
-    columns.steps[i] = p.step
-    columns.timestamps[i] = p.timestampMs
-    columns.values[i] = p.value
-  })
-  return columns
-}
-
 /**
  * The points of one key of a batch (its indices into the batch's columns, in arrival order) as
- * columns in history order; stable, like sortedColumns. A batch of one key in order is the
+ * columns in history order; a stable sort, so points that tie keep their arrival order. A batch of one key in order is the
  * common case: its columns are used as they are.
  */
 export function sortedColumnsOf(batch: PointColumns, indices: Uint32Array | undefined): PointColumns {

@@ -5,7 +5,7 @@ import { openTestStore } from '../../test-support/test-app.js'
 import { testDialects } from '../../test-support/test-databases.js'
 import type { Store } from '../store.js'
 import { type Extremes, extremesOf, isRollupKept, ROLLUP_BLOCK_SIZES } from './metric-rollups.js'
-import { sortedColumns } from './metric-segments.js'
+import { compareKeys, emptyColumns, type PointColumns } from './metric-segments.js'
 import type { HistoryCursor, HistoryPoint, StoredPoint } from './metrics-repository.js'
 
 /** History order: (step, timestamp), then arrival. */
@@ -65,6 +65,18 @@ describe.each(testDialects())('metrics repository on %s', (dialect) => {
       after = page.next
     } while (after)
     return all
+  }
+
+  /** Points in history order as columns (a stable sort: ties keep their order). */
+  function sortedColumns(points: HistoryPoint[]): PointColumns {
+    const sorted = [...points].sort((a, b) => compareKeys(a.step, a.timestampMs, b.step, b.timestampMs))
+    const columns = emptyColumns(sorted.length)
+    sorted.forEach((p, i) => {
+      columns.steps[i] = p.step
+      columns.timestamps[i] = p.timestampMs
+      columns.values[i] = p.value
+    })
+    return columns
   }
 
   /** Every kept rollup level must summarise the stored points exactly. */

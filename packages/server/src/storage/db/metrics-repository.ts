@@ -45,19 +45,30 @@ export interface PointBatch extends PointColumns {
   keyIndex: Uint32Array
 }
 
-/** Points as a batch in columns, in the same order. */
-function pointBatchOf(points: readonly StoredPoint[]): PointBatch {
+/**
+ * An empty batch of `length` points to fill in, and `keyNumber`, which gives a key its index in
+ * `batch.keys` (adding it there the first time it is asked for).
+ */
+export function newPointBatch(length: number): { batch: PointBatch; keyNumber: (key: string) => number } {
   const keys: string[] = []
   const indexOfKey = new Map<string, number>()
-  const batch: PointBatch = { keys, keyIndex: new Uint32Array(points.length), ...emptyColumns(points.length) }
-  points.forEach((p, i) => {
-    let k = indexOfKey.get(p.key)
+  const keyNumber = (key: string) => {
+    let k = indexOfKey.get(key)
     if (k === undefined) {
       k = keys.length
-      keys.push(p.key)
-      indexOfKey.set(p.key, k)
+      keys.push(key)
+      indexOfKey.set(key, k)
     }
-    batch.keyIndex[i] = k
+    return k
+  }
+  return { batch: { keys, keyIndex: new Uint32Array(length), ...emptyColumns(length) }, keyNumber }
+}
+
+/** Points as a batch in columns, in the same order. */
+function pointBatchOf(points: readonly StoredPoint[]): PointBatch {
+  const { batch, keyNumber } = newPointBatch(points.length)
+  points.forEach((p, i) => {
+    batch.keyIndex[i] = keyNumber(p.key)
     batch.values[i] = p.value
     batch.steps[i] = p.step
     batch.timestamps[i] = p.timestampMs
