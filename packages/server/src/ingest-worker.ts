@@ -27,9 +27,8 @@ export type IngestReply =
 const port = parentPort
 if (port === null) throw new Error('ingest-worker.js runs as a worker thread')
 const { db, defaultPermission } = workerData as { db: string; defaultPermission: DefaultPermission }
-const database = openDatabase({ url: db, sqliteSynchronous: 'NORMAL' })
-// The server's background thread checkpoints the log (sqlite-checkpointer.ts), not this one's commits.
-database.sqlite?.pragma('wal_autocheckpoint = 0')
+// The server's background thread checkpoints the log (sqlite-checkpointer.ts), not this connection's commits.
+const database = openDatabase({ url: db, sqliteSynchronous: 'NORMAL', sqliteCheckpoints: 'elsewhere' })
 const clock = systemClock
 const metrics = createMetricsService({
   store: createStore(database),
@@ -40,7 +39,7 @@ const metrics = createMetricsService({
 
 port.on('message', (message: IngestRequest | { type: 'auto-checkpoint' } | { type: 'stop' }) => {
   if ('type' in message) {
-    if (message.type === 'auto-checkpoint') database.sqlite?.pragma('wal_autocheckpoint = 1000')
+    if (message.type === 'auto-checkpoint') database.checkpointInCommits()
     else database.close().finally(() => port.close())
     return
   }

@@ -82,7 +82,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
   const database = openDatabase({
     url: config.db,
     sqliteSynchronous: config.sqliteSynchronous,
-    sqliteBackgroundCheckpoints: true,
+    sqliteCheckpoints: 'background',
     onBackgroundCheckpointFailure: (reason) => {
       process.emitWarning(`background checkpoints of the SQLite log stopped (${reason}); commits checkpoint it again`)
       ingest?.checkpointInCommits()

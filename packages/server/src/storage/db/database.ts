@@ -2,7 +2,7 @@ import type BetterSqlite3 from 'better-sqlite3'
 import { CamelCasePlugin, type Dialect, Kysely } from 'kysely'
 import { type DialectKind, dialectOf } from './dialects/dialect-kind.js'
 import { createPostgresDialect } from './dialects/postgres.js'
-import { createSqliteDialect } from './dialects/sqlite.js'
+import { createSqliteDialect, type SqliteCheckpoints } from './dialects/sqlite.js'
 import type { BackgroundCheckpointer } from './dialects/sqlite-checkpointer.js'
 import type { DB } from './schema.js'
 
@@ -12,8 +12,8 @@ export interface DatabaseOptions {
   /** SQLite only: FULL survives machine crashes, NORMAL trades that for speed. */
   sqliteSynchronous?: 'FULL' | 'NORMAL'
   postgresPoolSize?: number
-  /** SQLite only: checkpoint the log from a background thread, off the event loop (the server does). */
-  sqliteBackgroundCheckpoints?: boolean
+  /** SQLite only: who checkpoints the log (see SqliteCheckpoints); the server's is a background thread. */
+  sqliteCheckpoints?: SqliteCheckpoints
   /** Told when the background checkpoints stop working (SQLite then checkpoints in commits again). */
   onBackgroundCheckpointFailure?: (reason: string) => void
 }
@@ -28,6 +28,8 @@ export interface Database {
   sqlite: BetterSqlite3.Database | null
   /** SQLite with synchronous FULL: makes the commits so far durable; the store awaits it after each transaction. */
   syncCommits: (() => Promise<void>) | null
+  /** SQLite: from now on SQLite checkpoints the log inside commits again. Nothing on PostgreSQL. */
+  checkpointInCommits(): void
   close(): Promise<void>
 }
 
@@ -35,7 +37,7 @@ export function openDatabase({
   url,
   sqliteSynchronous = 'FULL',
   postgresPoolSize = 10,
-  sqliteBackgroundCheckpoints = false,
+  sqliteCheckpoints = 'in-commits',
   onBackgroundCheckpointFailure,
 }: DatabaseOptions): Database {
   const kind = dialectOf(url)
@@ -43,6 +45,7 @@ export function openDatabase({
   let sqlite: BetterSqlite3.Database | null = null
   let syncCommits: (() => Promise<void>) | null = null
   let checkpointer: BackgroundCheckpointer | null = null
+  let checkpointInCommits = () => {}
   if (kind === 'postgres') dialect = createPostgresDialect(url, postgresPoolSize)
   else
     ({
@@ -50,9 +53,10 @@ export function openDatabase({
       handle: sqlite,
       syncCommits,
       checkpointer,
+      checkpointInCommits,
     } = createSqliteDialect(url, {
       synchronous: sqliteSynchronous,
-      backgroundCheckpoints: sqliteBackgroundCheckpoints,
+      checkpoints: sqliteCheckpoints,
       onBackgroundCheckpointFailure,
     }))
   const db = new Kysely<DB>({ dialect, plugins: [new CamelCasePlugin()] })
@@ -61,6 +65,7 @@ export function openDatabase({
     kind,
     sqlite,
     syncCommits,
+    checkpointInCommits,
     async close() {
       await checkpointer?.stop()
       await db.destroy()

@@ -25,7 +25,7 @@ async function until(condition: () => boolean, timeoutMs = 10_000): Promise<void
 describe('background checkpoints (SQLite)', () => {
   it('copies the log into the database file from its own thread, and closes cleanly', async () => {
     const file = newFile()
-    const database = openDatabase({ url: file, sqliteSynchronous: 'FULL', sqliteBackgroundCheckpoints: true })
+    const database = openDatabase({ url: file, sqliteSynchronous: 'FULL', sqliteCheckpoints: 'background' })
     const sqlite = database.sqlite as Database.Database
     // Kysely opens its connection at the first query, and closes it on close only if opened.
     await sql`select 1`.execute(database.db)

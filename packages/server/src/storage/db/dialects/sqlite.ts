@@ -8,10 +8,16 @@ import { createWalSyncer } from './wal-syncer.js'
 export interface SqliteOptions {
   /** FULL by default: a write acknowledged to a client survives a crash of the process or the machine. */
   synchronous: 'FULL' | 'NORMAL'
-  /** Checkpoint the log from a thread of its own instead of inside commits (the server does; see sqlite-checkpointer.ts). */
-  backgroundCheckpoints?: boolean
+  /**
+   * Who copies the log into the database file: SQLite, inside the commit that crosses 1,000 pages
+   * (`in-commits`, the default); a thread of this connection's own (`background`, the server;
+   * see sqlite-checkpointer.ts); or another connection that has such a thread (`elsewhere`).
+   */
+  checkpoints?: SqliteCheckpoints
   onBackgroundCheckpointFailure?: ((reason: string) => void) | undefined
 }
+
+export type SqliteCheckpoints = 'in-commits' | 'background' | 'elsewhere'
 
 export interface SqliteConnection {
   dialect: SqliteDialect
@@ -24,12 +30,14 @@ export interface SqliteConnection {
   syncCommits: (() => Promise<void>) | null
   /** The thread that checkpoints the log, when there is one; stopped before the connection closes. */
   checkpointer: BackgroundCheckpointer | null
+  /** From now on SQLite checkpoints inside commits again (when the background thread has failed). */
+  checkpointInCommits: () => void
 }
 
 /** Opens (and creates) a SQLite file in WAL mode. */
 export function createSqliteDialect(
   file: string,
-  { synchronous, backgroundCheckpoints = false, onBackgroundCheckpointFailure }: SqliteOptions,
+  { synchronous, checkpoints = 'in-commits', onBackgroundCheckpointFailure }: SqliteOptions,
 ): SqliteConnection {
   if (file !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true })
   const database = new Database(file)
@@ -44,20 +52,26 @@ export function createSqliteDialect(
   database.pragma('busy_timeout = 10000')
   // MLflow's LIKE is case-sensitive (ILIKE is the insensitive one); SQLite's LIKE is not by default.
   database.pragma('case_sensitive_like = ON')
+  const checkpointInCommits = () => {
+    if (database.open) database.pragma('wal_autocheckpoint = 1000')
+  }
   let checkpointer: BackgroundCheckpointer | null = null
-  if (backgroundCheckpoints && file !== ':memory:') {
+  if (checkpoints !== 'in-commits' && file !== ':memory:') {
     database.pragma('wal_autocheckpoint = 0')
-    checkpointer = startBackgroundCheckpointer(path.resolve(file), (reason) => {
-      // Without the thread the log would grow without end: SQLite checkpoints in commits again.
-      if (database.open) database.pragma('wal_autocheckpoint = 1000')
-      onBackgroundCheckpointFailure?.(reason)
-    })
+    if (checkpoints === 'background') {
+      checkpointer = startBackgroundCheckpointer(path.resolve(file), (reason) => {
+        // Without the thread the log would grow without end: SQLite checkpoints in commits again.
+        checkpointInCommits()
+        onBackgroundCheckpointFailure?.(reason)
+      })
+    }
   }
   return {
     dialect: new SqliteDialect({ database: withStatementCache(database) }),
     handle: database,
     syncCommits: isFlushedAfterCommit ? createWalSyncer(`${path.resolve(file)}-wal`) : null,
     checkpointer,
+    checkpointInCommits,
   }
 }
 
