@@ -1,4 +1,4 @@
-import { encodeSegment, sortedColumns } from '../../packages/server/dist/storage/db/metric-segments.js'
+import { encodeSegment } from '../../packages/server/dist/storage/db/metric-segments.js'
 import { createStore, migrateToLatest, openDatabase } from '../../packages/server/dist/storage/index.js'
 import { analyzePostgres } from './postgres.mjs'
 
@@ -45,6 +45,13 @@ async function insertRows(db, table, rows) {
       .values(rows.slice(i, i + perInsert))
       .execute()
 }
+
+/** The columns of a segment of one point. */
+const onePoint = (p) => ({
+  steps: Float64Array.of(p.step),
+  timestamps: Float64Array.of(p.timestampMs),
+  values: Float64Array.of(p.value),
+})
 
 /**
  * The rows the server writes for these runs, written with multi-row inserts: 100,000 runs one
@@ -101,7 +108,7 @@ async function insertRuns(db, runs, experimentId, nowMs) {
   await insertRows(
     db,
     'metricSegments',
-    points.map((p) => ({ runId: p.runId, key: p.key, segmentNo: 0, points: encodeSegment(sortedColumns([p]), 0, 1) })),
+    points.map((p) => ({ runId: p.runId, key: p.key, segmentNo: 0, points: encodeSegment(onePoint(p), 0, 1) })),
   )
 }
 
