@@ -1,4 +1,6 @@
-// Artifacts: a 2 GiB file up and down over loopback to the local store (MB/s, server peak RSS growth), then 10,000 small files through the SDK (files/s).
+// Artifacts: a 2 GiB file up and down over loopback to the local store (MB/s, the median of
+// --repetitions transfers each way, from a client process of its own; server peak RSS growth), the
+// same file through the SDK, then 10,000 small files through the SDK (files/s).
 
 import { fork } from 'node:child_process'
 import { createHash, randomBytes } from 'node:crypto'
@@ -13,10 +15,8 @@ import {
   writeFileSync,
 } from 'node:fs'
 import { open } from 'node:fs/promises'
-import http from 'node:http'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
-import { pipeline } from 'node:stream/promises'
 import { fileURLToPath } from 'node:url'
 import { Provena } from '../packages/sdk/dist/index.js'
 import { DB_LABELS, openBenchDatabase } from './support/databases.mjs'
@@ -30,7 +30,12 @@ const TARGET_MB_PER_S = 300
 const TARGET_RSS_GROWTH_MIB = 64
 const MIB = 1024 * 1024
 
-const options = parseBenchArgs(process.argv.slice(2), { 'size-mib': 2048, files: 10_000, concurrency: 16 })
+const options = parseBenchArgs(process.argv.slice(2), {
+  'size-mib': 2048,
+  files: 10_000,
+  concurrency: 16,
+  repetitions: 3,
+})
 
 /** fsyncs a file: its bytes are on disk when this returns. */
 async function syncFile(file) {
@@ -75,38 +80,38 @@ function currentRssBytes(pid) {
   return match ? Number(match[1]) * 1024 : 0
 }
 
-function upload(baseUrl, runId, file, sizeBytes, name = 'big.bin') {
-  return new Promise((resolve, reject) => {
-    const req = http.request(`${baseUrl}/api/v1/runs/${runId}/artifacts/${name}`, {
-      method: 'PUT',
-      headers: { 'content-type': 'application/octet-stream', 'content-length': sizeBytes },
-    })
-    req.on('response', (res) => {
-      const chunks = []
-      res.on('data', (chunk) => chunks.push(chunk))
-      res.on('end', () => {
-        const text = Buffer.concat(chunks).toString('utf8')
-        if (res.statusCode !== 201) reject(new Error(`upload answered ${res.statusCode}: ${text}`))
-        else resolve(JSON.parse(text).artifact)
-      })
-    })
-    req.on('error', reject)
-    pipeline(createReadStream(file, { highWaterMark: MIB }), req).catch(reject)
+/** A plain HTTP client in a process of its own (support/transfer-client.mjs); see there why. */
+async function startTransferClient() {
+  const child = fork(fileURLToPath(new URL('./support/transfer-client.mjs', import.meta.url)), [], {
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   })
+  await firstMessage(child)
+  let nextId = 0
+  const ask = (request) =>
+    new Promise((resolve, reject) => {
+      const id = nextId++
+      const onMessage = (answer) => {
+        if (answer.id !== id) return
+        child.off('message', onMessage)
+        if (answer.error) reject(new Error(answer.error))
+        else resolve(answer)
+      }
+      child.on('message', onMessage)
+      child.send({ id, ...request })
+    })
+  return {
+    put: (url, file, sizeBytes, prefix) => ask({ op: 'put', url, file, sizeBytes, prefix }),
+    get: (url) => ask({ op: 'get', url }),
+    close: () => child.disconnect(),
+  }
 }
 
-function download(baseUrl, runId) {
-  return new Promise((resolve, reject) => {
-    http
-      .get(`${baseUrl}/api/v1/runs/${runId}/artifacts/big.bin`, (res) => {
-        if (res.statusCode !== 200) return reject(new Error(`download answered ${res.statusCode}`))
-        let bytes = 0
-        res.on('data', (chunk) => (bytes += chunk.length))
-        res.on('end', () => resolve({ bytes, etag: res.headers.etag }))
-        res.on('error', reject)
-      })
-      .on('error', reject)
-  })
+/** PUTs a file (after `prefix`, hex, if given) as an artifact of a run; resolves with the stored artifact and the time taken. */
+async function upload(client, baseUrl, runId, file, sizeBytes, prefix) {
+  const url = `${baseUrl}/api/v1/runs/${runId}/artifacts/big.bin`
+  const { status, body, ms } = await client.put(url, file, sizeBytes, prefix)
+  if (status !== 201) throw new Error(`upload answered ${status}: ${body}`)
+  return { artifact: JSON.parse(body).artifact, ms }
 }
 
 function smallFilesFolder(root, count) {
@@ -135,35 +140,72 @@ async function diskCeiling(dir, sizeMiB) {
   return mbPerSecond(sizeMiB * MIB, ms)
 }
 
-/** Loopback HTTP alone, between two Node processes (no hashing, no storage), both ways, in MB/s. */
-async function loopbackCeiling(file, sizeBytes) {
+/** Loopback HTTP alone, between the same client process and a bare server (no hashing, no storage), both ways, in MB/s. */
+async function loopbackCeiling(client, file, sizeBytes) {
   const child = fork(fileURLToPath(new URL('./support/byte-server-process.mjs', import.meta.url)), [], {
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   })
   try {
     const { url } = await firstMessage(child)
-    let startedMs = performance.now()
-    await new Promise((resolve, reject) => {
-      const req = http.request(`${url}/`, { method: 'PUT', headers: { 'content-length': sizeBytes } })
-      req.on('response', (res) => res.resume().on('end', resolve))
-      req.on('error', reject)
-      pipeline(createReadStream(file, { highWaterMark: MIB }), req).catch(reject)
-    })
-    const up = mbPerSecond(sizeBytes, performance.now() - startedMs)
-    startedMs = performance.now()
-    await new Promise((resolve, reject) => {
-      http.get(`${url}/?size=${sizeBytes}`, (res) => res.resume().on('end', resolve)).on('error', reject)
-    })
-    return { up, down: mbPerSecond(sizeBytes, performance.now() - startedMs) }
+    const up = await client.put(`${url}/`, file, sizeBytes)
+    const down = await client.get(`${url}/?size=${sizeBytes}`)
+    return { up: mbPerSecond(sizeBytes, up.ms), down: mbPerSecond(sizeBytes, down.ms) }
   } finally {
     child.disconnect()
   }
 }
 
+/** The sha256 of `prefix` (bytes) followed by the file. */
+async function digestWithPrefix(file, prefix) {
+  const hash = createHash('sha256').update(prefix)
+  for await (const chunk of createReadStream(file, { highWaterMark: MIB })) hash.update(chunk)
+  return hash.digest('hex')
+}
+
+/**
+ * Uploads new content to a new run, then downloads it, once; MB/s and server peak RSS growth each
+ * way. The content is 16 random bytes, then the file: each repetition stores a blob of its own, as
+ * a new model would be (the same bytes again are not copied over the stored blob).
+ *
+ * Then the blob is deleted again (artifact, then `gc`), so that repetitions do not grow the page
+ * cache by 2 GiB each. On this VM, memory the page cache has not used before costs the kernel far
+ * more to fill: `dd` of 2 GiB to new files one after another takes ~4.5 s of kernel time each from
+ * the second file on (~280 MB/s), against ~1.3 s (~430 MB/s) when each file is removed before the
+ * next; a server in its steady state, its memory full of cache, reuses pages as in the second case.
+ */
+async function transferOnce(client, api, server, experimentId, source, sizeBytes, index) {
+  const prefix = randomBytes(16)
+  const sha256 = await digestWithPrefix(source, prefix)
+  const totalBytes = prefix.length + sizeBytes
+  const { run } = await api.post('/api/v1/runs', { experimentId, name: `measured-${index}` })
+  resetPeakRss(server.pid)
+  const rssBeforeUpload = currentRssBytes(server.pid)
+  const stored = await upload(client, server.url, run.id, source, sizeBytes, prefix.toString('hex'))
+  const uploadGrowth = peakRssBytes(server.pid) - rssBeforeUpload
+  if (stored.artifact.sha256 !== sha256) throw new Error(`stored digest ${stored.artifact.sha256} is not ${sha256}`)
+
+  resetPeakRss(server.pid)
+  const rssBeforeDownload = currentRssBytes(server.pid)
+  const fetched = await client.get(`${server.url}/api/v1/runs/${run.id}/artifacts/big.bin`)
+  const downloadGrowth = peakRssBytes(server.pid) - rssBeforeDownload
+  if (fetched.status !== 200) throw new Error(`download answered ${fetched.status}`)
+  if (fetched.bytes !== totalBytes || fetched.etag !== `"${sha256}"`) throw new Error('download does not match')
+  await api.delete(`/api/v1/runs/${run.id}/artifacts/big.bin`)
+  const { removedBlobs } = await api.post('/api/v1/artifacts/gc', { graceMinutes: 0 })
+  if (removedBlobs !== 1) throw new Error(`gc removed ${removedBlobs} blobs, not the 1 just deleted`)
+  return {
+    upload: { mbs: mbPerSecond(totalBytes, stored.ms), rssGrowth: uploadGrowth },
+    download: { mbs: mbPerSecond(totalBytes, fetched.ms), rssGrowth: downloadGrowth },
+  }
+}
+
+const median = (values) => [...values].sort((x, y) => x - y)[Math.floor(values.length / 2)]
+
 async function measure(kind) {
   const database = await openBenchDatabase(kind, { sqliteSynchronous: options.sqliteSynchronous })
   const work = mkdtempSync(path.join(tmpdir(), 'provena-bench-artifacts-'))
   const server = await startServerProcess({ ...database, execArgv: options.serverExecArgv })
+  const client = await startTransferClient()
   try {
     const api = createJsonClient(server.url)
     const { experiment } = await api.post('/api/v1/experiments', { name: `artifacts-${Date.now()}` })
@@ -175,32 +217,22 @@ async function measure(kind) {
     // Warm-up with a small file: the first upload loads code paths whose memory is not the transfer's.
     const warmUp = path.join(work, 'warm-up.bin')
     writeFileSync(warmUp, randomBytes(4 * MIB))
-    await upload(server.url, run.id, warmUp, 4 * MIB)
-    const { run: measured } = await api.post('/api/v1/runs', { experimentId: experiment.id, name: 'measured' })
+    await upload(client, server.url, run.id, warmUp, 4 * MIB)
+    const rssBefore = currentRssBytes(server.pid)
+    const canReset = resetPeakRss(server.pid)
+
+    const transfers = []
+    for (let i = 0; i < options.repetitions; i++) {
+      transfers.push(await transferOnce(client, api, server, experiment.id, source, sizeBytes, i))
+    }
     // Made now: the JSON client's idle keep-alive socket would be closed by the server during the long transfers.
     const { run: many } = await api.post('/api/v1/runs', { experimentId: experiment.id, name: 'many' })
     const { run: viaSdk } = await api.post('/api/v1/runs', { experimentId: experiment.id, name: 'sdk' })
 
-    const canReset = resetPeakRss(server.pid)
-    const rssBefore = currentRssBytes(server.pid)
-    let startedMs = performance.now()
-    const stored = await upload(server.url, measured.id, source, sizeBytes)
-    const uploadMs = performance.now() - startedMs
-    const uploadPeak = peakRssBytes(server.pid)
-    if (stored.sha256 !== sha256) throw new Error(`stored digest ${stored.sha256} is not the file's ${sha256}`)
-
-    resetPeakRss(server.pid)
-    const rssBeforeDownload = currentRssBytes(server.pid)
-    startedMs = performance.now()
-    const fetched = await download(server.url, measured.id)
-    const downloadMs = performance.now() - startedMs
-    const downloadPeak = peakRssBytes(server.pid)
-    if (fetched.bytes !== sizeBytes || fetched.etag !== `"${sha256}"`) throw new Error('download does not match')
-
     // What a user of the SDK (and the CLI, built on it) gets for the same file: logArtifact hashes
     // the file, then uploads it; downloadArtifacts writes it to disk and checks its digest.
     const provena = new Provena({ url: server.url })
-    startedMs = performance.now()
+    let startedMs = performance.now()
     const [sdkStored] = (await provena.logArtifact(viaSdk.id, source)).artifacts
     const sdkUploadMs = performance.now() - startedMs
     if (sdkStored?.sha256 !== sha256) throw new Error('the SDK upload does not match')
@@ -210,7 +242,7 @@ async function measure(kind) {
     if (statSync(local).size !== sizeBytes) throw new Error('the SDK download does not match')
     rmSync(local)
 
-    const ceiling = await loopbackCeiling(source, sizeBytes)
+    const ceiling = await loopbackCeiling(client, source, sizeBytes)
     rmSync(source)
     const diskMbs = await diskCeiling(work, Math.min(1024, options['size-mib']))
 
@@ -221,16 +253,20 @@ async function measure(kind) {
     const filesMs = performance.now() - startedMs
     if (logged.artifacts.length !== options.files) throw new Error(`${logged.artifacts.length} files logged`)
 
+    const direction = (name) => {
+      const runs = transfers.map((t) => t[name])
+      return {
+        mbs: median(runs.map((t) => t.mbs)),
+        runs: runs.map((t) => t.mbs),
+        rssGrowth: Math.max(...runs.map((t) => t.rssGrowth)),
+      }
+    }
     return {
       kind,
       settings: database.settings,
       sizeBytes,
-      upload: { ms: uploadMs, mbs: mbPerSecond(sizeBytes, uploadMs), rssGrowth: uploadPeak - rssBefore },
-      download: {
-        ms: downloadMs,
-        mbs: mbPerSecond(sizeBytes, downloadMs),
-        rssGrowth: downloadPeak - rssBeforeDownload,
-      },
+      upload: direction('upload'),
+      download: direction('download'),
       sdk: { uploadMbs: mbPerSecond(sizeBytes, sdkUploadMs), downloadMbs: mbPerSecond(sizeBytes, sdkDownloadMs) },
       rssBefore,
       canReset,
@@ -239,11 +275,14 @@ async function measure(kind) {
       files: { count: options.files, ms: filesMs, perSecond: options.files / (filesMs / 1000) },
     }
   } finally {
+    client.close()
     await server.stop()
     await database.close()
     rmSync(work, { recursive: true, force: true })
   }
 }
+
+const listMbs = (values) => values.map((v) => v.toFixed(0)).join('/')
 
 function report(r) {
   const rssGrowthMiB = Math.max(r.upload.rssGrowth, r.download.rssGrowth) / MIB
@@ -251,11 +290,11 @@ function report(r) {
   return `${machineLine()}
 
 - store: local directory; metadata: ${r.settings}
-- one file of ${formatMiB(r.sizeBytes)} over loopback HTTP (raw PUT / GET, the server hashes every byte both ways and fsyncs the blob)
-- upload: **${r.upload.mbs.toFixed(0)} MB/s** (${(r.upload.ms / 1000).toFixed(1)} s); download: **${r.download.mbs.toFixed(0)} MB/s** (${(r.download.ms / 1000).toFixed(1)} s); target >= ${TARGET_MB_PER_S} MB/s each way: ${verdict(isFast)}
+- one file of ${formatMiB(r.sizeBytes)} over loopback HTTP (raw PUT / GET from a plain Node client in a process of its own; the server hashes every byte both ways and fsyncs the blob), ${options.repetitions} times each way, each time new content (16 random bytes, then the file) to a new run
+- upload: **${r.upload.mbs.toFixed(0)} MB/s**; download: **${r.download.mbs.toFixed(0)} MB/s** (medians; runs: up ${listMbs(r.upload.runs)}, down ${listMbs(r.download.runs)}); target >= ${TARGET_MB_PER_S} MB/s each way: ${verdict(isFast)}
 - the same file through the SDK (and so the CLI): \`logArtifact\` ${r.sdk.uploadMbs.toFixed(0)} MB/s (it hashes the file first, then uploads it), \`downloadArtifacts\` ${r.sdk.downloadMbs.toFixed(0)} MB/s (to disk, digest checked before the file takes its name)
-- ceilings on this machine at the time: loopback HTTP alone between two Node processes (no hashing, no storage) ${r.ceiling.up.toFixed(0)} MB/s up, ${r.ceiling.down.toFixed(0)} MB/s down; this disk writes and fsyncs ${r.diskMbs.toFixed(0)} MB/s, which bounds a durable upload
-- server peak RSS growth: upload ${formatMiB(r.upload.rssGrowth)}, download ${formatMiB(r.download.rssGrowth)} over ${formatMiB(r.rssBefore)} at rest${r.canReset ? ' (peak reset before each transfer)' : ' (peak could not be reset: growth includes start-up)'}; target < ${TARGET_RSS_GROWTH_MIB} MiB: ${verdict(rssGrowthMiB < TARGET_RSS_GROWTH_MIB)}
+- ceilings on this machine at the time: loopback HTTP alone between the same client process and a bare Node server (no hashing, no storage) ${r.ceiling.up.toFixed(0)} MB/s up, ${r.ceiling.down.toFixed(0)} MB/s down; this disk wrote and fsynced 1 GiB at ${r.diskMbs.toFixed(0)} MB/s (one writer, measured after the transfers; a durable upload writes the same way while it also receives and hashes)
+- server peak RSS growth (the largest of the runs): upload ${formatMiB(r.upload.rssGrowth)}, download ${formatMiB(r.download.rssGrowth)} over ${formatMiB(r.rssBefore)} at rest${r.canReset ? ' (peak reset before each transfer)' : ' (peak could not be reset: growth includes start-up)'}; target < ${TARGET_RSS_GROWTH_MIB} MiB: ${verdict(rssGrowthMiB < TARGET_RSS_GROWTH_MIB)}
 - ${formatInt(r.files.count)} small files (~0.8 KiB each, 100 folders) through \`logArtifact\` (sha256 per file, ${options.concurrency} in parallel): **${formatInt(Math.round(r.files.perSecond))} files/s** (${(r.files.ms / 1000).toFixed(1)} s)
 
 The machine is shared (2 cores, other work running); the load average above says how busy it was, and figures may be low for it.`

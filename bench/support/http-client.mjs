@@ -61,6 +61,7 @@ export function createJsonClient(baseUrl, { maxSockets = 4, authorization } = {}
     post: (path, body) => request('POST', path, body),
     put: (path, body) => request('PUT', path, body),
     patch: (path, body) => request('PATCH', path, body),
+    delete: (path) => request('DELETE', path),
     close: () => agent.destroy(),
   }
 }

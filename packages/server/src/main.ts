@@ -4,6 +4,7 @@ import path from 'node:path'
 import { ConfigError, type ServerConfig } from './config.js'
 import { generateSignerKey } from './domain/audit/signed-note.js'
 import { SYSTEM_CONTEXT } from './domain/auth/principal.js'
+import { tuneGarbageCollection } from './gc-tuning.js'
 import { buildApp } from './http/app.js'
 import { sendWebhook } from './http/webhook-sender.js'
 import { type IngestThread, startIngestThread } from './ingest-thread.js'
@@ -77,6 +78,7 @@ const WEBHOOK_POLL_MS = 2000
 /** Opens the database, migrates it, and serves the API until `close()`. */
 export async function startServer(config: ServerConfig): Promise<RunningServer> {
   checkBindingIsSafe(config)
+  tuneGarbageCollection()
   const signerKey = auditSignerKey(config)
   let ingest: IngestThread | undefined
   const database = openDatabase({

@@ -1,7 +1,9 @@
 import { createHash, randomBytes } from 'node:crypto'
+import { readdir, readFile, stat, truncate, utimes } from 'node:fs/promises'
+import path from 'node:path'
 import { PassThrough, Readable } from 'node:stream'
 import { InvalidInputError } from '@provena/contract'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { startS3TestServer } from '../../test-support/s3-test-server.js'
 import { createTestBlobStore } from '../../test-support/test-app.js'
 import type { BlobStore, ListedBlob } from './blob-store.js'
@@ -110,5 +112,41 @@ describe.each(backends)('blob store on %s', (_name, open) => {
   it('refuses a key that is not a digest before it can name a location', async () => {
     const store = open()
     await expect(store.get('../../etc/passwd')).rejects.toThrow(TypeError)
+  })
+})
+
+describe('blob store on a local directory, bytes it already holds', () => {
+  const fileOf = (store: BlobStore, digest: string) =>
+    path.join(store.location, 'blobs', digest.slice(0, 2), digest.slice(2, 4), digest)
+  const uploadsOf = (store: BlobStore) => readdir(path.join(store.location, 'uploads'))
+
+  it('keeps the stored file, renews its write time for gc, and removes the new copy', async () => {
+    const store = createTestBlobStore()
+    const bytes = randomBytes(300_000)
+    const { sha256: digest } = await store.put(Readable.from([bytes]))
+    const file = fileOf(store, digest)
+    const hourAgo = new Date(Date.now() - 3_600_000)
+    await utimes(file, hourAgo, hourAgo)
+    const { ino } = await stat(file)
+
+    const again = await store.put(Readable.from([bytes.subarray(0, 1000), bytes.subarray(1000)]))
+
+    expect(again).toEqual({ sha256: digest, sizeBytes: 300_000 })
+    expect((await stat(file)).ino).toBe(ino)
+    expect((await store.head(digest))?.modifiedAtMs).toBeGreaterThan(Date.now() - 60_000)
+    expect(await readFile(file)).toEqual(bytes)
+    await vi.waitFor(async () => expect(await uploadsOf(store)).toEqual([]))
+  })
+
+  it('replaces a stored file of the wrong size (cut short) with the complete bytes', async () => {
+    const store = createTestBlobStore()
+    const bytes = randomBytes(50_000)
+    const { sha256: digest } = await store.put(Readable.from([bytes]))
+    await truncate(fileOf(store, digest), 1000)
+
+    await store.put(Readable.from([bytes]))
+
+    expect(await readFile(fileOf(store, digest))).toEqual(bytes)
+    expect(await uploadsOf(store)).toEqual([])
   })
 })
