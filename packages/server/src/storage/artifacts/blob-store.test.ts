@@ -135,7 +135,7 @@ describe('blob store on a local directory, bytes it already holds', () => {
     expect((await stat(file)).ino).toBe(ino)
     expect((await store.head(digest))?.modifiedAtMs).toBeGreaterThan(Date.now() - 60_000)
     expect(await readFile(file)).toEqual(bytes)
-    await vi.waitFor(async () => expect(await uploadsOf(store)).toEqual([]))
+    await vi.waitFor(async () => expect(await uploadsOf(store)).toEqual([]), { timeout: 10_000 })
   })
 
   it('replaces a stored file of the wrong size (cut short) with the complete bytes', async () => {

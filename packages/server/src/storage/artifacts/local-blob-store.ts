@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto'
 import { mkdir, open, readdir, rename, rm, stat, utimes } from 'node:fs/promises'
 import path from 'node:path'
 import type { Readable } from 'node:stream'
-import { type BlobStore, checkDigest, type ListedBlob } from './blob-store.js'
+import { type BlobStore, checkDigest, type ListedBlob, type StoredBlob } from './blob-store.js'
 import { checkExpectedDigest, STREAM_BUFFER_BYTES } from './digesting-stream.js'
 import { writeSyncedFile } from './synced-file-writer.js'
 
@@ -54,11 +54,11 @@ export function createLocalBlobStore(root: string): BlobStore {
    * waits (1.7 s for 2 GiB). Its modification time is renewed, so `provena gc` counts it as just
    * written and keeps it through its grace period, as it would a copy moved into place.
    */
-  async function reuseStoredCopy(target: string, sizeBytes: number): Promise<boolean> {
-    const stored = await head(path.basename(target))
+  async function reuseStoredCopy({ sha256, sizeBytes }: StoredBlob): Promise<boolean> {
+    const stored = await head(sha256)
     if (stored?.sizeBytes !== sizeBytes) return false
     const now = new Date()
-    await utimes(target, now, now)
+    await utimes(blobPath(sha256), now, now)
     return true
   }
 
@@ -75,14 +75,14 @@ export function createLocalBlobStore(root: string): BlobStore {
         const file = await open(temporary, 'wx', 0o600)
         const blob = await writeSyncedFile(body, file).finally(() => file.close())
         checkExpectedDigest(blob, expectedSha256)
-        const target = blobPath(blob.sha256)
-        if (await reuseStoredCopy(target, blob.sizeBytes)) {
+        if (await reuseStoredCopy(blob)) {
           // Removing a large file costs the kernel a while (dropping its cached pages: ~1.7 s for
           // 2 GiB here), so the answer does not wait for it; removeAbandonedUploads sweeps up
           // after a crash.
           rm(temporary, { force: true }).catch(() => {})
           return blob
         }
+        const target = blobPath(blob.sha256)
         await mkdir(path.dirname(target), { recursive: true })
         await rename(temporary, target)
         await syncDirectory(path.dirname(target))
