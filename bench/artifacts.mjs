@@ -290,7 +290,7 @@ function report(r) {
   return `${machineLine()}
 
 - store: local directory; metadata: ${r.settings}
-- one file of ${formatMiB(r.sizeBytes)} over loopback HTTP (raw PUT / GET from a plain Node client in a process of its own; the server hashes every byte both ways and fsyncs the blob), ${options.repetitions} times each way, each time new content (16 random bytes, then the file) to a new run
+- one file of ${formatMiB(r.sizeBytes)} over loopback HTTP (raw PUT / GET from a plain Node client in a process of its own; the server hashes every byte both ways and fsyncs the blob), ${options.repetitions} times each way, each time new content (16 random bytes, then the file) to a new run, deleted and gc'd before the next (so the page cache does not grow: see docs/artifacts.md)
 - upload: **${r.upload.mbs.toFixed(0)} MB/s**; download: **${r.download.mbs.toFixed(0)} MB/s** (medians; runs: up ${listMbs(r.upload.runs)}, down ${listMbs(r.download.runs)}); target >= ${TARGET_MB_PER_S} MB/s each way: ${verdict(isFast)}
 - the same file through the SDK (and so the CLI): \`logArtifact\` ${r.sdk.uploadMbs.toFixed(0)} MB/s (it hashes the file first, then uploads it), \`downloadArtifacts\` ${r.sdk.downloadMbs.toFixed(0)} MB/s (to disk, digest checked before the file takes its name)
 - ceilings on this machine at the time: loopback HTTP alone between the same client process and a bare Node server (no hashing, no storage) ${r.ceiling.up.toFixed(0)} MB/s up, ${r.ceiling.down.toFixed(0)} MB/s down; this disk wrote and fsynced 1 GiB at ${r.diskMbs.toFixed(0)} MB/s (one writer, measured after the transfers; a durable upload writes the same way while it also receives and hashes)
