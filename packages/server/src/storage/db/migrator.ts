@@ -23,11 +23,15 @@ function migrationsFor(kind: DialectKind): Record<string, Migration> {
   }
 }
 
+/** A migrator over every migration of the project; a migration's test stops it at one with `migrateTo`. */
+export function createMigrator(db: Kysely<DB>, kind: DialectKind): Migrator {
+  const provider: MigrationProvider = { getMigrations: async () => migrationsFor(kind) }
+  return new Migrator({ db, provider })
+}
+
 /** Brings the schema up to date; returns the names of the migrations it applied. */
 export async function migrateToLatest(db: Kysely<DB>, kind: DialectKind): Promise<string[]> {
-  const provider: MigrationProvider = { getMigrations: async () => migrationsFor(kind) }
-  const migrator = new Migrator({ db, provider })
-  const { error, results } = await migrator.migrateToLatest()
+  const { error, results } = await createMigrator(db, kind).migrateToLatest()
   if (error) throw error
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName)
 }

@@ -1,12 +1,11 @@
 import { randomBytes } from 'node:crypto'
-import { type Kysely, Migrator, sql } from 'kysely'
+import { type Kysely, sql } from 'kysely'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createTestDatabaseUrl, testDialects } from '../../../test-support/test-databases.js'
 import { type Database, openDatabase } from '../database.js'
 import { createMetricsRepository } from '../metrics-repository.js'
+import { createMigrator } from '../migrator.js'
 import type { DB } from '../schema.js'
-import { trackingMigration } from './0001-tracking.js'
-import { metricSeriesMigration } from './0002-metric-series.js'
 
 describe.each(testDialects())('migration 0002 on %s', (dialect) => {
   let database: Database
@@ -19,13 +18,7 @@ describe.each(testDialects())('migration 0002 on %s', (dialect) => {
   })
   afterAll(async () => database.close())
 
-  function migrator(db: Kysely<DB>) {
-    const migrations = {
-      '0001-tracking': trackingMigration(dialect),
-      '0002-metric-series': metricSeriesMigration(dialect),
-    }
-    return new Migrator({ db, provider: { getMigrations: async () => migrations } })
-  }
+  const migrator = (db: Kysely<DB>) => createMigrator(db, dialect)
 
   it('moves the points of the one-row-per-point table into series, in history order, NaN included', async () => {
     const { db } = database
@@ -46,7 +39,7 @@ describe.each(testDialects())('migration 0002 on %s', (dialect) => {
         values (${runId}, ${key}, ${value}, ${isNan}, ${step}, ${timestampMs})`.execute(db)
     }
 
-    expect((await migrator(db).migrateToLatest()).error).toBeUndefined()
+    expect((await migrator(db).migrateTo('0002-metric-series')).error).toBeUndefined()
 
     const metrics = createMetricsRepository(db)
     expect(await metrics.history(runId, 'loss', { limit: 10 })).toEqual({
