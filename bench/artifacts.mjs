@@ -4,16 +4,7 @@
 
 import { fork } from 'node:child_process'
 import { createHash, randomBytes } from 'node:crypto'
-import {
-  createReadStream,
-  createWriteStream,
-  mkdirSync,
-  mkdtempSync,
-  readFileSync,
-  rmSync,
-  statSync,
-  writeFileSync,
-} from 'node:fs'
+import { createWriteStream, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { open } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
@@ -24,7 +15,7 @@ import { createJsonClient } from './support/http-client.mjs'
 import { parseBenchArgs } from './support/options.mjs'
 import { firstMessage, peakRssBytes, startServerProcess } from './support/processes.mjs'
 import { machineLine, recordSection, verdict } from './support/results.mjs'
-import { formatInt, formatMiB } from './support/stats.mjs'
+import { formatInt, formatMiB, percentile } from './support/stats.mjs'
 
 const TARGET_MB_PER_S = 300
 const TARGET_RSS_GROWTH_MIB = 64
@@ -45,7 +36,8 @@ async function syncFile(file) {
 }
 
 /**
- * Writes `sizeMiB` of pseudo-random bytes (a random MiB, each copy salted) and returns its sha256.
+ * Writes `sizeMiB` of pseudo-random bytes (a random MiB, each copy salted) and returns the hash of
+ * them, not yet digested: a copy of it with a suffix added gives the digest of the file and suffix.
  * The file is synced before the transfers start, as a file a user uploads is already on disk:
  * otherwise the kernel writes its gigabytes back (30 s after they were written) in the middle of
  * the timed transfers, and they share the disk and the CPUs with that.
@@ -61,7 +53,7 @@ async function writeSourceFile(file, sizeMiB) {
   }
   await new Promise((resolve, reject) => out.end((error) => (error ? reject(error) : resolve())))
   await syncFile(file)
-  return hash.digest('hex')
+  return hash
 }
 
 /** Resets the kernel's peak-RSS mark of a process, so the next peak is of what follows (Linux). */
@@ -86,30 +78,25 @@ async function startTransferClient() {
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   })
   await firstMessage(child)
-  let nextId = 0
-  const ask = (request) =>
-    new Promise((resolve, reject) => {
-      const id = nextId++
-      const onMessage = (answer) => {
-        if (answer.id !== id) return
-        child.off('message', onMessage)
-        if (answer.error) reject(new Error(answer.error))
-        else resolve(answer)
-      }
-      child.on('message', onMessage)
-      child.send({ id, ...request })
-    })
+  // One request at a time: the next message is the answer to the one just sent.
+  const ask = async (request) => {
+    const answered = firstMessage(child)
+    child.send(request)
+    const answer = await answered
+    if (answer.error) throw new Error(answer.error)
+    return answer
+  }
   return {
-    put: (url, file, sizeBytes, prefix) => ask({ op: 'put', url, file, sizeBytes, prefix }),
+    put: (url, file, sizeBytes, suffix) => ask({ op: 'put', url, file, sizeBytes, suffix }),
     get: (url) => ask({ op: 'get', url }),
     close: () => child.disconnect(),
   }
 }
 
-/** PUTs a file (after `prefix`, hex, if given) as an artifact of a run; resolves with the stored artifact and the time taken. */
-async function upload(client, baseUrl, runId, file, sizeBytes, prefix) {
+/** PUTs a file (then `suffix`, hex, if given) as an artifact of a run; resolves with the stored artifact and the time taken. */
+async function upload(client, baseUrl, runId, file, sizeBytes, suffix) {
   const url = `${baseUrl}/api/v1/runs/${runId}/artifacts/big.bin`
-  const { status, body, ms } = await client.put(url, file, sizeBytes, prefix)
+  const { status, body, ms } = await client.put(url, file, sizeBytes, suffix)
   if (status !== 201) throw new Error(`upload answered ${status}: ${body}`)
   return { artifact: JSON.parse(body).artifact, ms }
 }
@@ -155,16 +142,9 @@ async function loopbackCeiling(client, file, sizeBytes) {
   }
 }
 
-/** The sha256 of `prefix` (bytes) followed by the file. */
-async function digestWithPrefix(file, prefix) {
-  const hash = createHash('sha256').update(prefix)
-  for await (const chunk of createReadStream(file, { highWaterMark: MIB })) hash.update(chunk)
-  return hash.digest('hex')
-}
-
 /**
  * Uploads new content to a new run, then downloads it, once; MB/s and server peak RSS growth each
- * way. The content is 16 random bytes, then the file: each repetition stores a blob of its own, as
+ * way. The content is the file, then 16 random bytes: each repetition stores a blob of its own, as
  * a new model would be (the same bytes again are not copied over the stored blob).
  *
  * Then the blob is deleted again (artifact, then `gc`), so that repetitions do not grow the page
@@ -173,14 +153,14 @@ async function digestWithPrefix(file, prefix) {
  * the second file on (~280 MB/s), against ~1.3 s (~430 MB/s) when each file is removed before the
  * next; a server in its steady state, its memory full of cache, reuses pages as in the second case.
  */
-async function transferOnce(client, api, server, experimentId, source, sizeBytes, index) {
-  const prefix = randomBytes(16)
-  const sha256 = await digestWithPrefix(source, prefix)
-  const totalBytes = prefix.length + sizeBytes
+async function transferOnce(client, api, server, experimentId, source, { sourceHash, sizeBytes }, index) {
+  const suffix = randomBytes(16)
+  const sha256 = sourceHash.copy().update(suffix).digest('hex')
+  const totalBytes = sizeBytes + suffix.length
   const { run } = await api.post('/api/v1/runs', { experimentId, name: `measured-${index}` })
   resetPeakRss(server.pid)
   const rssBeforeUpload = currentRssBytes(server.pid)
-  const stored = await upload(client, server.url, run.id, source, sizeBytes, prefix.toString('hex'))
+  const stored = await upload(client, server.url, run.id, source, sizeBytes, suffix.toString('hex'))
   const uploadGrowth = peakRssBytes(server.pid) - rssBeforeUpload
   if (stored.artifact.sha256 !== sha256) throw new Error(`stored digest ${stored.artifact.sha256} is not ${sha256}`)
 
@@ -199,8 +179,6 @@ async function transferOnce(client, api, server, experimentId, source, sizeBytes
   }
 }
 
-const median = (values) => [...values].sort((x, y) => x - y)[Math.floor(values.length / 2)]
-
 async function measure(kind) {
   const database = await openBenchDatabase(kind, { sqliteSynchronous: options.sqliteSynchronous })
   const work = mkdtempSync(path.join(tmpdir(), 'provena-bench-artifacts-'))
@@ -212,7 +190,8 @@ async function measure(kind) {
     const { run } = await api.post('/api/v1/runs', { experimentId: experiment.id, name: 'artifacts' })
 
     const source = path.join(work, 'big.bin')
-    const sha256 = await writeSourceFile(source, options['size-mib'])
+    const sourceHash = await writeSourceFile(source, options['size-mib'])
+    const sha256 = sourceHash.copy().digest('hex')
     const sizeBytes = statSync(source).size
     // Warm-up with a small file: the first upload loads code paths whose memory is not the transfer's.
     const warmUp = path.join(work, 'warm-up.bin')
@@ -223,7 +202,7 @@ async function measure(kind) {
 
     const transfers = []
     for (let i = 0; i < options.repetitions; i++) {
-      transfers.push(await transferOnce(client, api, server, experiment.id, source, sizeBytes, i))
+      transfers.push(await transferOnce(client, api, server, experiment.id, source, { sourceHash, sizeBytes }, i))
     }
     // Made now: the JSON client's idle keep-alive socket would be closed by the server during the long transfers.
     const { run: many } = await api.post('/api/v1/runs', { experimentId: experiment.id, name: 'many' })
@@ -256,7 +235,10 @@ async function measure(kind) {
     const direction = (name) => {
       const runs = transfers.map((t) => t[name])
       return {
-        mbs: median(runs.map((t) => t.mbs)),
+        mbs: percentile(
+          runs.map((t) => t.mbs),
+          50,
+        ),
         runs: runs.map((t) => t.mbs),
         rssGrowth: Math.max(...runs.map((t) => t.rssGrowth)),
       }
@@ -290,7 +272,7 @@ function report(r) {
   return `${machineLine()}
 
 - store: local directory; metadata: ${r.settings}
-- one file of ${formatMiB(r.sizeBytes)} over loopback HTTP (raw PUT / GET from a plain Node client in a process of its own; the server hashes every byte both ways and fsyncs the blob), ${options.repetitions} times each way, each time new content (16 random bytes, then the file) to a new run, deleted and gc'd before the next (so the page cache does not grow: see docs/artifacts.md)
+- one file of ${formatMiB(r.sizeBytes)} over loopback HTTP (raw PUT / GET from a plain Node client in a process of its own; the server hashes every byte both ways and fsyncs the blob), ${options.repetitions} times each way, each time new content (the file, then 16 random bytes) to a new run, deleted and gc'd before the next (so the page cache does not grow: see docs/artifacts.md)
 - upload: **${r.upload.mbs.toFixed(0)} MB/s**; download: **${r.download.mbs.toFixed(0)} MB/s** (medians; runs: up ${listMbs(r.upload.runs)}, down ${listMbs(r.download.runs)}); target >= ${TARGET_MB_PER_S} MB/s each way: ${verdict(isFast)}
 - the same file through the SDK (and so the CLI): \`logArtifact\` ${r.sdk.uploadMbs.toFixed(0)} MB/s (it hashes the file first, then uploads it), \`downloadArtifacts\` ${r.sdk.downloadMbs.toFixed(0)} MB/s (to disk, digest checked before the file takes its name)
 - ceilings on this machine at the time: loopback HTTP alone between the same client process and a bare Node server (no hashing, no storage) ${r.ceiling.up.toFixed(0)} MB/s up, ${r.ceiling.down.toFixed(0)} MB/s down; this disk wrote and fsynced 1 GiB at ${r.diskMbs.toFixed(0)} MB/s (one writer, measured after the transfers; a durable upload writes the same way while it also receives and hashes)

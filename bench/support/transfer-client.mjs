@@ -3,21 +3,22 @@
 // the benchmark's own process, whose heap holds the SDK: streaming gigabytes through a larger heap
 // makes V8 collect it over and over, and the figures would be the client's, not the server's.
 //
-// Asked { id, op: 'put', url, file, sizeBytes, prefix? } it answers { id, ms, status, body }; the
-// bytes sent are `prefix` (hex, optional: new content from the same file) and then the file;
-// asked { id, op: 'get', url } it answers { id, ms, status, bytes, etag }; on failure { id, error }.
+// One request at a time. Asked { op: 'put', url, file, sizeBytes, suffix? } it answers
+// { ms, status, body }; the bytes sent are the file, then `suffix` (hex, optional: new content
+// from the same file). Asked { op: 'get', url } it answers { ms, status, bytes, etag }; on
+// failure { error }.
 import { createReadStream } from 'node:fs'
 import http from 'node:http'
 import { pipeline } from 'node:stream/promises'
 
 const MIB = 1024 * 1024
 
-function put(url, file, sizeBytes, prefix) {
-  const head = Buffer.from(prefix ?? '', 'hex')
+function put(url, file, sizeBytes, suffix) {
+  const tail = Buffer.from(suffix ?? '', 'hex')
   return new Promise((resolve, reject) => {
     const req = http.request(url, {
       method: 'PUT',
-      headers: { 'content-type': 'application/octet-stream', 'content-length': head.length + sizeBytes },
+      headers: { 'content-type': 'application/octet-stream', 'content-length': sizeBytes + tail.length },
     })
     req.on('response', (res) => {
       const chunks = []
@@ -26,8 +27,11 @@ function put(url, file, sizeBytes, prefix) {
       res.on('error', reject)
     })
     req.on('error', reject)
-    if (head.length > 0) req.write(head)
-    pipeline(createReadStream(file, { highWaterMark: MIB }), req).catch(reject)
+    const body = async function* () {
+      yield* createReadStream(file, { highWaterMark: MIB })
+      if (tail.length > 0) yield tail
+    }
+    pipeline(body, req).catch(reject)
   })
 }
 
@@ -44,13 +48,13 @@ function get(url) {
   })
 }
 
-process.on('message', async ({ id, op, url, file, sizeBytes, prefix }) => {
+process.on('message', async ({ op, url, file, sizeBytes, suffix }) => {
   try {
     const startedMs = performance.now()
-    const answer = op === 'put' ? await put(url, file, sizeBytes, prefix) : await get(url)
-    process.send({ id, ms: performance.now() - startedMs, ...answer })
+    const answer = op === 'put' ? await put(url, file, sizeBytes, suffix) : await get(url)
+    process.send({ ms: performance.now() - startedMs, ...answer })
   } catch (error) {
-    process.send({ id, error: String(error?.stack ?? error) })
+    process.send({ error: String(error?.stack ?? error) })
   }
 })
 process.on('disconnect', () => process.exit(0))
