@@ -11,13 +11,22 @@ describe.runIf(shouldRunBrowserTests('lineage UI'))('the lineage explorer in hea
   let demo: LineageDemoData
   let pageErrors: string[]
 
+  /** Waits until the current graph is laid out, drawn and fitted in view, so nothing moves any more. */
+  const settled = () => page.locator('.lineage-canvas[aria-busy=false]').waitFor()
   /** The nodes drawn in the graph, by their accessible names (`<type> <label>`), sorted. */
-  const drawnNodes = async () =>
-    (await page.locator('.react-flow__node article').evaluateAll((els) => els.map((e) => e.getAttribute('aria-label'))))
+  const drawnNodes = async () => {
+    await settled()
+    return (
+      await page.locator('.react-flow__node article').evaluateAll((els) => els.map((e) => e.getAttribute('aria-label')))
+    )
       .map(String)
       .sort()
+  }
   /** The labels of the edges drawn in the graph, sorted. */
-  const drawnEdgeLabels = async () => (await page.locator('.react-flow__edge-text').allTextContents()).sort()
+  const drawnEdgeLabels = async () => {
+    await settled()
+    return (await page.locator('.react-flow__edge-text').allTextContents()).sort()
+  }
   /** The edges as the table under the graph lists them: [from, edge, to], sorted. */
   const edgeRows = async () =>
     (
@@ -29,6 +38,7 @@ describe.runIf(shouldRunBrowserTests('lineage UI'))('the lineage explorer in hea
   const node = (name: string) => page.getByRole('article', { name, exact: true })
   /** Clicks a node away from its link and button: a click on the node itself adds its neighbours. */
   const clickNode = async (name: string) => {
+    await settled()
     const box = await node(name).boundingBox()
     if (!box) throw new Error(`node ${name} is not drawn`)
     await page.mouse.click(box.x + box.width * 0.5, box.y + box.height * 0.9)
@@ -62,7 +72,7 @@ describe.runIf(shouldRunBrowserTests('lineage UI'))('the lineage explorer in hea
       ['reviews@1', 'input: training', 'train-base'],
       ['train-base', 'output', 'sentiment-base v1'],
     ])
-    expect(await drawnEdgeLabels()).toEqual(['input: training', 'output'])
+    await expect.poll(drawnEdgeLabels).toEqual(['input: training', 'output'])
     expect(await node('dataset version reviews@1').textContent()).toContain('queried')
     await page.getByText('Truncated:').waitFor()
   })
@@ -103,7 +113,10 @@ describe.runIf(shouldRunBrowserTests('lineage UI'))('the lineage explorer in hea
     await node('run fine-tune').getByRole('button', { name: 'Show the neighbours of fine-tune' }).focus()
     await page.keyboard.press('Enter')
     await node('model version sentiment-tuned v1').waitFor()
-    expect(await drawnEdgeLabels()).toEqual(['executed', 'input: fine-tuning', 'input: training', 'output', 'output'])
+    // Edges are drawn once React Flow has measured the nodes at both ends.
+    await expect
+      .poll(drawnEdgeLabels)
+      .toEqual(['executed', 'input: fine-tuning', 'input: training', 'output', 'output'])
   })
 
   it('joins the node types shown through the hidden ones', async () => {

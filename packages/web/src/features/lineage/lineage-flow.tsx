@@ -1,7 +1,17 @@
 import type { LineageNode } from '@provena/contract'
-import { Background, Controls, type Edge, MarkerType, ReactFlow, ReactFlowProvider, useReactFlow } from '@xyflow/react'
+import {
+  Background,
+  Controls,
+  type Dimensions,
+  type Edge,
+  MarkerType,
+  type NodeChange,
+  ReactFlow,
+  ReactFlowProvider,
+  useReactFlow,
+} from '@xyflow/react'
 import '@xyflow/react/dist/style.css'
-import { useEffect, useMemo, useState } from 'react'
+import { useCallback, useEffect, useMemo, useState } from 'react'
 import { ErrorMessage } from '../../components/error-message'
 import { type DrawnEdge, type ExplorerGraph, edgeKey, isHiddenNode, pageOfNode } from './lineage-graph'
 import { layoutLineage, type NodePosition } from './lineage-layout'
@@ -42,6 +52,26 @@ function useLayout(graph: ExplorerGraph) {
   return { layout, error }
 }
 
+/**
+ * The sizes React Flow measured, by node id. Each render hands React Flow new node objects; without
+ * their sizes it measures every node again and draws no edge until it has (a flicker on each click).
+ */
+function useMeasuredSizes() {
+  const [sizes, setSizes] = useState<ReadonlyMap<string, Dimensions>>(new Map())
+  const onNodesChange = useCallback((changes: NodeChange<LineageFlowNode>[]) => {
+    setSizes((previous) => {
+      let next: Map<string, Dimensions> | null = null
+      for (const change of changes) {
+        if (change.type !== 'dimensions' || !change.dimensions) continue
+        next ??= new Map(previous)
+        next.set(change.id, change.dimensions)
+      }
+      return next ?? previous
+    })
+  }, [])
+  return { sizes, onNodesChange }
+}
+
 function toFlowEdge(edge: DrawnEdge): Edge {
   return {
     id: edgeKey(edge),
@@ -55,17 +85,29 @@ function toFlowEdge(edge: DrawnEdge): Edge {
   }
 }
 
-/** Fits the whole graph in view after each new layout (React Flow waits until it has measured the nodes). */
-function FitOnLayout({ layout }: { layout: Layout | null }) {
+/**
+ * Fits the whole graph in view after each new layout (React Flow waits until it has measured the
+ * nodes), then says which layout is fitted: until then nodes may still move under the pointer.
+ */
+function FitOnLayout({ layout, onFitted }: { layout: Layout | null; onFitted: (layout: Layout) => void }) {
   const { fitView } = useReactFlow()
   useEffect(() => {
-    if (layout) void fitView({ padding: 0.08, minZoom: 0.45, maxZoom: 1.1 })
-  }, [layout, fitView])
+    if (!layout) return
+    let isCurrent = true
+    void fitView({ padding: 0.08, minZoom: 0.45, maxZoom: 1.1 }).then(() => {
+      if (isCurrent) onFitted(layout)
+    })
+    return () => {
+      isCurrent = false
+    }
+  }, [layout, fitView, onFitted])
   return null
 }
 
 function Flow({ graph, expandedRefs, selectedKey, onOpen }: Props) {
   const { layout, error } = useLayout(graph)
+  const [fittedLayout, setFittedLayout] = useState<Layout | null>(null)
+  const { sizes, onNodesChange } = useMeasuredSizes()
   const nodes = useMemo<LineageFlowNode[]>(() => {
     if (!layout) return []
     const roots = new Set(layout.graph.roots)
@@ -79,6 +121,7 @@ function Flow({ graph, expandedRefs, selectedKey, onOpen }: Props) {
       id: node.key,
       type: 'lineage',
       position,
+      measured: sizes.get(node.key),
       data: {
         node,
         href: pageOfNode(node),
@@ -89,15 +132,17 @@ function Flow({ graph, expandedRefs, selectedKey, onOpen }: Props) {
         onOpen,
       },
     }))
-  }, [layout, expandedRefs, selectedKey, onOpen])
+  }, [layout, expandedRefs, selectedKey, onOpen, sizes])
   const edges = useMemo(() => (layout ? layout.graph.edges.map(toFlowEdge) : []), [layout])
   if (error) return <ErrorMessage error={error} what="Could not lay the graph out" />
   return (
-    <div className="lineage-canvas" aria-busy={layout?.graph !== graph}>
+    // Busy until the current graph is laid out, drawn and fitted in view.
+    <div className="lineage-canvas" aria-busy={layout?.graph !== graph || fittedLayout !== layout}>
       <ReactFlow
         nodes={nodes}
         edges={edges}
         nodeTypes={NODE_TYPES}
+        onNodesChange={onNodesChange}
         onNodeClick={(_, node) => onOpen(node.data.node)}
         nodesDraggable={false}
         nodesConnectable={false}
@@ -109,7 +154,7 @@ function Flow({ graph, expandedRefs, selectedKey, onOpen }: Props) {
       >
         <Background gap={24} size={1} />
         <Controls showInteractive={false} />
-        <FitOnLayout layout={layout} />
+        <FitOnLayout layout={layout} onFitted={setFittedLayout} />
       </ReactFlow>
       {layout ? null : <p className="muted lineage-canvas-note">Laying out…</p>}
     </div>
