@@ -233,14 +233,11 @@ async function measure(kind) {
     if (logged.artifacts.length !== options.files) throw new Error(`${logged.artifacts.length} files logged`)
 
     const direction = (name) => {
-      const runs = transfers.map((t) => t[name])
+      const mbs = transfers.map((t) => t[name].mbs)
       return {
-        mbs: percentile(
-          runs.map((t) => t.mbs),
-          50,
-        ),
-        runs: runs.map((t) => t.mbs),
-        rssGrowth: Math.max(...runs.map((t) => t.rssGrowth)),
+        mbs: percentile(mbs, 50),
+        runs: mbs,
+        rssGrowth: Math.max(...transfers.map((t) => t[name].rssGrowth)),
       }
     }
     return {

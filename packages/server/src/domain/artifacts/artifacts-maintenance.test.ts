@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto'
 import { utimesSync } from 'node:fs'
-import path from 'node:path'
 import { Readable } from 'node:stream'
 import { PermissionDeniedError } from '@provena/contract'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createServices } from '../../services.js'
+import { localBlobFile } from '../../storage/artifacts/local-blob-store.js'
 import { createTestBlobStore, openTestStore } from '../../test-support/test-app.js'
 import { testDialects } from '../../test-support/test-databases.js'
 import { generateSignerKey } from '../audit/signed-note.js'
@@ -44,7 +44,7 @@ describe.each(testDialects())('artifact garbage collection on %s', (dialect) => 
     await services.artifacts.delete(SYSTEM_CONTEXT, runId, 'pinned.txt')
     const twoHoursAgo = new Date(Date.now() - 2 * 60 * 60_000)
     for await (const blob of blobs.list()) {
-      const file = path.join(blobs.location, 'blobs', blob.sha256.slice(0, 2), blob.sha256.slice(2, 4), blob.sha256)
+      const file = localBlobFile(blobs.location, blob.sha256)
       utimesSync(file, twoHoursAgo, twoHoursAgo)
     }
     await blobs.put(body('recent orphan'))

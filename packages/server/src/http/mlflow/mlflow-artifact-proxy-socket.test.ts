@@ -1,10 +1,10 @@
 import { createHash, randomBytes } from 'node:crypto'
 import { writeFileSync } from 'node:fs'
 import { request as httpRequest } from 'node:http'
-import path from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { SYSTEM_CONTEXT } from '../../domain/auth/principal.js'
+import { localBlobFile } from '../../storage/artifacts/local-blob-store.js'
 import { openTestApp, TEST_ADMIN_PASSWORD } from '../../test-support/test-app.js'
 
 /**
@@ -78,7 +78,7 @@ describe('the MLflow artifact proxy over a listening server', () => {
     const digest = sha256(bytes)
     const corrupt = Buffer.from(bytes)
     corrupt[corrupt.length - 1] = (corrupt[corrupt.length - 1] ?? 0) ^ 0xff
-    writeFileSync(path.join(t.blobs.location, 'blobs', digest.slice(0, 2), digest.slice(2, 4), digest), corrupt)
+    writeFileSync(localBlobFile(t.blobs.location, digest), corrupt)
 
     const res = await fetch(`${base}/${root}/model.bin`, { headers: { authorization } })
     expect(res.status).toBe(200)

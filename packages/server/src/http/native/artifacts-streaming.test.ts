@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { localBlobFile } from '../../storage/artifacts/local-blob-store.js'
 import { apiClient } from '../../test-support/api-client.js'
 import { openTestApp } from '../../test-support/test-app.js'
 import { testDialects } from '../../test-support/test-databases.js'
@@ -55,8 +56,7 @@ describe.each(testDialects())('artifact streaming on %s', (dialect) => {
   afterAll(async () => t.close())
 
   const newRun = async () => (await api.run({ experimentId: await api.experiment('streaming') })).id as string
-  const blobPath = (digest: string) =>
-    path.join(t.blobs.location, 'blobs', digest.slice(0, 2), digest.slice(2, 4), digest)
+  const blobPath = (digest: string) => localBlobFile(t.blobs.location, digest)
 
   async function upload(runId: string, artifactPath: string, body: Buffer | string) {
     const res = await fetch(`${baseUrl}/api/v1/runs/${runId}/artifacts/${artifactPath}`, {

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { startS3TestServer } from '../../test-support/s3-test-server.js'
 import { createTestBlobStore } from '../../test-support/test-app.js'
 import type { BlobStore, ListedBlob } from './blob-store.js'
+import { localBlobFile } from './local-blob-store.js'
 
 const sha256 = (bytes: Buffer | string) => createHash('sha256').update(bytes).digest('hex')
 
@@ -116,8 +117,7 @@ describe.each(backends)('blob store on %s', (_name, open) => {
 })
 
 describe('blob store on a local directory, bytes it already holds', () => {
-  const fileOf = (store: BlobStore, digest: string) =>
-    path.join(store.location, 'blobs', digest.slice(0, 2), digest.slice(2, 4), digest)
+  const fileOf = (store: BlobStore, digest: string) => localBlobFile(store.location, digest)
   const uploadsOf = (store: BlobStore) => readdir(path.join(store.location, 'uploads'))
 
   it('keeps the stored file, renews its write time for gc, and removes the new copy', async () => {

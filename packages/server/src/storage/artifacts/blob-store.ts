@@ -27,7 +27,9 @@ export interface BlobStore {
   /**
    * Streams `body` to a temporary name while hashing it and moves it into place under its digest
    * only when it is complete (and matches `expectedSha256`, if given). On any failure nothing is
-   * kept; a digest mismatch throws InvalidInputError. Storing bytes that exist already rewrites them.
+   * kept; a digest mismatch throws InvalidInputError. Storing bytes that exist already leaves the
+   * blob with those bytes and counts as a new write for garbage collection's grace period (the
+   * local store keeps its file of the same size and renews its time; S3 writes the object again).
    */
   put(body: Readable, options?: { expectedSha256?: string | undefined }): Promise<StoredBlob>
   /** The blob's bytes (a range of them), or undefined when no such blob is stored. */

@@ -20,6 +20,11 @@ async function syncDirectory(file: string): Promise<void> {
   }
 }
 
+/** Where the local store under `root` keeps a blob: `blobs/ab/cd/<sha256>`. */
+export function localBlobFile(root: string, sha256: string): string {
+  return path.join(root, 'blobs', sha256.slice(0, 2), sha256.slice(2, 4), checkDigest(sha256))
+}
+
 /**
  * Blobs in a local directory: `blobs/ab/cd/<sha256>`, written first to `uploads/<random>` on the
  * same file system, fsynced, and renamed into place (atomic), so a crash never leaves a partial
@@ -28,7 +33,7 @@ async function syncDirectory(file: string): Promise<void> {
 export function createLocalBlobStore(root: string): BlobStore {
   const blobsDir = path.join(root, 'blobs')
   const uploadsDir = path.join(root, 'uploads')
-  const blobPath = (sha256: string) => path.join(blobsDir, sha256.slice(0, 2), sha256.slice(2, 4), checkDigest(sha256))
+  const blobPath = (sha256: string) => localBlobFile(root, sha256)
 
   async function* listDir(dir: string): AsyncGenerator<string> {
     try {

@@ -137,7 +137,7 @@ function Flow({ graph, expandedRefs, selectedKey, onOpen }: Props) {
   if (error) return <ErrorMessage error={error} what="Could not lay the graph out" />
   return (
     // Busy until the current graph is laid out, drawn and fitted in view.
-    <div className="lineage-canvas" aria-busy={layout?.graph !== graph || fittedLayout !== layout}>
+    <div className="lineage-canvas" aria-busy={fittedLayout?.graph !== graph}>
       <ReactFlow
         nodes={nodes}
         edges={edges}
